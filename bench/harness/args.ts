@@ -1,0 +1,84 @@
+import { parseArgs } from "node:util";
+import type { CellSettings } from "./cells.ts";
+import type { GatewayId } from "./gateways.ts";
+import { GATEWAY_IDS } from "./gateways.ts";
+import type { WorkloadId } from "./workloads.ts";
+import { WORKLOAD_IDS } from "./workloads.ts";
+
+export interface BenchArgs {
+  mode: "smoke" | "standard" | "full";
+  settings: CellSettings;
+  gateways: GatewayId[];
+  workloads: WorkloadId[];
+  redisUrl: string | null;
+  resultsDir: string;
+  /** Whether this run replaces bench/RESULTS.md: only complete, non-smoke runs do. */
+  writeResultsMarkdown: boolean;
+}
+
+export const USAGE = `npm run bench -- [--smoke | --full | --duration N] [--connections N] [--cold-requests N]
+                    [--gateways ${GATEWAY_IDS.join(",")}] [--workloads ${WORKLOAD_IDS.join(",")}]
+                    [--redis [URL]] [--results-dir DIR] [--no-results-md]`;
+
+const MODES = {
+  // A second or two per cell: enough to prove every cell runs, never enough to compare.
+  smoke: { connections: 10, warmupSeconds: 1, durationSeconds: 1, coldRequests: 3 },
+  standard: { connections: 50, warmupSeconds: 5, durationSeconds: 10, coldRequests: 30 },
+  full: { connections: 50, warmupSeconds: 10, durationSeconds: 60, coldRequests: 100 },
+} satisfies Record<BenchArgs["mode"], CellSettings>;
+
+export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      smoke: { type: "boolean", default: false },
+      full: { type: "boolean", default: false },
+      duration: { type: "string" },
+      connections: { type: "string" },
+      "cold-requests": { type: "string" },
+      gateways: { type: "string" },
+      workloads: { type: "string" },
+      redis: { type: "string" },
+      "results-dir": { type: "string" },
+      "no-results-md": { type: "boolean", default: false },
+    },
+  });
+  if (values.smoke && values.full) throw new Error("--smoke and --full exclude each other");
+  const mode: BenchArgs["mode"] = values.smoke ? "smoke" : values.full ? "full" : "standard";
+  const settings: CellSettings = { ...MODES[mode] };
+  if (values.duration !== undefined) settings.durationSeconds = positive("--duration", values.duration);
+  if (values.connections !== undefined) settings.connections = positive("--connections", values.connections);
+  if (values["cold-requests"] !== undefined) {
+    settings.coldRequests = positive("--cold-requests", values["cold-requests"]);
+  }
+  const gateways = list("--gateways", values.gateways, GATEWAY_IDS);
+  const workloads = list("--workloads", values.workloads, WORKLOAD_IDS);
+  const complete = gateways.length === GATEWAY_IDS.length && workloads.length === WORKLOAD_IDS.length;
+  return {
+    mode,
+    settings,
+    gateways,
+    workloads,
+    redisUrl: values.redis === undefined ? null : values.redis || env.REDIS_URL || "redis://127.0.0.1:6379",
+    resultsDir: values["results-dir"] ?? new URL("../results", import.meta.url).pathname,
+    writeResultsMarkdown: mode !== "smoke" && complete && !values["no-results-md"],
+  };
+}
+
+function positive(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${flag} must be a positive integer, got '${raw}'`);
+  return value;
+}
+
+/** A comma list restricted to known names, kept in the canonical order (ours first: it is the reference). */
+function list<T extends string>(flag: string, raw: string | undefined, known: readonly T[]): T[] {
+  if (raw === undefined) return [...known];
+  const wanted = raw.split(",").map((each) => each.trim());
+  const unknown = wanted.filter((each) => !known.includes(each as T));
+  if (unknown.length > 0)
+    throw new Error(`${flag}: unknown ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  return known.filter((each) => wanted.includes(each));
+}

@@ -1,0 +1,33 @@
+// Messages between the harness and the load generator it forks (bench/load.ts).
+
+export interface LoadRequest {
+  id: number;
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  /** Request bodies; connections cycle through them, so several bodies rotate variables per request. */
+  bodies: string[];
+  headers: Record<string, string>;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  elapsedSeconds: number;
+  requestsPerSecond: number;
+  latencyMs: LatencySummary;
+  non2xx: number;
+  /** 2xx responses whose body carries a GraphQL `errors` entry. */
+  graphqlErrors: number;
+  /** Connection errors and timeouts. */
+  transportErrors: number;
+}
+
+export type LoadReply = { id: number; result: LoadResult } | { id: number; error: string };

@@ -1,0 +1,19 @@
+/**
+ * Points every `@join__graph(name: "x", url: "...")` of a supergraph at `urls[x]`, so that all gateways are
+ * given the very same composed schema, aimed at the subgraph processes the harness started.
+ */
+export function rewriteSubgraphUrls(sdl: string, urls: Record<string, string>): string {
+  const seen = new Set<string>();
+  const rewritten = sdl.replace(
+    /@join__graph\(\s*name:\s*"([^"]+)"\s*,\s*url:\s*"[^"]*"\s*\)/g,
+    (whole, name: string) => {
+      const url = urls[name];
+      if (url === undefined) return whole;
+      seen.add(name);
+      return `@join__graph(name: "${name}", url: "${url}")`;
+    },
+  );
+  const missing = Object.keys(urls).filter((name) => !seen.has(name));
+  if (missing.length > 0) throw new Error(`supergraph has no subgraph named ${missing.join(", ")}`);
+  return rewritten;
+}

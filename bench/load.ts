@@ -1,0 +1,59 @@
+import autocannon from "autocannon";
+import { summarizeLatencies } from "./harness/latency.ts";
+import type { LoadReply, LoadRequest, LoadResult } from "./harness/loadProtocol.ts";
+
+// The load generator runs in its own process (forked by the harness) so that generating load and parsing
+// responses never competes with the harness's own event loop, and the gateway is measured from outside.
+
+// The substring test keeps the generator cheap on 87 KB bodies; a data string containing it would be counted
+// as an error and show up as a FAILED cell rather than a flattering one.
+const GRAPHQL_ERRORS_MARKER = '"errors":';
+
+async function runLoad(request: LoadRequest): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let graphqlErrors = 0;
+  const started = process.hrtime.bigint();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: request.url,
+        connections: request.connections,
+        duration: request.durationSeconds,
+        method: "POST",
+        headers: { "content-type": "application/json", ...request.headers },
+        requests: request.bodies.map((body) => ({ method: "POST", body })),
+        verifyBody: (body) => {
+          const ok = !String(body).includes(GRAPHQL_ERRORS_MARKER);
+          if (!ok) graphqlErrors += 1;
+          return ok;
+        },
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on("response", (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+    });
+  });
+  const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    requests: result.requests.total,
+    elapsedSeconds,
+    requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
+    latencyMs: summarizeLatencies(latencies),
+    non2xx: result.non2xx,
+    graphqlErrors,
+    transportErrors: result.errors + result.timeouts,
+  };
+}
+
+process.on("message", (message: LoadRequest) => {
+  runLoad(message).then(
+    (result) => reply({ id: message.id, result }),
+    (error: unknown) =>
+      reply({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+
+function reply(message: LoadReply): void {
+  process.send?.(message);
+}

@@ -1,0 +1,25 @@
+import { createServer } from "node:http";
+import { createGatewayRuntime } from "@graphql-hive/gateway";
+import { z } from "zod";
+
+// Peer for the benchmark: Hive Gateway's runtime on node:http, configured as the public benchmark does.
+const env = z
+  .object({ SUPERGRAPH_PATH: z.string().min(1), PORT: z.coerce.number().int().min(0).max(65535) })
+  .parse(process.env);
+
+const gateway = createGatewayRuntime({
+  supergraph: env.SUPERGRAPH_PATH,
+  inboundInflightRequestDeduplication: true,
+  logging: "error",
+});
+const server = createServer(gateway);
+server.listen(env.PORT, "127.0.0.1", () => {
+  console.log(`hive gateway listening on http://127.0.0.1:${env.PORT}/graphql`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close();
+    void Promise.resolve(gateway.dispose()).then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseBenchArgs, USAGE } from "./harness/args.ts";
+import { runBenchmark } from "./harness/benchmark.ts";
+import { describeMachine } from "./harness/machine.ts";
+import { methodNotes } from "./harness/methodNotes.ts";
+import type { RunRecord } from "./harness/report.ts";
+import { formatTextTable, renderResultsMarkdown } from "./harness/report.ts";
+
+const SANDBOX_LATENCY_MS = 5;
+
+let args: ReturnType<typeof parseBenchArgs>;
+try {
+  args = parseBenchArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`${(error as Error).message}\nusage: ${USAGE}`);
+  process.exit(2);
+}
+
+const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(
+  " ",
+);
+const machine = describeMachine();
+const startedAt = new Date().toISOString();
+console.log(`bench (${args.mode}): ${args.gateways.join(", ")} × ${args.workloads.join(", ")}`);
+
+const results = await runBenchmark(
+  {
+    settings: args.settings,
+    gateways: args.gateways,
+    workloads: args.workloads,
+    redisUrl: args.redisUrl,
+    sandboxLatencyMs: SANDBOX_LATENCY_MS,
+  },
+  { log: (line) => console.log(line) },
+);
+
+const record: RunRecord = {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  command,
+  settings: args.settings,
+  sandboxLatencyMs: SANDBOX_LATENCY_MS,
+  redisUrl: args.redisUrl,
+  machine,
+  loadAverageAtEnd: loadavg().map((value) => Math.round(value * 100) / 100),
+  results,
+};
+
+console.log(formatTextTable(record));
+mkdirSync(args.resultsDir, { recursive: true });
+const jsonPath = join(
+  args.resultsDir,
+  `${startedAt.replaceAll(":", "-").replace(/\..*$/, "")}-${args.mode}.json`,
+);
+writeFileSync(jsonPath, `${JSON.stringify(record, null, 2)}\n`);
+console.log(`\nresults: ${jsonPath}`);
+if (args.writeResultsMarkdown) {
+  const path = new URL("./RESULTS.md", import.meta.url);
+  writeFileSync(path, renderResultsMarkdown(record, methodNotes(record)));
+  console.log(`wrote ${path.pathname}`);
+}
+process.exitCode = results.every((result) => result.status === "ok") ? 0 : 1;

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+
+/** JSON with object keys sorted at every depth, so equal values always produce equal text (and equal cache keys). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeysDeep(value));
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === "object") {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== undefined) sorted[key] = sortKeysDeep(child);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * Caller ids are hashed before they become part of a key: Redis keys are visible to anyone with Redis access
+ * (MONITOR, SCAN), and a caller id has no business there in clear.
+ */
+function callerSegment(sub: string): string {
+  return `u:${sha256(sub).slice(0, 32)}`;
+}
+
+export interface OperationKeyInput {
+  document: string;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | undefined;
+  visibilityClass: string;
+}
+
+/** Shared by the response cache and inbound deduplication: what makes two operations answer identically. */
+export function operationKey(input: OperationKeyInput): string {
+  return sha256(
+    canonicalJson([
+      input.document,
+      input.operationName ?? null,
+      input.variables ?? {},
+      input.visibilityClass,
+    ]),
+  );
+}
+
+/** The key under which one caller's own copy of a PRIVATE result lives. */
+export function privateKey(publicKey: string, sub: string): string {
+  return `${publicKey}:${callerSegment(sub)}`;
+}
+
+export interface EntityKeyInput {
+  subgraph: string;
+  representation: Record<string, unknown>;
+  selectionHash: string;
+  visibilityClass: string;
+}
+
+/**
+ * `<Type>:<hash of the representation's fields>:<hash of subgraph, selection set, visibility class>`: the type and the
+ * entity's identity come first so that ops can purge one type or one entity with a prefix deletion.
+ */
+export function entityKey(input: EntityKeyInput): string {
+  const { __typename, ...fields } = input.representation;
+  const variant = sha256(canonicalJson([input.subgraph, input.selectionHash, input.visibilityClass])).slice(
+    0,
+    32,
+  );
+  return `${entityPurgePrefix(String(__typename), fields)}${variant}`;
+}
+
+/** Prefix of every entity-cache key for a type, or for one entity of that type when its key fields are given. */
+export function entityPurgePrefix(typename: string, keyFields?: Record<string, unknown>): string {
+  if (keyFields === undefined) return `${typename}:`;
+  return `${typename}:${sha256(canonicalJson(keyFields)).slice(0, 32)}:`;
+}

@@ -1,0 +1,215 @@
+import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
+import type { Logger } from "../observability/logger.ts";
+import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
+
+/** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
+export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
+
+export interface CacheEntry {
+  key: string;
+  value: unknown;
+  ttlSeconds: number;
+}
+
+export interface CacheStore {
+  readonly layer: CacheLayer;
+  get<T>(key: string): Promise<CacheLookup<T>>;
+  mget<T>(keys: readonly string[]): Promise<CacheLookup<T>[]>;
+  /** Resolves false when the value could not be stored; never rejects. */
+  set(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  mset(entries: readonly CacheEntry[]): Promise<boolean>;
+  del(key: string): Promise<boolean>;
+  /** Deletes every key starting with `prefix` and returns how many went. Rejects when Redis fails: ops must know. */
+  purge(prefix: string): Promise<number>;
+}
+
+export interface CacheStoreOptions {
+  redis: Redis | null;
+  layer: CacheLayer;
+  /** Bound of the in-memory stand-in used when no Redis is configured. */
+  maxEntries: number;
+  metrics: Pick<GatewayMetrics, "cacheLookups">;
+  logger: Logger;
+  /** A Redis command slower than this answers as a miss; a cache must never make a request slower than no cache. */
+  commandTimeoutMs?: number;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 50;
+const SCAN_BATCH = 500;
+
+export function createCacheStore(options: CacheStoreOptions): CacheStore {
+  return options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options);
+}
+
+function createRedisStore(options: CacheStoreOptions, redis: Redis): CacheStore {
+  const { layer, metrics, logger } = options;
+  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const namespace = `lienthong:${layer}:`;
+  let lastErrorLogAt = 0;
+
+  function reportError(operation: string, error: unknown): void {
+    // One line per second at most: a Redis outage would otherwise log once per request.
+    const now = Date.now();
+    if (now - lastErrorLogAt < 1000) return;
+    lastErrorLogAt = now;
+    logger.warn(
+      { layer, operation, err: error instanceof Error ? error.message : String(error) },
+      "cache store failed open",
+    );
+  }
+
+  async function bounded<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    if (redis.status === "end" || redis.status === "close" || redis.status === "reconnecting") {
+      throw new Error(`redis ${redis.status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const pending = command();
+    // The command may still settle after the timeout; its late rejection must not become an unhandled one.
+    pending.catch(() => {});
+    try {
+      return await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`redis ${operation} timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          timer.unref();
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function decode<T>(raw: string | null): CacheLookup<T> {
+    if (raw === null) return { status: "miss" };
+    try {
+      return { status: "hit", value: JSON.parse(raw) as T };
+    } catch {
+      return { status: "miss" };
+    }
+  }
+
+  function count(results: readonly CacheLookup<unknown>[]): void {
+    const tally = { hit: 0, miss: 0, error: 0 };
+    for (const result of results) tally[result.status] += 1;
+    for (const result of ["hit", "miss", "error"] as const) {
+      if (tally[result] > 0) metrics.cacheLookups.inc({ layer, result }, tally[result]);
+    }
+  }
+
+  async function mget<T>(keys: readonly string[]): Promise<CacheLookup<T>[]> {
+    if (keys.length === 0) return [];
+    let results: CacheLookup<T>[];
+    try {
+      const raws = await bounded("mget", () => redis.mget(keys.map((key) => namespace + key)));
+      results = raws.map((raw) => decode<T>(raw));
+    } catch (error) {
+      reportError("mget", error);
+      results = keys.map(() => ({ status: "error" }));
+    }
+    count(results);
+    return results;
+  }
+
+  async function mset(entries: readonly CacheEntry[]): Promise<boolean> {
+    const storable = entries.filter((entry) => entry.ttlSeconds > 0);
+    if (storable.length === 0) return true;
+    try {
+      await bounded("set", async () => {
+        const pipeline = redis.pipeline();
+        for (const entry of storable) {
+          pipeline.set(namespace + entry.key, JSON.stringify(entry.value), "EX", Math.ceil(entry.ttlSeconds));
+        }
+        const replies = await pipeline.exec();
+        const failed = replies?.find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+      });
+      return true;
+    } catch (error) {
+      reportError("set", error);
+      return false;
+    }
+  }
+
+  return {
+    layer,
+    async get<T>(key: string) {
+      const [result] = await mget<T>([key]);
+      return result ?? { status: "error" };
+    },
+    mget,
+    set: (key, value, ttlSeconds) => mset([{ key, value, ttlSeconds }]),
+    mset,
+    async del(key) {
+      try {
+        await bounded("del", () => redis.unlink(namespace + key));
+        return true;
+      } catch (error) {
+        reportError("del", error);
+        return false;
+      }
+    },
+    async purge(prefix) {
+      // SCAN's MATCH is not rewritten by ioredis' keyPrefix, while UNLINK is: match on the full key, unlink the rest.
+      const clientPrefix = redis.options.keyPrefix ?? "";
+      const pattern = `${escapeGlob(clientPrefix + namespace + prefix)}*`;
+      let cursor = "0";
+      let deleted = 0;
+      do {
+        const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", SCAN_BATCH);
+        cursor = next;
+        if (found.length > 0)
+          deleted += await redis.unlink(...found.map((key) => key.slice(clientPrefix.length)));
+      } while (cursor !== "0");
+      return deleted;
+    },
+  };
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+function createMemoryStore(options: CacheStoreOptions): CacheStore {
+  const { layer, metrics } = options;
+  // Values are kept as JSON text so that every reader gets its own copy, as it would from Redis.
+  const entries = new LRUCache<string, string>({ max: options.maxEntries });
+
+  function lookup<T>(key: string): CacheLookup<T> {
+    const raw = entries.get(key);
+    const result: CacheLookup<T> =
+      raw === undefined ? { status: "miss" } : { status: "hit", value: JSON.parse(raw) };
+    metrics.cacheLookups.inc({ layer, result: result.status });
+    return result;
+  }
+
+  function store(entry: CacheEntry): void {
+    if (entry.ttlSeconds > 0)
+      entries.set(entry.key, JSON.stringify(entry.value), { ttl: entry.ttlSeconds * 1000 });
+  }
+
+  return {
+    layer,
+    get: async (key) => lookup(key),
+    mget: async (keys) => keys.map((key) => lookup(key)),
+    async set(key, value, ttlSeconds) {
+      store({ key, value, ttlSeconds });
+      return true;
+    },
+    async mset(batch) {
+      for (const entry of batch) store(entry);
+      return true;
+    },
+    del: async (key) => entries.delete(key),
+    async purge(prefix) {
+      let deleted = 0;
+      for (const key of [...entries.keys()]) {
+        if (key.startsWith(prefix) && entries.delete(key)) deleted += 1;
+      }
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { visibilityClass } from "../subgraphs/kit/caller.ts";
+import type { GatewayCaller } from "./caller.ts";
+import type { Logger } from "./observability/logger.ts";
+
+export type CacheOutcome = "hit" | "miss" | "bypass" | "partial" | "error";
+
+/** Per-request state shared by the HTTP edge, the plugins and the fetch pipeline. */
+export interface GatewayContext {
+  requestId: string;
+  caller: GatewayCaller;
+  /** kit visibilityClass(caller): part of every cache and dedup key. */
+  visibilityClass: string;
+  logger: Logger;
+  /** Filled by each cache layer ("response", "entity", "apq", "dedup"); logged once per request. */
+  cacheOutcomes: Record<string, CacheOutcome>;
+  subgraphsTouched: Set<string>;
+  /** Filled by the request log plugin for the one log line and the request metrics. */
+  operations: { name: string | null; outcome: RequestOutcome; errorCodes: string[] }[];
+}
+
+export type RequestOutcome = "ok" | "partial" | "error" | "rejected";
+
+export function createGatewayContext(input: {
+  requestId: string;
+  caller: GatewayCaller;
+  logger: Logger;
+}): GatewayContext {
+  return {
+    requestId: input.requestId,
+    caller: input.caller,
+    visibilityClass: visibilityClass(input.caller),
+    logger: input.logger,
+    cacheOutcomes: {},
+    subgraphsTouched: new Set(),
+    operations: [],
+  };
+}

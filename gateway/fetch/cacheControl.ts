@@ -1,0 +1,20 @@
+import type { CachePolicy } from "./pipeline.ts";
+
+/**
+ * Reads the Cache-Control a subgraph's Apollo cache-control plugin sends (`max-age=60, public`,
+ * `max-age=30, private`, `no-store`). Anything else, or nothing, means "not cacheable".
+ */
+export function parseCacheControl(header: string | undefined): CachePolicy | null {
+  if (!header) return null;
+  const directives = header
+    .toLowerCase()
+    .split(",")
+    .map((part) => part.trim());
+  if (directives.includes("no-store") || directives.includes("no-cache"))
+    return { maxAge: 0, scope: "PUBLIC" };
+  const maxAge = directives.find((part) => part.startsWith("max-age="));
+  if (!maxAge) return null;
+  const seconds = Number(maxAge.slice("max-age=".length));
+  if (!Number.isInteger(seconds) || seconds < 0) return null;
+  return { maxAge: seconds, scope: directives.includes("private") ? "PRIVATE" : "PUBLIC" };
+}

@@ -1,0 +1,92 @@
+import { Pool } from "undici";
+import type { GatewayMetrics } from "../observability/metrics.ts";
+import { parseCacheControl } from "./cacheControl.ts";
+import { SubgraphFetchError } from "./errors.ts";
+import type { FetchHandler, SubgraphResult } from "./pipeline.ts";
+
+export interface HttpTransport {
+  handler: FetchHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * The terminal step: POST to the subgraph on an undici keep-alive pool per subgraph origin
+ * (reused across requests and supergraph reloads).
+ */
+export function createHttpTransport(options: {
+  connections: number;
+  metrics: GatewayMetrics;
+}): HttpTransport {
+  const pools = new Map<string, Pool>();
+
+  function poolFor(origin: string): Pool {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: options.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+      pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  const handler: FetchHandler = async (fetch) => {
+    const target = new URL(fetch.url);
+    const stopTimer = options.metrics.subgraphFetchDuration.startTimer({ subgraph: fetch.subgraph });
+    try {
+      const response = await poolFor(target.origin)
+        .request({
+          method: "POST",
+          path: `${target.pathname}${target.search}`,
+          headers: {
+            ...fetch.headers,
+            "content-type": "application/json",
+            accept: "application/graphql-response+json, application/json",
+          },
+          body: JSON.stringify(fetch.request),
+          signal: fetch.signal,
+        })
+        .catch((error: unknown) => {
+          if (fetch.signal?.aborted) throw error;
+          throw new SubgraphFetchError(fetch.subgraph, "connection", (error as Error).message, {
+            cause: error,
+          });
+        });
+      const text = await response.body.text();
+      const body = parseGraphQLBody(text);
+      if (!body || response.statusCode >= 500) {
+        throw new SubgraphFetchError(
+          fetch.subgraph,
+          body ? "http_status" : "bad_response",
+          `HTTP ${response.statusCode}`,
+        );
+      }
+      const cacheControl = response.headers["cache-control"];
+      return {
+        body,
+        cachePolicy: parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
+      };
+    } finally {
+      stopTimer();
+    }
+  };
+
+  return {
+    handler,
+    async close() {
+      const closing = [...pools.values()].map((pool) => pool.close().catch(() => pool.destroy()));
+      pools.clear();
+      await Promise.all(closing);
+    },
+  };
+}
+
+function parseGraphQLBody(text: string): SubgraphResult["body"] | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && ("data" in parsed || "errors" in parsed)) {
+      return parsed as SubgraphResult["body"];
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

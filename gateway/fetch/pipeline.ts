@@ -1,0 +1,39 @@
+import type { GraphQLFormattedError } from "graphql";
+import type { GatewayContext } from "../context.ts";
+
+export interface SubgraphFetch {
+  /** Service name from the supergraph. */
+  subgraph: string;
+  url: string;
+  request: { query: string; variables?: Record<string, unknown>; operationName?: string };
+  /** entities = an `_entities` fetch (has variables.representations). */
+  kind: "query" | "mutation" | "entities";
+  context: GatewayContext;
+  /** Extra request headers; steps add to them (contextHeader) and the transport sends them. */
+  headers?: Record<string, string>;
+  /** Aborts the HTTP request (set by the timeout step). */
+  signal?: AbortSignal;
+}
+
+export interface CachePolicy {
+  maxAge: number;
+  scope: "PUBLIC" | "PRIVATE";
+}
+
+export interface SubgraphResult {
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: GraphQLFormattedError[];
+    extensions?: Record<string, unknown>;
+  };
+  /** Parsed from the subgraph's Cache-Control; null when it sent none (= not cacheable). */
+  cachePolicy: CachePolicy | null;
+}
+
+export type FetchHandler = (fetch: SubgraphFetch) => Promise<SubgraphResult>;
+export type FetchStep = (next: FetchHandler) => FetchHandler;
+
+/** Steps in order, outermost first: composeFetchPipeline([a, b], t) runs a → b → t. */
+export function composeFetchPipeline(steps: readonly FetchStep[], terminal: FetchHandler): FetchHandler {
+  return steps.reduceRight<FetchHandler>((next, step) => step(next), terminal);
+}

@@ -1,0 +1,17 @@
+import { isConnectionError } from "./errors.ts";
+import type { FetchStep } from "./pipeline.ts";
+
+/**
+ * One more attempt for reads whose connection failed (typically a keep-alive socket the subgraph closed).
+ * Never for mutations, and never after a timeout or an HTTP answer: those may have had effects or cost.
+ */
+export function createRetryStep(): FetchStep {
+  return (next) => async (fetch) => {
+    try {
+      return await next(fetch);
+    } catch (error) {
+      if (fetch.kind === "mutation" || !isConnectionError(error) || fetch.signal?.aborted) throw error;
+      return next(fetch);
+    }
+  };
+}

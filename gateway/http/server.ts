@@ -1,0 +1,241 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { type ApolloServer, HeaderMap } from "@apollo/server";
+import type { CallerResolver } from "../caller.ts";
+import { createGatewayContext, type GatewayContext } from "../context.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { GatewayMetrics } from "../observability/metrics.ts";
+import type { GatewayLimits } from "../plugins/limits.ts";
+import { BodyTooLargeError, readBody } from "./body.ts";
+import type { Readiness } from "./readiness.ts";
+import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
+import { createRequestSummary } from "./requestSummary.ts";
+import { sendGraphQLError, sendJson, sendText } from "./respond.ts";
+import type { HttpRoute } from "./routes.ts";
+
+export const GRAPHQL_PATH = "/graphql";
+const BAD_REQUEST = "BAD_REQUEST";
+const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
+
+class EdgeRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpHandlerDeps {
+  apollo: ApolloServer<GatewayContext>;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  limits: GatewayLimits;
+  maxBodyBytes: number;
+  resolveCaller: CallerResolver;
+  readiness: () => Promise<Readiness>;
+  /** The HTML page for browsers, given the origin they used. */
+  landingPage: (origin: string) => Promise<string>;
+  routes: HttpRoute[];
+}
+
+// The Host header is only echoed into our own escaped HTML, so a forged one harms nobody but its sender.
+const originOf = (request: IncomingMessage) => `http://${request.headers.host ?? "localhost"}`;
+
+const mediaTypeOf = (header: string | undefined) => header?.split(";")[0]?.trim().toLowerCase() || null;
+
+/** Browsers navigating to /graphql get the landing page; GraphQL clients never send text/html first. */
+const wantsHtml = (request: IncomingMessage, search: URLSearchParams) =>
+  !search.has("query") && !search.has("extensions") && (request.headers.accept ?? "").includes("text/html");
+
+/**
+ * The node:http edge: request id, the small fixed endpoints, and the checks Apollo Server cannot do on a
+ * parsed body (size, JSON syntax, media type, batch size) before the GraphQL request reaches it.
+ */
+export function createHttpHandler(deps: HttpHandlerDeps) {
+  const summarize = createRequestSummary({ logger: deps.logger, metrics: deps.metrics });
+  const routes = new Map(deps.routes.map((route) => [`${route.method} ${route.path}`, route]));
+
+  async function parseJsonBody(request: IncomingMessage): Promise<unknown> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(request, deps.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new EdgeRefusal(413, BAD_REQUEST, error.message, {
+          limit: "MAX_BODY_BYTES",
+          max: error.maxBytes,
+        });
+      }
+      throw error;
+    }
+    if (raw.length === 0) return undefined;
+    try {
+      return JSON.parse(raw.toString("utf8"));
+    } catch (error) {
+      throw new EdgeRefusal(400, BAD_REQUEST, `Request body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  async function graphqlBody(request: IncomingMessage): Promise<unknown> {
+    const mediaType = mediaTypeOf(request.headers["content-type"]);
+    if (!mediaType || !JSON_TYPES.has(mediaType)) {
+      throw new EdgeRefusal(
+        415,
+        BAD_REQUEST,
+        `POST ${GRAPHQL_PATH} needs Content-Type: application/json (got ${mediaType ?? "none"})`,
+      );
+    }
+    const body = await parseJsonBody(request);
+    if (body === undefined) {
+      throw new EdgeRefusal(400, BAD_REQUEST, 'Request body is empty: send {"query": "..."}');
+    }
+    if (Array.isArray(body)) {
+      if (body.length === 0)
+        throw new EdgeRefusal(400, BAD_REQUEST, "Batch is empty: send at least one operation");
+      const tooMany = deps.limits.checkBatchSize(body.length);
+      if (tooMany)
+        throw new EdgeRefusal(400, String(tooMany.extensions?.code), tooMany.message, tooMany.extensions);
+    } else if (body === null || typeof body !== "object") {
+      throw new EdgeRefusal(400, BAD_REQUEST, 'Request body must be a JSON object like {"query": "..."}');
+    }
+    return body;
+  }
+
+  async function serveGraphQL(
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    search: string,
+    onContext: (context: GatewayContext) => void,
+  ) {
+    const method = request.method ?? "GET";
+    if (method !== "GET" && method !== "POST") {
+      throw new EdgeRefusal(
+        405,
+        BAD_REQUEST,
+        `${method} is not supported on ${GRAPHQL_PATH}: use GET or POST`,
+      );
+    }
+    if (method === "GET" && wantsHtml(request, new URLSearchParams(search))) {
+      sendText(response, 200, "text/html; charset=utf-8", await deps.landingPage(originOf(request)));
+      return;
+    }
+    const body = method === "POST" ? await graphqlBody(request) : undefined;
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const result = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body },
+      context: async () => {
+        const context = createGatewayContext({
+          requestId,
+          caller: await deps.resolveCaller(request),
+          logger: deps.logger,
+        });
+        onContext(context);
+        return context;
+      },
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === "complete") {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+
+  async function serveRoute(
+    route: HttpRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+    search: string,
+    requestId: string,
+  ) {
+    const body = request.method === "GET" ? undefined : await parseJsonBody(request);
+    const result = await route.handle({ headers: request.headers, body, search, requestId });
+    sendJson(response, result.status, result.body);
+  }
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const startedAt = performance.now();
+    const requestId = requestIdOf(request);
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = new URL(request.url ?? "/", "http://gateway");
+    const method = request.method ?? "GET";
+    let context: GatewayContext | null = null;
+    let edgeErrorCode: string | null = null;
+
+    try {
+      if (url.pathname === GRAPHQL_PATH) {
+        response.on("finish", () =>
+          summarize({
+            requestId,
+            status: response.statusCode,
+            durationMs: performance.now() - startedAt,
+            context,
+            edgeErrorCode,
+          }),
+        );
+        await serveGraphQL(request, response, requestId, url.search, (created) => {
+          context = created;
+        });
+        return;
+      }
+      const route = routes.get(`${method} ${url.pathname}`);
+      if (route) return await serveRoute(route, request, response, url.search, requestId);
+      if (method !== "GET" && method !== "HEAD") {
+        return sendJson(response, 404, { error: `No ${method} ${url.pathname} here` });
+      }
+      switch (url.pathname) {
+        case "/health":
+          return sendJson(response, 200, { status: "ok" });
+        case "/ready": {
+          const readiness = await deps.readiness();
+          return sendJson(response, readiness.ready ? 200 : 503, {
+            status: readiness.ready ? "ready" : "unavailable",
+            reasons: readiness.reasons,
+            checks: readiness.checks,
+          });
+        }
+        case "/metrics":
+          return sendText(
+            response,
+            200,
+            deps.metrics.registry.contentType,
+            await deps.metrics.registry.metrics(),
+          );
+        case "/":
+          return sendText(
+            response,
+            200,
+            "text/html; charset=utf-8",
+            await deps.landingPage(originOf(request)),
+          );
+        default:
+          return sendJson(response, 404, { error: `No ${url.pathname} here; GraphQL is at ${GRAPHQL_PATH}` });
+      }
+    } catch (error) {
+      if (error instanceof EdgeRefusal) {
+        edgeErrorCode = error.code;
+        // An oversized body is left unread: close the connection rather than read on.
+        const headers: Record<string, string> =
+          error.status === 405 ? { allow: "GET, POST" } : error.status === 413 ? { connection: "close" } : {};
+        if (response.headersSent) return void response.end();
+        return sendGraphQLError(response, error.status, error.code, error.message, error.extensions, headers);
+      }
+      deps.logger.error(
+        { requestId, err: { message: (error as Error).message } },
+        "request failed inside the gateway",
+      );
+      if (response.headersSent) return void response.destroy();
+      edgeErrorCode = "INTERNAL_SERVER_ERROR";
+      sendGraphQLError(response, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
+    }
+  };
+}

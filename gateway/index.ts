@@ -1,0 +1,74 @@
+import cluster from "node:cluster";
+import { type GatewayConfig, loadGatewayConfig, redactConfig } from "./config.ts";
+import { createGateway } from "./createGateway.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
+import { createGatewayMetrics } from "./observability/metrics.ts";
+import { createRedis } from "./redis.ts";
+
+/** One gateway process: shared infrastructure, the features, the server; stops cleanly on a signal. */
+async function runGateway(config: GatewayConfig, logger: Logger) {
+  const metrics = createGatewayMetrics();
+  const redis = createRedis(config, { logger, metrics });
+  const gateway = createGateway(config, {
+    logger,
+    metrics,
+    redis,
+    // Feature wiring: entity cache → fetchSteps; response cache, dedup, auth, rate limit, safelist → plugins;
+    // Redis APQ → apqCache; POST /ops/purge → routes.
+    fetchSteps: [],
+    plugins: [],
+    routes: [],
+  });
+  await gateway.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** WORKERS > 1: a primary that only forks workers sharing the port, replaces crashed ones, relays signals. */
+function runPrimary(config: GatewayConfig, logger: Logger) {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < config.server.workers; i++) fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ worker: worker.process.pid, code, signal }, "gateway worker died; starting another");
+    fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    // Workers drain within SHUTDOWN_TIMEOUT_MS; do not wait for ever on one that hangs.
+    setTimeout(() => process.exit(1), config.server.shutdownTimeoutMs + 2000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function main() {
+  const config = loadGatewayConfig();
+  const logger = createLogger(config);
+  if (cluster.isPrimary) {
+    logger.info({ config: redactConfig(config) }, "gateway configuration");
+    if (!config.redis.url) logger.info("no REDIS_URL: caches are in-memory, per process");
+    if (config.server.workers > 1) return runPrimary(config, logger);
+  }
+  await runGateway(config, logger);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`gateway failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { type DocumentNode, getOperationAST, type OperationDefinitionNode, print } from "graphql";
+import { type AuthorizationPolicy, createAuthorizationPolicy } from "../auth/authorizationPolicy.ts";
+import {
+  type AuthorizedOperation,
+  applyAuthorization,
+  authorizeOperation,
+} from "../auth/fieldAuthorization.ts";
+import type { TokenVerifier } from "../auth/jwt.ts";
+import type { CallerResolver } from "../caller.ts";
+import type { GatewayContext } from "../context.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { RateLimiter } from "./rateLimit.ts";
+
+/** The caller of a request is whoever its bearer token says (anonymous without one), within the rate limit. */
+export function createAuthCallerResolver(deps: { verifier: TokenVerifier; rateLimiter: RateLimiter | null }) {
+  const { verifier, rateLimiter } = deps;
+  const resolve: CallerResolver = async (request: IncomingMessage) => {
+    const clientIp = request.socket.remoteAddress ?? "unknown";
+    let caller: Awaited<ReturnType<CallerResolver>>;
+    try {
+      caller = await verifier.verify(request.headers.authorization);
+    } catch (error) {
+      // Bad tokens count against the client address, so guessing tokens is throttled like anything else.
+      await rateLimiter?.consume(null, clientIp);
+      throw error;
+    }
+    await rateLimiter?.consume(caller, clientIp);
+    return caller;
+  };
+  return resolve;
+}
+
+/** The planner's cache key for a rewritten document: its own text, so each visible shape has its own plan. */
+function hashDocument(document: DocumentNode): string {
+  return createHash("sha256").update(print(document)).digest("hex");
+}
+
+/**
+ * Enforces the supergraph's `@authenticated` / `@requiresScopes` for @apollo/gateway, which does not: before planning,
+ * fields the caller may not see are removed from the document (and the query hash that keys the plan cache is
+ * replaced, so callers who see different shapes never share a plan); after execution they are put back as nulls
+ * with one UNAUTHORIZED / UNAUTHENTICATED error each. Goes before the response cache and dedup plugins, so the
+ * errors are in place before they look at a response.
+ */
+export function createFieldAuthorizationPlugin(deps: { logger: Logger }): ApolloServerPlugin<GatewayContext> {
+  let policy: AuthorizationPolicy | null = null;
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
+          if (!coreSupergraphSdl) return;
+          try {
+            policy = createAuthorizationPolicy(coreSupergraphSdl);
+          } catch (error) {
+            // The previous policy keeps guarding the previous schema's fields; a broken one is not applied.
+            deps.logger.error(
+              { err: { message: (error as Error).message } },
+              "supergraph authorization not loaded",
+            );
+          }
+        },
+      };
+    },
+    async requestDidStart() {
+      let authorized: AuthorizedOperation | null = null;
+      return {
+        async didResolveOperation(requestContext) {
+          if (!policy) throw new Error("authorization policy not loaded");
+          authorized = authorizeOperation({
+            schema: requestContext.schema,
+            policy,
+            document: requestContext.document,
+            operationName: requestContext.operationName,
+            variables: requestContext.request.variables,
+            caller: requestContext.contextValue.caller,
+          });
+          if (authorized.document === requestContext.document) return;
+          // Apollo Server hands these to the gateway executor, which plans `document` and caches the plan by
+          // `queryHash`; they are declared readonly for plugins only by convention.
+          const writable = requestContext as unknown as {
+            document: DocumentNode;
+            queryHash: string;
+            operation: OperationDefinitionNode | undefined;
+          };
+          writable.document = authorized.document;
+          writable.queryHash = hashDocument(authorized.document);
+          writable.operation =
+            getOperationAST(authorized.document, requestContext.operationName) ?? undefined;
+        },
+        async willSendResponse(requestContext) {
+          const body = requestContext.response.body;
+          if (!authorized || body.kind !== "single") return;
+          body.singleResult = applyAuthorization(body.singleResult, authorized);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import {
+  type ApolloServerPlugin,
+  type GraphQLRequestContextWillSendResponse,
+  HeaderMap,
+} from "@apollo/server";
+import { privateKey } from "../cache/keys.ts";
+import { requestOperationKey } from "../cache/requestKey.ts";
+import type { CacheEntry, CacheStore } from "../cache/store.ts";
+import type { GatewayContext } from "../context.ts";
+
+export const CACHE_HEADER = "x-cache";
+
+type Outcome = "HIT" | "MISS" | "BYPASS";
+
+/**
+ * A public slot holds either the response, or a note that this operation answers PRIVATE data for this visibility
+ * class, so the lookup must go on to the caller's own slot.
+ */
+type StoredResponse =
+  | { kind: "response"; data: Record<string, unknown>; expiresAt: number; scope: "PUBLIC" | "PRIVATE" }
+  | { kind: "private" };
+
+export interface ResponseCacheOptions {
+  /** Off: every request is answered by execution and marked `x-cache: BYPASS`. */
+  enabled: boolean;
+  store: CacheStore;
+}
+
+/**
+ * Whole-response cache for queries. Key: the operation text, its name and variables, and the caller's visibility class
+ * (plus the caller's own id when the answer holds PRIVATE data). TTL: the request's overall cache policy, i.e. the
+ * smallest hint of every subgraph fetch (fed by the data source), so a response never outlives its freshest part.
+ */
+export function createResponseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
+  const { enabled, store } = options;
+  return {
+    async requestDidStart() {
+      let outcome: Outcome = "BYPASS";
+      let publicKey: string | null = null;
+      return {
+        async responseForOperation(requestContext) {
+          if (!enabled || requestContext.operation.operation !== "query") return null;
+          const key = requestOperationKey(requestContext);
+          const lookup = await lookupResponse(store, key, requestContext.contextValue.caller.sub);
+          if (lookup.status === "error") return null;
+          publicKey = key;
+          if (lookup.status === "miss") {
+            outcome = "MISS";
+            return null;
+          }
+          outcome = "HIT";
+          const { data, expiresAt, scope } = lookup.value;
+          // The served copy carries its remaining lifetime, so Cache-Control and any outer cache stay truthful.
+          requestContext.overallCachePolicy.restrict({
+            maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
+            scope,
+          });
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: "single", singleResult: { data } },
+          };
+        },
+        async willSendResponse(requestContext) {
+          requestContext.response.http.headers.set(CACHE_HEADER, outcome);
+          requestContext.contextValue.cacheOutcomes.response =
+            outcome === "HIT" ? "hit" : outcome === "MISS" ? "miss" : "bypass";
+          // A deduplicated follower got the leader's response, which the leader stores itself.
+          if (
+            outcome !== "MISS" ||
+            publicKey === null ||
+            requestContext.contextValue.cacheOutcomes.dedup === "hit"
+          )
+            return;
+          const entries = entriesToStore(requestContext, publicKey);
+          // Not awaited: the client need not wait for the cache write, and the store never rejects.
+          if (entries.length > 0) void store.mset(entries);
+        },
+      };
+    },
+  };
+}
+
+async function lookupResponse(store: CacheStore, publicKey: string, sub: string | null) {
+  const lookup = await store.get<StoredResponse>(publicKey);
+  if (lookup.status !== "hit") return lookup;
+  if (lookup.value.kind === "response") return { status: "hit" as const, value: lookup.value };
+  if (sub === null) return { status: "miss" as const };
+  const own = await store.get<StoredResponse>(privateKey(publicKey, sub));
+  if (own.status !== "hit") return own;
+  return own.value.kind === "response"
+    ? { status: "hit" as const, value: own.value }
+    : { status: "miss" as const };
+}
+
+/** Nothing for answers with errors, incremental answers, uncacheable policies, or PRIVATE data of an anonymous caller. */
+function entriesToStore(
+  requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  publicKey: string,
+): CacheEntry[] {
+  const body = requestContext.response.body;
+  if (body.kind !== "single") return [];
+  const { data, errors } = body.singleResult;
+  if (!data || (errors && errors.length > 0)) return [];
+  const policy = requestContext.overallCachePolicy.policyIfCacheable();
+  if (!policy) return [];
+  const stored: StoredResponse = {
+    kind: "response",
+    data,
+    expiresAt: Date.now() + policy.maxAge * 1000,
+    scope: policy.scope,
+  };
+  if (policy.scope === "PUBLIC") return [{ key: publicKey, value: stored, ttlSeconds: policy.maxAge }];
+  const sub = requestContext.contextValue.caller.sub;
+  if (sub === null) return [];
+  return [
+    { key: publicKey, value: { kind: "private" } satisfies StoredResponse, ttlSeconds: policy.maxAge },
+    { key: privateKey(publicKey, sub), value: stored, ttlSeconds: policy.maxAge },
+  ];
+}

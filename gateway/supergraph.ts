@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto";
+import { type FSWatcher, watch } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { validateSatisfiability } from "@apollo/composition";
+import type { SupergraphSdlHook, SupergraphSdlUpdateFunction } from "@apollo/gateway";
+import { Kind, parse } from "graphql";
+import type { Logger } from "./observability/logger.ts";
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+export interface LoadedSupergraph {
+  sdl: string;
+  /** sha256 of the SDL, logged on every (re)load. */
+  id: string;
+  subgraphs: SubgraphEndpoint[];
+}
+
+export type ReloadResult =
+  | { status: "updated"; id: string }
+  | { status: "unchanged"; id: string }
+  | { status: "refused"; reason: string };
+
+const WATCH_DEBOUNCE_MS = 100;
+
+/**
+ * Parses a supergraph SDL and checks it the way composition would (every query is satisfiable across the
+ * subgraphs), so a broken file never reaches the gateway.
+ */
+export function validateSupergraph(sdl: string): LoadedSupergraph {
+  const subgraphs = subgraphEndpoints(sdl);
+  if (subgraphs.length === 0) throw new Error("no join__Graph values: not a Federation 2 supergraph");
+  const { errors } = validateSatisfiability({ supergraphSdl: sdl });
+  if (errors && errors.length > 0) throw new Error(errors.map((error) => error.message).join("; "));
+  return { sdl, id: createHash("sha256").update(sdl).digest("hex").slice(0, 16), subgraphs };
+}
+
+/** Subgraph names and URLs from the supergraph's `enum join__Graph { X @join__graph(name:, url:) }`. */
+export function subgraphEndpoints(sdl: string): SubgraphEndpoint[] {
+  const document = parse(sdl);
+  const endpoints: SubgraphEndpoint[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== "join__Graph") continue;
+    for (const value of definition.values ?? []) {
+      const directive = value.directives?.find((d) => d.name.value === "join__graph");
+      const argument = (name: string) => {
+        const node = directive?.arguments?.find((a) => a.name.value === name)?.value;
+        return node?.kind === Kind.STRING ? node.value : null;
+      };
+      const name = argument("name");
+      const url = argument("url");
+      if (name && url) endpoints.push({ name, url });
+    }
+  }
+  return endpoints;
+}
+
+/**
+ * The supergraph as @apollo/gateway's `supergraphSdl` hook: the file at start, then every valid change of
+ * the file pushed through the gateway's `update` callback. An invalid file is logged and ignored; the
+ * gateway keeps serving the last good one.
+ */
+export function createSupergraphSource(options: { path: string; watch: boolean; logger: Logger }) {
+  const { path, logger } = options;
+  let current: LoadedSupergraph | null = null;
+  let update: SupergraphSdlUpdateFunction | null = null;
+  let watcher: FSWatcher | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  let reloading: Promise<ReloadResult> = Promise.resolve({ status: "unchanged", id: "" });
+
+  async function readValidated(): Promise<LoadedSupergraph> {
+    return validateSupergraph(await readFile(path, "utf8"));
+  }
+
+  async function reloadOnce(): Promise<ReloadResult> {
+    let next: LoadedSupergraph;
+    try {
+      next = await readValidated();
+    } catch (error) {
+      const reason = (error as Error).message;
+      logger.error({ path, reason }, "supergraph change refused; still serving the previous one");
+      return { status: "refused", reason };
+    }
+    if (next.id === current?.id) return { status: "unchanged", id: next.id };
+    try {
+      update?.(next.sdl);
+    } catch (error) {
+      const reason = (error as Error).message;
+      logger.error({ path, reason }, "gateway refused the supergraph; still serving the previous one");
+      return { status: "refused", reason };
+    }
+    current = next;
+    logger.info({ path, id: next.id, subgraphs: next.subgraphs.map((s) => s.name) }, "supergraph reloaded");
+    return { status: "updated", id: next.id };
+  }
+
+  /** Reloads serialised, so a burst of file events applies in order. */
+  function reload(): Promise<ReloadResult> {
+    reloading = reloading.then(reloadOnce, reloadOnce);
+    return reloading;
+  }
+
+  const hook: SupergraphSdlHook = async (hookOptions) => {
+    current = await readValidated();
+    update = hookOptions.update;
+    logger.info(
+      { path, id: current.id, subgraphs: current.subgraphs.map((s) => s.name) },
+      "supergraph loaded",
+    );
+    if (options.watch) {
+      // Watch the directory, not the file: editors and `mv` replace the file, which ends a file watch.
+      watcher = watch(dirname(path), (_event, filename) => {
+        if (filename !== basename(path)) return;
+        if (debounce) clearTimeout(debounce);
+        debounce = setTimeout(() => void reload(), WATCH_DEBOUNCE_MS);
+      });
+    }
+    return {
+      supergraphSdl: current.sdl,
+      cleanup: async () => {
+        watcher?.close();
+        if (debounce) clearTimeout(debounce);
+        update = null;
+      },
+    };
+  };
+
+  return {
+    hook,
+    reload,
+    current: () => current,
+  };
+}
+
+export type SupergraphSource = ReturnType<typeof createSupergraphSource>;

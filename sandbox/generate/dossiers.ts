@@ -1,0 +1,389 @@
+import type { Reference } from "../reference.ts";
+import { addWorkingDays, formatDay, formatLocalMinute, MINUTES_PER_DAY, weekdayOfDay } from "./dates.ts";
+import type { EnterpriseRef, Enterprises } from "./enterprises.ts";
+import type { CitizenRef, Population } from "./population.ts";
+import { createSlotAssignment, hash, type SlotAssignment, unit } from "./prng.ts";
+import type { Catalogue } from "./procedures.ts";
+
+/**
+ * Dossiers received over the year up to "today", per unit: each commune (commune-level procedures) and
+ * each province (provincial procedures, commune null). A unit's dossiers are numbered by receiving day
+ * and sequence; everything about a dossier — procedure, channel, timeline, applicant — derives from that,
+ * and status, on-time and overdue follow from the timeline and "today". Per-unit aggregates are kept as
+ * per-day prefix sums, so statistics over any date range cost O(1) per unit once the unit has been seen.
+ */
+
+export const WINDOW_DAYS = 366;
+export type DossierStatus =
+  | "RECEIVED" | "PROCESSING" | "SUPPLEMENT_REQUESTED" | "PAYMENT_PENDING" | "RESOLVED" | "RETURNED" | "REJECTED" | "WITHDRAWN";
+export const DOSSIER_STATUSES: readonly DossierStatus[] = [
+  "RECEIVED", "PROCESSING", "SUPPLEMENT_REQUESTED", "PAYMENT_PENDING", "RESOLVED", "RETURNED", "REJECTED", "WITHDRAWN",
+];
+export type Channel = "ONLINE" | "DIRECT" | "POSTAL";
+const CLOSED: ReadonlySet<DossierStatus> = new Set(["RESOLVED", "RETURNED", "REJECTED", "WITHDRAWN"]);
+const WITH_RESULT: ReadonlySet<DossierStatus> = new Set(["RESOLVED", "RETURNED", "REJECTED"]);
+const NOTES: Record<DossierStatus, string> = {
+  RECEIVED: "Tiếp nhận hồ sơ",
+  PROCESSING: "Chuyển xử lý",
+  SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung hồ sơ",
+  PAYMENT_PENDING: "Chờ thực hiện nghĩa vụ tài chính",
+  RESOLVED: "Trả kết quả",
+  RETURNED: "Trả lại hồ sơ không đủ điều kiện giải quyết",
+  REJECTED: "Từ chối giải quyết",
+  WITHDRAWN: "Người nộp rút hồ sơ",
+};
+/** Working hours in which counters receive dossiers: 07:30–17:00. */
+const OPENING_MINUTE = 450;
+const OPEN_MINUTES = 570;
+
+export interface Dossier {
+  code: string;
+  status: DossierStatus;
+  procedureCode: string;
+  applicant: { kind: "CITIZEN" | "ENTERPRISE"; id: string };
+  channel: Channel;
+  provinceCode: string;
+  communeCode: string | null;
+  receivedAt: string;
+  dueAt: string;
+  resolvedAt: string | null;
+  onTime: boolean | null;
+  overdue: boolean;
+  digitized: boolean;
+  history: { at: string; status: DossierStatus; note: string }[];
+}
+
+/** A dossier's coordinates: unit (communes first, then provinces, in reference order), day, sequence. */
+export interface DossierRef {
+  unit: number;
+  day: number;
+  seq: number;
+}
+
+interface Timeline {
+  procedure: number;
+  channel: Channel;
+  digitized: boolean;
+  received: number;
+  due: number;
+  events: { at: number; status: DossierStatus }[];
+  status: DossierStatus;
+  resolvedAt: number | null;
+  overdue: boolean;
+}
+
+export const STAT_FIELDS = ["received", "resolved", "resolvedOnTime", "resolvedLate", "inProgress", "overdue", "online", "digitized"] as const;
+type StatField = (typeof STAT_FIELDS)[number];
+export type DossierCounts = Record<StatField, number>;
+
+export interface Dossiers {
+  readonly unitCount: number;
+  readonly firstDay: number;
+  unitOfCommune(commune: number): number;
+  unitOfProvince(provinceCode: string): number;
+  /** Dossiers of a unit: the prefix sums of its per-day counts (length WINDOW_DAYS + 1). */
+  dayPrefix(unit: number): Int32Array;
+  refAt(unit: number, position: number): DossierRef;
+  dossier(ref: DossierRef): Dossier;
+  locate(code: string): DossierRef | null;
+  /** The filterable facts of a dossier, cheaper than the record. */
+  facts(ref: DossierRef): { status: DossierStatus; procedure: number; overdue: boolean };
+  /** Counts of the dossiers received on days [fromDay, toDay] (window-relative, inclusive). */
+  counts(unit: number, fromDay: number, toDay: number): DossierCounts;
+  ofCitizen(citizen: CitizenRef): DossierRef[];
+  ofEnterprise(enterprise: EnterpriseRef): DossierRef[];
+}
+
+export interface DossierDeps {
+  population: Population;
+  enterprises: Enterprises;
+  catalogue: Catalogue;
+}
+
+export function createDossiers(reference: Reference, deps: DossierDeps, today: number): Dossiers {
+  const { population, enterprises, catalogue } = deps;
+  const { communes, provinces } = reference;
+  const communeCount = communes.length;
+  const unitCount = communeCount + provinces.length;
+  const firstDay = today - (WINDOW_DAYS - 1);
+  const now = today * MINUTES_PER_DAY + MINUTES_PER_DAY - 1;
+  const communeIndex = new Map(communes.map((commune, c) => [commune.code, c]));
+  const provinceIndex = new Map(provinces.map((province, p) => [province.code, p]));
+  const provinceCommunes = provinces.map((province) =>
+    reference.communesByProvince.get(province.code)!.map((commune) => communeIndex.get(commune.code)!),
+  );
+  const positionInProvince = new Int32Array(communeCount);
+  for (const list of provinceCommunes) list.forEach((c, pos) => positionInProvince.set([pos], c));
+
+  const isCommuneUnit = (u: number) => u < communeCount;
+  const unitCode = (u: number) => (isCommuneUnit(u) ? communes[u]!.code : provinces[u - communeCount]!.code);
+  const unitProvinceCode = (u: number) =>
+    isCommuneUnit(u) ? communes[u]!.provinceCode : provinces[u - communeCount]!.code;
+  const unitKey = (u: number) => (isCommuneUnit(u) ? Number(communes[u]!.code) : 100_000 + Number(unitCode(u)));
+
+  const dailyRate = (u: number) => {
+    if (isCommuneUnit(u)) return population.size(u) / 9_000;
+    const province = provinces[u - communeCount]!;
+    return (25 + 40 * unit(unitKey(u), 0xd1)) * (province.type === "CITY" ? 1.8 : 1) * (province.communeCount / 100);
+  };
+
+  const prefixes = new Map<number, Int32Array>();
+  function dayPrefix(u: number): Int32Array {
+    let prefix = prefixes.get(u);
+    if (prefix) return prefix;
+    prefix = new Int32Array(WINDOW_DAYS + 1);
+    const rate = dailyRate(u);
+    const key = unitKey(u);
+    for (let d = 0; d < WINDOW_DAYS; d++) {
+      const weekday = weekdayOfDay(firstDay + d);
+      const factor = weekday === 0 ? 0 : weekday === 6 ? 0.3 : 1;
+      prefix[d + 1] = prefix[d]! + Math.round(rate * factor * (0.6 + 0.8 * unit(key, d, 0xd0)));
+    }
+    prefixes.set(u, prefix);
+    return prefix;
+  }
+
+  function timeline(ref: DossierRef): Timeline {
+    const u = ref.unit;
+    const key = hash(unitKey(u), ref.day, ref.seq);
+    const prefix = dayPrefix(u);
+    const ofDay = prefix[ref.day + 1]! - prefix[ref.day]!;
+    const level = isCommuneUnit(u) ? "COMMUNE" : "PROVINCIAL";
+    const candidates = catalogue.adoptedOfLevel(unitProvinceCode(u), level);
+    const procedureIndex = candidates[hash(key, 1) % candidates.length]!;
+    const procedure = catalogue.procedures[procedureIndex]!;
+    const onlineShare = procedure.onlineService === "FULL" ? 0.75 : procedure.onlineService === "PARTIAL" ? 0.45 : 0;
+    const channelDraw = unit(key, 2);
+    const channel: Channel = channelDraw < onlineShare ? "ONLINE" : channelDraw > 0.95 ? "POSTAL" : "DIRECT";
+    const receivedDay = firstDay + ref.day;
+    const minuteOfDay = OPENING_MINUTE + Math.floor(((ref.seq + 0.5) * OPEN_MINUTES) / ofDay);
+    const received = receivedDay * MINUTES_PER_DAY + minuteOfDay;
+    const due = addWorkingDays(receivedDay, procedure.processingDays) * MINUTES_PER_DAY + minuteOfDay;
+    const outcomeDraw = unit(key, 5);
+    const outcome: DossierStatus =
+      outcomeDraw < 0.88 ? "RESOLVED" : outcomeDraw < 0.93 ? "RETURNED" : outcomeDraw < 0.96 ? "REJECTED" : "WITHDRAWN";
+    const timing = unit(key, 7);
+    const late = unit(key, 6) < 0.07;
+    const span = due - received;
+    const end =
+      outcome === "WITHDRAWN"
+        ? received + Math.floor(span * (0.1 + 0.4 * timing))
+        : late
+          ? due + 60 + Math.floor(timing * 14 * MINUTES_PER_DAY)
+          : received + Math.floor(span * (0.15 + 0.83 * timing));
+    const at = (fraction: number) => received + Math.floor((end - received) * fraction);
+    const planned: { at: number; status: DossierStatus }[] = [
+      { at: received, status: "RECEIVED" },
+      { at: at(0.05), status: "PROCESSING" },
+    ];
+    if (unit(key, 8) < 0.12) {
+      planned.push({ at: at(0.35), status: "SUPPLEMENT_REQUESTED" }, { at: at(0.55), status: "PROCESSING" });
+    }
+    if (procedure.feeVnd !== null && outcome === "RESOLVED") planned.push({ at: at(0.85), status: "PAYMENT_PENDING" });
+    planned.push({ at: end, status: outcome });
+    const events = planned.filter((event) => event.at <= now);
+    const status = events[events.length - 1]!.status;
+    const inProgress = !CLOSED.has(status);
+    return {
+      procedure: procedureIndex,
+      channel,
+      digitized: channel === "ONLINE" || unit(key, 3) < 0.7,
+      received,
+      due,
+      events,
+      status,
+      resolvedAt: WITH_RESULT.has(status) ? end : null,
+      overdue: inProgress && due < now,
+    };
+  }
+
+  const applicantAssignments = new Map<string, SlotAssignment>();
+  const assignment = (kind: string, members: number, key: number) => {
+    const cacheKey = `${kind}:${key}`;
+    let found = applicantAssignments.get(cacheKey);
+    if (!found) {
+      found = createSlotAssignment(members, hash(key, kind.length, 0xd3));
+      applicantAssignments.set(cacheKey, found);
+    }
+    return found;
+  };
+  const adults = (c: number) => population.ageRange(c, 18, 99);
+  const citizenAssignment = (c: number, provincial: boolean) => {
+    const [start, end] = adults(c);
+    return assignment(provincial ? "province-citizen" : "citizen", end - start, Number(communes[c]!.code));
+  };
+  const enterpriseAssignment = (c: number) => assignment("enterprise", enterprises.count(c), Number(communes[c]!.code));
+  const provinceEnterpriseAssignment = (provinceCode: string) =>
+    assignment("province-enterprise", enterprises.provinceCount(provinceCode), Number(provinceCode));
+  const unitTotal = (u: number) => dayPrefix(u)[WINDOW_DAYS]!;
+
+  // Commune dossiers: every 7th slot an enterprise of the commune, the rest its adult citizens.
+  // Provincial dossiers: 3 of 5 slots enterprises of the province, 2 of 5 citizens spread over its communes.
+  function applicant(u: number, slot: number): { kind: "CITIZEN" | "ENTERPRISE"; id: string } {
+    if (isCommuneUnit(u)) {
+      if (slot % 7 === 0 && enterprises.count(u) > 0) {
+        return { kind: "ENTERPRISE", id: enterprises.code(u, enterpriseAssignment(u).member(slot / 7)) };
+      }
+      return { kind: "CITIZEN", id: population.citizenId(u, adults(u)[0] + citizenAssignment(u, false).member(slot)) };
+    }
+    const provinceCode = unitCode(u);
+    if (slot % 5 < 3) {
+      const ref = enterprises.atProvinceRank(provinceCode, provinceEnterpriseAssignment(provinceCode).member(slot));
+      return { kind: "ENTERPRISE", id: enterprises.code(ref.commune, ref.index) };
+    }
+    const list = provinceCommunes[u - communeCount]!;
+    const citizenSlot = Math.floor(slot / 5) * 2 + ((slot % 5) - 3);
+    const c = list[citizenSlot % list.length]!;
+    const index = adults(c)[0] + citizenAssignment(c, true).member(Math.floor(citizenSlot / list.length));
+    return { kind: "CITIZEN", id: population.citizenId(c, index) };
+  }
+
+  function refAt(u: number, position: number): DossierRef {
+    const prefix = dayPrefix(u);
+    let low = 0;
+    let high = WINDOW_DAYS - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (prefix[mid]! <= position) low = mid;
+      else high = mid - 1;
+    }
+    return { unit: u, day: low, seq: position - prefix[low]! };
+  }
+
+  const dossierCode = (ref: DossierRef) =>
+    `H${unitCode(ref.unit)}-${formatDay(firstDay + ref.day).slice(2).replaceAll("-", "")}-${String(ref.seq).padStart(4, "0")}`;
+
+  function dossier(ref: DossierRef): Dossier {
+    const line = timeline(ref);
+    const provinceCode = unitProvinceCode(ref.unit);
+    return {
+      code: dossierCode(ref),
+      status: line.status,
+      procedureCode: catalogue.procedures[line.procedure]!.code,
+      applicant: applicant(ref.unit, dayPrefix(ref.unit)[ref.day]! + ref.seq),
+      channel: line.channel,
+      provinceCode,
+      communeCode: isCommuneUnit(ref.unit) ? unitCode(ref.unit) : null,
+      receivedAt: formatLocalMinute(line.received),
+      dueAt: formatLocalMinute(line.due),
+      resolvedAt: line.resolvedAt === null ? null : formatLocalMinute(line.resolvedAt),
+      onTime: line.resolvedAt === null ? null : line.resolvedAt <= line.due,
+      overdue: line.overdue,
+      digitized: line.digitized,
+      history: line.events.map((event, k) => ({
+        at: formatLocalMinute(event.at),
+        status: event.status,
+        note: event.status === "PROCESSING" && k > 1 ? "Tiếp tục xử lý sau khi bổ sung" : NOTES[event.status],
+      })),
+    };
+  }
+
+  function locate(code: string): DossierRef | null {
+    const match = /^H(\d{2}|\d{5})-(\d{2})(\d{2})(\d{2})-(\d{4})$/.exec(code);
+    if (!match) return null;
+    const u =
+      match[1]!.length === 5 ? communeIndex.get(match[1]!) : (provinceIndex.get(match[1]!) ?? -1) + communeCount;
+    if (u === undefined || u < 0 || u >= unitCount || (match[1]!.length === 2 && u < communeCount)) return null;
+    const day = Date.UTC(2000 + Number(match[2]), Number(match[3]) - 1, Number(match[4])) / 86_400_000 - firstDay;
+    if (!Number.isInteger(day) || day < 0 || day >= WINDOW_DAYS) return null;
+    const ref = { unit: u, day, seq: Number(match[5]) };
+    const prefix = dayPrefix(u);
+    if (ref.seq >= prefix[day + 1]! - prefix[day]!) return null;
+    return dossierCode(ref) === code ? ref : null;
+  }
+
+  // Per unit, per receiving day, prefix sums of each counted figure.
+  const tallies = new Map<number, Int32Array[]>();
+  function tally(u: number): Int32Array[] {
+    let found = tallies.get(u);
+    if (found) return found;
+    found = STAT_FIELDS.map(() => new Int32Array(WINDOW_DAYS + 1));
+    const prefix = dayPrefix(u);
+    for (let day = 0; day < WINDOW_DAYS; day++) {
+      const values = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (let seq = 0; seq < prefix[day + 1]! - prefix[day]!; seq++) {
+        const line = timeline({ unit: u, day, seq });
+        values[0]! += 1;
+        if (line.resolvedAt !== null) {
+          values[1]! += 1;
+          if (line.resolvedAt <= line.due) values[2]! += 1;
+          else values[3]! += 1;
+        }
+        if (!CLOSED.has(line.status)) values[4]! += 1;
+        if (line.overdue) values[5]! += 1;
+        if (line.channel === "ONLINE") values[6]! += 1;
+        if (line.digitized) values[7]! += 1;
+      }
+      for (let f = 0; f < STAT_FIELDS.length; f++) found[f]![day + 1] = found[f]![day]! + values[f]!;
+    }
+    tallies.set(u, found);
+    return found;
+  }
+
+  function counts(u: number, fromDay: number, toDay: number): DossierCounts {
+    const sums = tally(u);
+    const from = Math.max(0, fromDay);
+    const to = Math.min(WINDOW_DAYS - 1, toDay);
+    const result = {} as DossierCounts;
+    STAT_FIELDS.forEach((field, f) => {
+      result[field] = to < from ? 0 : sums[f]![to + 1]! - sums[f]![from]!;
+    });
+    return result;
+  }
+
+  function ofCitizen(citizen: CitizenRef): DossierRef[] {
+    const c = citizen.commune;
+    const [start, end] = adults(c);
+    if (citizen.index < start || citizen.index >= end) return [];
+    const refs: DossierRef[] = [];
+    const own = unitTotal(c);
+    for (const slot of citizenAssignment(c, false).slotsOf(citizen.index - start, own)) {
+      if (slot % 7 !== 0 || enterprises.count(c) === 0) refs.push(refAt(c, slot));
+    }
+    const provinceCode = communes[c]!.provinceCode;
+    const u = communeCount + provinceIndex.get(provinceCode)!;
+    const total = unitTotal(u);
+    const size = provinceCommunes[u - communeCount]!.length;
+    const bound = Math.ceil((total * 2) / 5 / size) + 1;
+    for (const t of citizenAssignment(c, true).slotsOf(citizen.index - start, bound)) {
+      const citizenSlot = t * size + positionInProvince[c]!;
+      const slot = Math.floor(citizenSlot / 2) * 5 + 3 + (citizenSlot % 2);
+      if (slot < total) refs.push(refAt(u, slot));
+    }
+    return refs;
+  }
+
+  function ofEnterprise(enterprise: EnterpriseRef): DossierRef[] {
+    const c = enterprise.commune;
+    const refs: DossierRef[] = [];
+    const own = unitTotal(c);
+    for (const m of enterpriseAssignment(c).slotsOf(enterprise.index, Math.ceil(own / 7))) {
+      if (m * 7 < own) refs.push(refAt(c, m * 7));
+    }
+    const provinceCode = communes[c]!.provinceCode;
+    const u = communeCount + provinceIndex.get(provinceCode)!;
+    const total = unitTotal(u);
+    for (const slot of provinceEnterpriseAssignment(provinceCode).slotsOf(enterprises.provinceRank(enterprise), total)) {
+      if (slot % 5 < 3) refs.push(refAt(u, slot));
+    }
+    return refs;
+  }
+
+  return {
+    unitCount,
+    firstDay,
+    unitOfCommune: (c) => c,
+    unitOfProvince: (provinceCode) => communeCount + provinceIndex.get(provinceCode)!,
+    dayPrefix,
+    refAt,
+    dossier,
+    locate,
+    facts(ref) {
+      const line = timeline(ref);
+      return { status: line.status, procedure: line.procedure, overdue: line.overdue };
+    },
+    counts,
+    ofCitizen,
+    ofEnterprise,
+  };
+}

@@ -1,0 +1,187 @@
+import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
+import { ENTERPRISE_STATUSES, type EnterpriseRef, type EnterpriseTally } from "../generate/enterprises.ts";
+import { yearOfDay } from "../generate/dates.ts";
+import { INDUSTRIES } from "../generate/industries.ts";
+import { foldText } from "../generate/names.ts";
+import { createMatchCache, page, PAGE_PARAMS } from "../http/paging.ts";
+import { badRequest } from "../http/problem.ts";
+import type { Route } from "../http/route.ts";
+import {
+  enumOf,
+  integer,
+  itemsOf,
+  type JsonSchema,
+  nullable,
+  number,
+  object,
+  pageOf,
+  ref,
+  string,
+} from "../http/schema.ts";
+import type { World } from "../world.ts";
+import { createUnitSequence } from "./sequence.ts";
+import { communeFilter, communesOf, EMPTY_PAGE, provinceFilter, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+
+const BASE = "/business/v1";
+const LEGAL_FORMS = ["SINGLE_MEMBER_LLC", "MULTI_MEMBER_LLC", "JOINT_STOCK", "PARTNERSHIP", "PRIVATE_ENTERPRISE"];
+
+export const businessSchemas: Record<string, JsonSchema> = {
+  Industry: object({ code: string({ pattern: "^\\d{4}$" }), name: string() }),
+  Enterprise: object({
+    code: string({ pattern: "^\\d{10}$" }),
+    name: string(),
+    internationalName: nullable(string()),
+    legalForm: enumOf(LEGAL_FORMS),
+    status: enumOf(ENTERPRISE_STATUSES),
+    foundedOn: string({ format: "date" }),
+    charterCapitalVnd: nullable(number({ minimum: 0 })),
+    industry: ref("Industry"),
+    headOffice: ref("Address"),
+    representativeId: string({ pattern: "^\\d{12}$" }),
+  }),
+  EnterpriseStats: object({
+    unitCode: string(),
+    total: integer({ minimum: 0 }),
+    active: integer({ minimum: 0 }),
+    suspended: integer({ minimum: 0 }),
+    dissolved: integer({ minimum: 0 }),
+    registeredThisYear: integer({ minimum: 0 }),
+  }),
+};
+
+export function businessRoutes(world: World): Route[] {
+  const { enterprises, reference } = world;
+  const matches = createMatchCache(16 * 1024 * 1024);
+
+  const findEnterprise = (code: string) => {
+    const found = enterprises.locate(code);
+    return found ? enterprises.enterprise(found.commune, found.index) : null;
+  };
+
+  const statsOf = (unitCode: string, tallies: EnterpriseTally[], year: number) => ({
+    unitCode,
+    total: tallies.reduce((sum, tally) => sum + tally.total, 0),
+    active: tallies.reduce((sum, tally) => sum + tally.byStatus.ACTIVE, 0),
+    suspended: tallies.reduce((sum, tally) => sum + tally.byStatus.SUSPENDED, 0),
+    dissolved: tallies.reduce((sum, tally) => sum + tally.byStatus.DISSOLVED, 0),
+    registeredThisYear: tallies.reduce((sum, tally) => sum + (tally.foundedByYear.get(year) ?? 0), 0),
+  });
+
+  return [
+    {
+      method: "GET",
+      path: `${BASE}/enterprises`,
+      platform: "business",
+      summary:
+        "Enterprises by code (batch), or a listing by head-office province/commune and/or legal representative, with filters.",
+      params: [
+        { name: "ids", description: "Comma-separated 10-digit enterprise codes (≤ 500).", schema: string({ pattern: "^\\d{10}(,\\d{10})*$" }) },
+        { name: "province", description: "Head office in this province.", schema: string({ pattern: "^\\d{2}$" }) },
+        { name: "commune", description: "Head office in this commune.", schema: string({ pattern: "^\\d{5}$" }) },
+        { name: "status", description: "Only enterprises in this status.", schema: enumOf(ENTERPRISE_STATUSES) },
+        { name: "industry", description: "Only this VSIC level-4 industry.", schema: string({ pattern: "^\\d{4}$" }) },
+        { name: "nameContains", description: "Name contains this text (case and accents ignored).", schema: string() },
+        { name: "representative", description: "Comma-separated personal ids of legal representatives (≤ 500).", schema: string() },
+        ...PAGE_PARAMS,
+      ],
+      response: { anyOf: [itemsOf(ref("Enterprise")), pageOf(ref("Enterprise"))] },
+      handle({ query }) {
+        const ids = query.list("ids", isEnterpriseCode, "a 10-digit enterprise code with a valid check digit");
+        if (ids) {
+          const listing = ["province", "commune", "status", "industry", "nameContains", "representative", "limit", "cursor"];
+          if (listing.some((name) => query.has(name))) throw badRequest("ids cannot be combined with listing parameters");
+          return { items: ids.flatMap((code) => findEnterprise(code) ?? []) };
+        }
+        const province = provinceFilter(query, world);
+        const commune = communeFilter(query, world);
+        const status = query.oneOf("status", ENTERPRISE_STATUSES);
+        const industry = query.matching("industry", (code) => /^\d{4}$/.test(code), "a 4-digit VSIC code");
+        const nameRaw = query.string("nameContains");
+        const representatives = query.list("representative", isPersonalId, "a 12-digit personal identification number");
+        if (province === undefined && commune === undefined && !representatives) {
+          throw badRequest("one of 'ids', 'province', 'commune' or 'representative' is required");
+        }
+        if (province === null || commune === null) return EMPTY_PAGE;
+        const name = nameRaw === undefined ? undefined : foldText(nameRaw);
+        const accepts = (ref: EnterpriseRef) =>
+          (status === undefined || enterprises.status(ref.commune, ref.index) === status) &&
+          (industry === undefined || enterprises.industryCode(ref.commune, ref.index) === industry) &&
+          (name === undefined || enterprises.foldedName(ref.commune, ref.index).includes(name));
+        const inArea = (c: number) =>
+          (commune === undefined || c === commune) &&
+          (province === undefined || reference.communes[c]!.provinceCode === province);
+
+        if (representatives) {
+          const refs = representatives.flatMap((id) => {
+            const citizen = world.population.locate(id);
+            return citizen ? enterprises.representedBy(citizen) : [];
+          });
+          const chosen = refs.filter((each) => inArea(each.commune) && accepts(each));
+          return page(query, chosen.length, (position) =>
+            enterprises.enterprise(chosen[position]!.commune, chosen[position]!.index),
+          );
+        }
+        if (commune !== undefined && province !== undefined && !inArea(commune)) return EMPTY_PAGE;
+        const units = commune !== undefined ? [commune] : communesOf(world, province!);
+        const sequence = createUnitSequence(units, enterprises.count);
+        const at = (position: number) => {
+          const { unit, offset } = sequence.locate(position);
+          return enterprises.enterprise(unit, offset);
+        };
+        if (status === undefined && industry === undefined && name === undefined) return page(query, sequence.total, at);
+        const key = `${commune !== undefined ? `c${commune}` : `p${province}`}|${status}|${industry}|${name}`;
+        const found = matches.get(key, () => {
+          const positions: number[] = [];
+          for (let position = 0; position < sequence.total; position++) {
+            const { unit, offset } = sequence.locate(position);
+            if (accepts({ commune: unit, index: offset })) positions.push(position);
+          }
+          return positions;
+        });
+        return page(query, found.length, (k) => at(found[k]!));
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/enterprises/{code}`,
+      platform: "business",
+      summary: "One enterprise.",
+      params: [],
+      pathParam: { name: "code", description: "10-digit enterprise code.", schema: string() },
+      response: ref("Enterprise"),
+      handle: ({ id }) =>
+        single(id, isEnterpriseCode, "a 10-digit enterprise code with a valid check digit", findEnterprise),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/stats`,
+      platform: "business",
+      summary: "Enterprises by head-office unit: total, by status, and registered in a year (default: this year).",
+      params: [
+        ...UNIT_PARAMS,
+        { name: "year", description: "Year counted by registeredThisYear (default: the current year).", schema: integer() },
+      ],
+      response: itemsOf(ref("EnterpriseStats")),
+      handle({ query }) {
+        const units = requestedUnits(query, world);
+        const year = query.integer("year", 1900, 2100) ?? yearOfDay(world.today);
+        return {
+          items: [
+            ...units.provinces.map((code) => statsOf(code, communesOf(world, code).map(enterprises.tally), year)),
+            ...units.communes.map((c) => statsOf(reference.communes[c]!.code, [enterprises.tally(c)], year)),
+          ],
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/industries`,
+      platform: "business",
+      summary: "The VSIC level-4 industries used by the registry.",
+      params: [],
+      response: itemsOf(ref("Industry")),
+      handle: () => ({ items: INDUSTRIES.map(({ code, name }) => ({ code, name })) }),
+    },
+  ];
+}
+

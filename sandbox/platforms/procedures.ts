@@ -1,0 +1,335 @@
+import { isDate, isEnterpriseCode, isPersonalId, isProcedureCode } from "../../common/identifiers.ts";
+import { dayOf } from "../generate/dates.ts";
+import { DOSSIER_STATUSES, type DossierCounts, type DossierRef, STAT_FIELDS, WINDOW_DAYS } from "../generate/dossiers.ts";
+import { foldText } from "../generate/names.ts";
+import { AGENCIES, type Procedure } from "../generate/procedures.ts";
+import { createMatchCache, page, PAGE_PARAMS } from "../http/paging.ts";
+import { badRequest } from "../http/problem.ts";
+import type { Query } from "../http/query.ts";
+import type { Route } from "../http/route.ts";
+import {
+  arrayOf,
+  boolean,
+  date,
+  enumOf,
+  integer,
+  itemsOf,
+  type JsonSchema,
+  nullable,
+  number,
+  object,
+  pageOf,
+  ref,
+  string,
+  timestamp,
+} from "../http/schema.ts";
+import type { World } from "../world.ts";
+import { createUnitSequence } from "./sequence.ts";
+import {
+  communeFilter,
+  communesOf,
+  EMPTY_PAGE,
+  PROVINCES_PARAM,
+  percent,
+  provinceFilter,
+  requestedUnits,
+  single,
+  UNIT_PARAMS,
+} from "./units.ts";
+
+const BASE = "/procedures/v1";
+const isDossierCode = (code: string) => /^H(\d{2}|\d{5})-\d{6}-\d{4}$/.test(code);
+const isApplicantId = (id: string) => isPersonalId(id) || isEnterpriseCode(id);
+
+export const proceduresSchemas: Record<string, JsonSchema> = {
+  Procedure: object({
+    code: string({ pattern: "^\\d\\.\\d{6}$" }),
+    name: string(),
+    field: string(),
+    level: enumOf(["PROVINCIAL", "COMMUNE"]),
+    agency: enumOf(AGENCIES),
+    processingDays: integer({ minimum: 1 }),
+    feeVnd: nullable(integer({ minimum: 0 })),
+    onlineService: enumOf(["FULL", "PARTIAL", "NONE"]),
+  }),
+  ProcedureCount: object({ unitCode: string(), count: integer({ minimum: 0 }) }),
+  Dossier: object({
+    code: string(),
+    status: enumOf(DOSSIER_STATUSES),
+    procedureCode: string({ pattern: "^\\d\\.\\d{6}$" }),
+    applicant: object({ kind: enumOf(["CITIZEN", "ENTERPRISE"]), id: string({ pattern: "^(\\d{12}|\\d{10})$" }) }),
+    channel: enumOf(["ONLINE", "DIRECT", "POSTAL"]),
+    provinceCode: string({ pattern: "^\\d{2}$" }),
+    communeCode: nullable(string({ pattern: "^\\d{5}$" })),
+    receivedAt: timestamp(),
+    dueAt: timestamp(),
+    resolvedAt: nullable(timestamp()),
+    onTime: nullable(boolean()),
+    overdue: boolean(),
+    digitized: boolean(),
+    history: arrayOf(object({ at: timestamp(), status: enumOf(DOSSIER_STATUSES), note: string() })),
+  }),
+  DossierStats: object({
+    unitCode: string(),
+    received: integer({ minimum: 0 }),
+    resolved: integer({ minimum: 0 }),
+    resolvedOnTime: integer({ minimum: 0 }),
+    resolvedLate: integer({ minimum: 0 }),
+    inProgress: integer({ minimum: 0 }),
+    overdue: integer({ minimum: 0 }),
+    onTimeRate: number({ minimum: 0, maximum: 100 }),
+    onlineRate: number({ minimum: 0, maximum: 100 }),
+    digitizedRate: number({ minimum: 0, maximum: 100 }),
+  }),
+};
+
+export function proceduresRoutes(world: World): Route[] {
+  const { catalogue, dossiers, reference } = world;
+  const matches = createMatchCache(32 * 1024 * 1024);
+
+  const findProcedure = (code: string) => {
+    const index = catalogue.byCode.get(code);
+    return index === undefined ? null : catalogue.procedures[index]!;
+  };
+  const findDossier = (code: string) => {
+    const ref = dossiers.locate(code);
+    return ref ? dossiers.dossier(ref) : null;
+  };
+  /** Window-relative receiving days [from, to] from the `from`/`to`-style parameters. */
+  const dayRange = (query: Query, fromName: string, toName: string): [number, number] => {
+    const from = query.matching(fromName, isDate, "a date YYYY-MM-DD");
+    const to = query.matching(toName, isDate, "a date YYYY-MM-DD");
+    return [
+      from === undefined ? 0 : dayOf(from) - dossiers.firstDay,
+      to === undefined ? WINDOW_DAYS - 1 : dayOf(to) - dossiers.firstDay,
+    ];
+  };
+  const unitsOfProvince = (provinceCode: string) => [
+    dossiers.unitOfProvince(provinceCode),
+    ...communesOf(world, provinceCode).map(dossiers.unitOfCommune),
+  ];
+  const statsOf = (unitCode: string, units: number[], fromDay: number, toDay: number) => {
+    const sum = Object.fromEntries(STAT_FIELDS.map((field) => [field, 0])) as DossierCounts;
+    for (const unit of units) {
+      const counts = dossiers.counts(unit, fromDay, toDay);
+      for (const field of STAT_FIELDS) sum[field] += counts[field];
+    }
+    return {
+      unitCode,
+      received: sum.received,
+      resolved: sum.resolved,
+      resolvedOnTime: sum.resolvedOnTime,
+      resolvedLate: sum.resolvedLate,
+      inProgress: sum.inProgress,
+      overdue: sum.overdue,
+      onTimeRate: percent(sum.resolvedOnTime, sum.resolved),
+      onlineRate: percent(sum.online, sum.received),
+      digitizedRate: percent(sum.digitized, sum.received),
+    };
+  };
+
+  return [
+    {
+      method: "GET",
+      path: `${BASE}/procedures`,
+      platform: "procedures",
+      summary: "Procedures by code (batch), or the catalogue filtered (all filters optional).",
+      params: [
+        { name: "ids", description: "Comma-separated procedure codes (≤ 500).", schema: string() },
+        { name: "level", description: "PROVINCIAL or COMMUNE.", schema: enumOf(["PROVINCIAL", "COMMUNE"]) },
+        { name: "field", description: "Exact field name.", schema: string() },
+        { name: "agency", description: "Settling body.", schema: enumOf(AGENCIES) },
+        { name: "province", description: "Only procedures this province's bodies handle.", schema: string({ pattern: "^\\d{2}$" }) },
+        { name: "nameContains", description: "Name contains this text (case and accents ignored).", schema: string() },
+        ...PAGE_PARAMS,
+      ],
+      response: { anyOf: [itemsOf(ref("Procedure")), pageOf(ref("Procedure"))] },
+      handle({ query }) {
+        const ids = query.list("ids", isProcedureCode, "a procedure code like 1.001612");
+        if (ids) {
+          const listing = ["level", "field", "agency", "province", "nameContains", "limit", "cursor"];
+          if (listing.some((name) => query.has(name))) throw badRequest("ids cannot be combined with listing parameters");
+          return { items: ids.flatMap((code) => findProcedure(code) ?? []) };
+        }
+        const level = query.oneOf("level", ["PROVINCIAL", "COMMUNE"] as const);
+        const field = query.string("field");
+        const agency = query.oneOf("agency", AGENCIES);
+        const province = provinceFilter(query, world);
+        const nameRaw = query.string("nameContains");
+        if (province === null) return EMPTY_PAGE;
+        const name = nameRaw === undefined ? undefined : foldText(nameRaw);
+        const chosen: Procedure[] = catalogue.procedures.filter(
+          (procedure, index) =>
+            (level === undefined || procedure.level === level) &&
+            (field === undefined || procedure.field === field) &&
+            (agency === undefined || procedure.agency === agency) &&
+            (province === undefined || catalogue.adopted(province, index)) &&
+            (name === undefined || catalogue.foldedNames[index]!.includes(name)),
+        );
+        return page(query, chosen.length, (position) => chosen[position]!);
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/procedures/{code}`,
+      platform: "procedures",
+      summary: "One procedure.",
+      params: [],
+      pathParam: { name: "code", description: "Procedure code, e.g. 1.001612.", schema: string() },
+      response: ref("Procedure"),
+      handle: ({ id }) => single(id, isProcedureCode, "a procedure code like 1.001612", findProcedure),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/procedure-counts`,
+      platform: "procedures",
+      summary: "How many procedures each province's bodies handle (optionally one agency's).",
+      params: [PROVINCES_PARAM, { name: "agency", description: "Only this body's procedures.", schema: enumOf(AGENCIES) }],
+      response: itemsOf(ref("ProcedureCount")),
+      handle({ query }) {
+        const provinces = query.list("provinces", (code) => /^\d{2}$/.test(code), "a 2-digit province code");
+        const agency = query.oneOf("agency", AGENCIES);
+        if (!provinces) throw badRequest("provinces: required");
+        return {
+          items: provinces
+            .filter((code) => reference.provinceByCode.has(code))
+            .map((unitCode) => ({
+              unitCode,
+              count: catalogue.procedures.filter(
+                (procedure, index) => (agency === undefined || procedure.agency === agency) && catalogue.adopted(unitCode, index),
+              ).length,
+            })),
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/dossiers`,
+      platform: "procedures",
+      summary:
+        "Dossiers by code (batch), or a listing by province (its own and its communes'), commune or applicant, with filters.",
+      params: [
+        { name: "ids", description: "Comma-separated dossier codes (≤ 500).", schema: string() },
+        { name: "province", description: "Dossiers of this province (provincial and commune level).", schema: string({ pattern: "^\\d{2}$" }) },
+        { name: "commune", description: "Dossiers of this commune.", schema: string({ pattern: "^\\d{5}$" }) },
+        { name: "applicant", description: "Comma-separated personal ids or enterprise codes (≤ 500).", schema: string() },
+        { name: "status", description: "Only dossiers in this status.", schema: enumOf(DOSSIER_STATUSES) },
+        { name: "procedure", description: "Only dossiers of this procedure code.", schema: string({ pattern: "^\\d\\.\\d{6}$" }) },
+        { name: "receivedFrom", description: "Received on or after this date.", schema: date() },
+        { name: "receivedTo", description: "Received on or before this date.", schema: date() },
+        { name: "overdue", description: "Only overdue (true) or not overdue (false) dossiers.", schema: enumOf(["true", "false"]) },
+        ...PAGE_PARAMS,
+      ],
+      response: { anyOf: [itemsOf(ref("Dossier")), pageOf(ref("Dossier"))] },
+      handle({ query }) {
+        const ids = query.list("ids", isDossierCode, "a dossier code like H40-251112-0007");
+        const filters = ["province", "commune", "applicant", "status", "procedure", "receivedFrom", "receivedTo", "overdue"];
+        if (ids) {
+          if ([...filters, "limit", "cursor"].some((name) => query.has(name))) {
+            throw badRequest("ids cannot be combined with listing parameters");
+          }
+          return { items: ids.flatMap((code) => findDossier(code) ?? []) };
+        }
+        const province = provinceFilter(query, world);
+        const commune = communeFilter(query, world);
+        const applicants = query.list("applicant", isApplicantId, "a 12-digit personal id or a 10-digit enterprise code");
+        const status = query.oneOf("status", DOSSIER_STATUSES);
+        const procedureCode = query.matching("procedure", isProcedureCode, "a procedure code like 1.001612");
+        const [fromDay, toDay] = dayRange(query, "receivedFrom", "receivedTo");
+        const overdue = query.boolean("overdue");
+        if (province === undefined && commune === undefined && !applicants) {
+          throw badRequest("one of 'ids', 'province', 'commune' or 'applicant' is required");
+        }
+        if (province === null || commune === null) return EMPTY_PAGE;
+        const procedure = procedureCode === undefined ? undefined : (catalogue.byCode.get(procedureCode) ?? -1);
+        const accepts = (ref: DossierRef) => {
+          if (status === undefined && procedure === undefined && overdue === undefined) return true;
+          const facts = dossiers.facts(ref);
+          return (
+            (status === undefined || facts.status === status) &&
+            (procedure === undefined || facts.procedure === procedure) &&
+            (overdue === undefined || facts.overdue === overdue)
+          );
+        };
+        const area = commune !== undefined ? [dossiers.unitOfCommune(commune)] : province ? unitsOfProvince(province) : null;
+        const communeMatchesProvince =
+          commune === undefined || province === undefined || reference.communes[commune]!.provinceCode === province;
+        if (!communeMatchesProvince) return EMPTY_PAGE;
+
+        if (applicants) {
+          const allowed = area ? new Set(area) : null;
+          const refs = applicants
+            .flatMap((id) => {
+              if (isPersonalId(id)) {
+                const citizen = world.population.locate(id);
+                return citizen ? dossiers.ofCitizen(citizen) : [];
+              }
+              const enterprise = world.enterprises.locate(id);
+              return enterprise ? dossiers.ofEnterprise(enterprise) : [];
+            })
+            .filter((ref) => (!allowed || allowed.has(ref.unit)) && ref.day >= fromDay && ref.day <= toDay && accepts(ref))
+            .sort((a, b) => a.day - b.day || a.unit - b.unit || a.seq - b.seq);
+          return page(query, refs.length, (position) => dossiers.dossier(refs[position]!));
+        }
+
+        // Each unit contributes the contiguous run of its dossiers received in [fromDay, toDay].
+        const units = area!;
+        const first = Math.max(0, fromDay);
+        const last = Math.min(WINDOW_DAYS - 1, toDay);
+        const runStart = (unit: number) => (last < first ? 0 : dossiers.dayPrefix(unit)[first]!);
+        const runLength = (unit: number) => (last < first ? 0 : dossiers.dayPrefix(unit)[last + 1]! - runStart(unit));
+        const sequence = createUnitSequence(units, runLength);
+        const refAt = (position: number) => {
+          const { unit, offset } = sequence.locate(position);
+          return dossiers.refAt(unit, runStart(unit) + offset);
+        };
+        if (status === undefined && procedure === undefined && overdue === undefined) {
+          return page(query, sequence.total, (position) => dossiers.dossier(refAt(position)));
+        }
+        const key = `${commune !== undefined ? `c${commune}` : `p${province}`}|${first}|${last}|${status}|${procedure}|${overdue}`;
+        const found = matches.get(key, () => {
+          const positions: number[] = [];
+          for (let position = 0; position < sequence.total; position++) {
+            if (accepts(refAt(position))) positions.push(position);
+          }
+          return positions;
+        });
+        return page(query, found.length, (k) => dossiers.dossier(refAt(found[k]!)));
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/dossiers/{code}`,
+      platform: "procedures",
+      summary: "One dossier.",
+      params: [],
+      pathParam: { name: "code", description: "Dossier code, e.g. H40-251112-0007.", schema: string() },
+      response: ref("Dossier"),
+      handle: ({ id }) => single(id, isDossierCode, "a dossier code like H40-251112-0007", findDossier),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/stats`,
+      platform: "procedures",
+      summary:
+        "Dossier statistics per unit over dossiers received in [from, to] (default: the whole year up to today); a province's include its communes'.",
+      params: [
+        ...UNIT_PARAMS,
+        { name: "from", description: "Received on or after this date.", schema: date() },
+        { name: "to", description: "Received on or before this date.", schema: date() },
+      ],
+      response: itemsOf(ref("DossierStats")),
+      handle({ query }) {
+        const units = requestedUnits(query, world);
+        const [fromDay, toDay] = dayRange(query, "from", "to");
+        return {
+          items: [
+            ...units.provinces.map((code) => statsOf(code, unitsOfProvince(code), fromDay, toDay)),
+            ...units.communes.map((c) => statsOf(reference.communes[c]!.code, [dossiers.unitOfCommune(c)], fromDay, toDay)),
+          ],
+        };
+      },
+    },
+  ];
+}
+

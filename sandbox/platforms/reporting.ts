@@ -1,0 +1,381 @@
+import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import {
+  INDICATORS,
+  PLATFORMS,
+  PROGRAMS,
+  type Program,
+  ROLLOUT_ITEMS,
+  SERVICE_INDEX_GROUPS,
+  TASK_STATUSES,
+  type Task,
+} from "../generate/reporting.ts";
+import { EMPTY_PAGE, page, PAGE_PARAMS } from "../http/paging.ts";
+import { badRequest } from "../http/problem.ts";
+import type { ParamSpec } from "../http/query.ts";
+import type { Route } from "../http/route.ts";
+import {
+  arrayOf,
+  boolean,
+  date,
+  enumOf,
+  integer,
+  itemsOf,
+  type JsonSchema,
+  nullable,
+  number,
+  object,
+  pageOf,
+  ref,
+  string,
+} from "../http/schema.ts";
+import type { World } from "../world.ts";
+import { communeFilter, PROVINCES_PARAM, provinceFilter, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+
+const BASE = "/reporting/v1";
+const isLegacyCode = (code: string) => /^(\d{2}|\d{5})$/.test(code);
+const isTaskId = (id: string) => /^(R57|P02|P06)-(\d{2}|\d{5})-\d{4}$/.test(id);
+
+export const reportingSchemas: Record<string, JsonSchema> = {
+  Province: object({
+    code: string({ pattern: "^\\d{2}$" }),
+    name: string(),
+    nameEn: string(),
+    fullName: string(),
+    type: enumOf(["CITY", "PROVINCE"]),
+    communeCount: integer({ minimum: 0 }),
+    mergedFrom: arrayOf(object({ code: string({ pattern: "^\\d{2}$" }), name: string() })),
+  }),
+  Commune: object({
+    code: string({ pattern: "^\\d{5}$" }),
+    name: string(),
+    nameEn: string(),
+    fullName: string(),
+    type: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
+    provinceCode: string({ pattern: "^\\d{2}$" }),
+    mergedFrom: arrayOf(object({ code: string({ pattern: "^\\d{5}$" }), name: string(), part: enumOf(["FULL", "PARTIAL"]) })),
+  }),
+  LegacyUnit: object({
+    code: string(),
+    name: string(),
+    level: enumOf(["PROVINCE", "COMMUNE"]),
+    successorProvinceCodes: arrayOf(string({ pattern: "^\\d{2}$" })),
+    successorCommuneCodes: arrayOf(string({ pattern: "^\\d{5}$" })),
+  }),
+  TaskProgress: object({
+    program: enumOf(PROGRAMS),
+    assigned: integer({ minimum: 0 }),
+    completed: integer({ minimum: 0 }),
+    inProgress: integer({ minimum: 0 }),
+    overdue: integer({ minimum: 0 }),
+  }),
+  UnitTaskProgress: object({
+    unitCode: string(),
+    program: enumOf(PROGRAMS),
+    assigned: integer({ minimum: 0 }),
+    completed: integer({ minimum: 0 }),
+    inProgress: integer({ minimum: 0 }),
+    overdue: integer({ minimum: 0 }),
+  }),
+  Task: object({
+    id: string(),
+    program: enumOf(PROGRAMS),
+    title: string(),
+    status: enumOf(TASK_STATUSES),
+    dueDate: date(),
+    completedOn: nullable(date()),
+    provinceCode: string({ pattern: "^\\d{2}$" }),
+    communeCode: nullable(string({ pattern: "^\\d{5}$" })),
+  }),
+  PlatformDeployment: object({
+    provinceCode: string(),
+    platform: enumOf(PLATFORMS),
+    status: enumOf(["DEPLOYED", "PILOT", "PLANNED"]),
+    since: nullable(date()),
+  }),
+  RolloutItemProgress: object({
+    item: enumOf(ROLLOUT_ITEMS),
+    provincesCompleted: integer({ minimum: 0 }),
+    provincesTotal: integer({ minimum: 0 }),
+  }),
+  ProvinceRolloutItem: object({
+    provinceCode: string(),
+    item: enumOf(ROLLOUT_ITEMS),
+    completed: boolean(),
+    completedOn: nullable(date()),
+  }),
+  IndicatorValue: object({
+    unitCode: string(),
+    indicator: enumOf(INDICATORS),
+    year: integer(),
+    value: number(),
+    unit: enumOf(["percent"]),
+  }),
+  ServiceIndexScore: object({
+    year: integer(),
+    unitCode: string(),
+    unitName: string(),
+    score: number({ minimum: 0, maximum: 100 }),
+    rank: integer({ minimum: 1 }),
+    of: integer({ minimum: 1 }),
+    components: arrayOf(
+      object({ group: enumOf(SERVICE_INDEX_GROUPS), score: number({ minimum: 0 }), maxScore: number() }),
+    ),
+  }),
+};
+
+const programParam = (description: string): ParamSpec => ({ name: "program", description, schema: enumOf(PROGRAMS) });
+const idsParam = (description: string, pattern: string): ParamSpec => ({
+  name: "ids",
+  description,
+  schema: string({ pattern }),
+});
+const codePathParam = (description: string): ParamSpec => ({ name: "code", description, schema: string() });
+
+export function reportingRoutes(world: World): Route[] {
+  const { reference, reporting } = world;
+  const requireProgram = (program: Program | undefined) => {
+    if (!program) throw badRequest("program: required (one of RESOLUTION_57, PLAN_02, PROJECT_06)");
+    return program;
+  };
+
+  return [
+    {
+      method: "GET",
+      path: `${BASE}/provinces`,
+      platform: "reporting",
+      summary: "All 34 provinces (ordered by code), or a batch by code.",
+      params: [idsParam("Comma-separated province codes (≤ 500).", "^\\d{2}(,\\d{2})*$")],
+      response: itemsOf(ref("Province")),
+      handle({ query }) {
+        const ids = query.list("ids", isProvinceCode, "a 2-digit province code");
+        if (!ids) return { items: reference.provinces };
+        return { items: ids.flatMap((code) => reference.provinceByCode.get(code) ?? []) };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/provinces/{code}`,
+      platform: "reporting",
+      summary: "One province.",
+      params: [],
+      pathParam: codePathParam("2-digit province code."),
+      response: ref("Province"),
+      handle: ({ id }) =>
+        single(id, isProvinceCode, "a 2-digit province code", (code) => reference.provinceByCode.get(code) ?? null),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/communes`,
+      platform: "reporting",
+      summary: "Communes by code (batch) or all communes of some provinces, ordered by code.",
+      params: [
+        idsParam("Comma-separated commune codes (≤ 500).", "^\\d{5}(,\\d{5})*$"),
+        PROVINCES_PARAM,
+        { name: "type", description: "Only communes of this type.", schema: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]) },
+      ],
+      response: itemsOf(ref("Commune")),
+      handle({ query }) {
+        const ids = query.list("ids", isCommuneCode, "a 5-digit commune code");
+        const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
+        const type = query.oneOf("type", ["COMMUNE", "WARD", "SPECIAL_ZONE"] as const);
+        if (!ids && !provinces) throw badRequest("one of 'ids' or 'provinces' is required");
+        const chosen = ids
+          ? ids.flatMap((code) => reference.communeByCode.get(code) ?? [])
+          : reference.communes.filter((commune) => provinces!.includes(commune.provinceCode));
+        return { items: type ? chosen.filter((commune) => commune.type === type) : chosen };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/communes/{code}`,
+      platform: "reporting",
+      summary: "One commune.",
+      params: [],
+      pathParam: codePathParam("5-digit commune code."),
+      response: ref("Commune"),
+      handle: ({ id }) =>
+        single(id, isCommuneCode, "a 5-digit commune code", (code) => reference.communeByCode.get(code) ?? null),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/legacy-units`,
+      platform: "reporting",
+      summary: "Pre-2025 provinces (2 digits) and communes (5 digits) with the current units they became part of.",
+      params: [idsParam("Comma-separated pre-2025 codes (≤ 500).", "^(\\d{2}|\\d{5})(,(\\d{2}|\\d{5}))*$")],
+      response: itemsOf(ref("LegacyUnit")),
+      handle({ query }) {
+        const ids = query.list("ids", isLegacyCode, "a 2-digit province or 5-digit commune code");
+        if (!ids) throw badRequest("ids: required");
+        return { items: ids.flatMap((code) => reference.legacyByCode.get(code) ?? []) };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/legacy-units/{code}`,
+      platform: "reporting",
+      summary: "One pre-2025 unit.",
+      params: [],
+      pathParam: codePathParam("Pre-2025 code: 2-digit province or 5-digit commune."),
+      response: ref("LegacyUnit"),
+      handle: ({ id }) =>
+        single(id, isLegacyCode, "a 2-digit province or 5-digit commune code", (code) => reference.legacyByCode.get(code) ?? null),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/task-progress`,
+      platform: "reporting",
+      summary: "Task progress of a programme per unit (communes carry PLAN_02 tasks only).",
+      params: [programParam("Programme (required)."), ...UNIT_PARAMS],
+      response: itemsOf(ref("UnitTaskProgress")),
+      handle({ query }) {
+        const program = requireProgram(query.oneOf("program", PROGRAMS));
+        const units = requestedUnits(query, world);
+        const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
+        return { items: codes.map((unitCode) => ({ unitCode, ...reporting.progress(unitCode, program) })) };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/task-progress/national`,
+      platform: "reporting",
+      summary: "Task progress of a programme summed over the 34 provinces.",
+      params: [programParam("Programme (required).")],
+      response: ref("TaskProgress"),
+      handle({ query }) {
+        const program = requireProgram(query.oneOf("program", PROGRAMS));
+        const total = { program, assigned: 0, completed: 0, inProgress: 0, overdue: 0 };
+        for (const province of reference.provinces) {
+          const progress = reporting.progress(province.code, program);
+          total.assigned += progress.assigned;
+          total.completed += progress.completed;
+          total.inProgress += progress.inProgress;
+          total.overdue += progress.overdue;
+        }
+        return total;
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/tasks`,
+      platform: "reporting",
+      summary:
+        "Tasks: a batch by id, or the listing of one unit's tasks (province = the province's own tasks; commune = that commune's).",
+      params: [
+        idsParam("Comma-separated task ids (≤ 500).", "^[A-Z0-9-]+(,[A-Z0-9-]+)*$"),
+        { name: "province", description: "The province whose own tasks to list.", schema: string({ pattern: "^\\d{2}$" }) },
+        { name: "commune", description: "The commune whose tasks to list.", schema: string({ pattern: "^\\d{5}$" }) },
+        programParam("Only this programme."),
+        { name: "status", description: "Only tasks in this status.", schema: enumOf(TASK_STATUSES) },
+        ...PAGE_PARAMS,
+      ],
+      response: { anyOf: [itemsOf(ref("Task")), pageOf(ref("Task"))] },
+      handle({ query }) {
+        const ids = query.list("ids", isTaskId, "a task id");
+        if (ids) {
+          if (["province", "commune", "program", "status", "limit", "cursor"].some((name) => query.has(name))) {
+            throw badRequest("ids cannot be combined with listing parameters");
+          }
+          return { items: ids.flatMap((id) => reporting.task(id) ?? []) };
+        }
+        const province = provinceFilter(query, world);
+        const commune = communeFilter(query, world);
+        const program = query.oneOf("program", PROGRAMS);
+        const status = query.oneOf("status", TASK_STATUSES);
+        if (province === undefined && commune === undefined) throw badRequest("one of 'ids', 'province' or 'commune' is required");
+        if (province === null || commune === null) return EMPTY_PAGE;
+        if (province !== undefined && commune !== undefined && reference.communes[commune]!.provinceCode !== province) {
+          return EMPTY_PAGE;
+        }
+        const unitCode = commune !== undefined ? reference.communes[commune]!.code : province!;
+        const tasks: Task[] = (program ? [program] : PROGRAMS).flatMap((each) => reporting.tasks(unitCode, each));
+        const chosen = status ? tasks.filter((task) => task.status === status) : tasks;
+        return page(query, chosen.length, (position) => chosen[position]!);
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/tasks/{id}`,
+      platform: "reporting",
+      summary: "One task.",
+      params: [],
+      pathParam: { name: "id", description: "Task id, e.g. R57-40-0001.", schema: string() },
+      response: ref("Task"),
+      handle: ({ id }) => single(id, isTaskId, "a task id", reporting.task),
+    },
+    {
+      method: "GET",
+      path: `${BASE}/platform-deployments`,
+      platform: "reporting",
+      summary: "The five shared platforms' deployment in each province.",
+      params: [PROVINCES_PARAM],
+      response: itemsOf(ref("PlatformDeployment")),
+      handle({ query }) {
+        const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
+        if (!provinces) throw badRequest("provinces: required");
+        return {
+          items: provinces.filter((code) => reference.provinceByCode.has(code)).flatMap(reporting.deployments),
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/rollout`,
+      platform: "reporting",
+      summary: "Rollout items: national counts, or each item's state in some provinces (with `provinces`).",
+      params: [PROVINCES_PARAM],
+      response: { anyOf: [itemsOf(ref("RolloutItemProgress")), itemsOf(ref("ProvinceRolloutItem"))] },
+      handle({ query }) {
+        const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
+        if (provinces) {
+          return { items: provinces.filter((code) => reference.provinceByCode.has(code)).flatMap(reporting.rollout) };
+        }
+        const all = reference.provinces.flatMap((province) => reporting.rollout(province.code));
+        return {
+          items: ROLLOUT_ITEMS.map((item) => ({
+            item,
+            provincesCompleted: all.filter((entry) => entry.item === item && entry.completed).length,
+            provincesTotal: reference.provinces.length,
+          })),
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/indicators`,
+      platform: "reporting",
+      summary: "Indicators (percent) per unit and year.",
+      params: [
+        ...UNIT_PARAMS,
+        { name: "year", description: `One of ${reporting.indicatorYears.join(", ")}; both when absent.`, schema: integer() },
+      ],
+      response: itemsOf(ref("IndicatorValue")),
+      handle({ query }) {
+        const units = requestedUnits(query, world);
+        const year = query.integer("year", 1900, 2100);
+        const years = year === undefined ? reporting.indicatorYears : reporting.indicatorYears.filter((each) => each === year);
+        const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
+        return { items: codes.flatMap((code) => years.flatMap((each) => reporting.indicators(code, each))) };
+      },
+    },
+    {
+      method: "GET",
+      path: `${BASE}/service-index`,
+      platform: "reporting",
+      summary:
+        "Decision 766 service index: the ranking of a year (2024: the 63 pre-2025 provinces; 2025: the 34), or some units of it.",
+      params: [
+        { name: "year", description: "2024 or 2025 (required).", schema: integer({ minimum: 2024, maximum: 2025 }) },
+        { name: "units", description: "Comma-separated unit codes of that year (≤ 500).", schema: string() },
+      ],
+      response: itemsOf(ref("ServiceIndexScore")),
+      handle({ query }) {
+        const year = query.integer("year", 2024, 2025);
+        if (year === undefined) throw badRequest("year: required (2024 or 2025)");
+        const units = query.list("units", isProvinceCode, "a 2-digit province code");
+        const ranking = reporting.serviceIndex(year);
+        if (!units) return { items: ranking };
+        return { items: units.flatMap((code) => ranking.find((entry) => entry.unitCode === code) ?? []) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,74 @@
+import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import { badRequest, notFound } from "../http/problem.ts";
+import type { ParamSpec, Query } from "../http/query.ts";
+import { string } from "../http/schema.ts";
+import type { World } from "../world.ts";
+
+/** Unit-code parameters shared by the statistics endpoints of every platform. */
+
+export const PROVINCES_PARAM: ParamSpec = {
+  name: "provinces",
+  description: "Comma-separated 2-digit province codes (≤ 500).",
+  schema: string({ pattern: "^\\d{2}(,\\d{2})*$" }),
+};
+export const COMMUNES_PARAM: ParamSpec = {
+  name: "communes",
+  description: "Comma-separated 5-digit commune codes (≤ 500).",
+  schema: string({ pattern: "^\\d{5}(,\\d{5})*$" }),
+};
+export const UNIT_PARAMS = [PROVINCES_PARAM, COMMUNES_PARAM];
+
+export interface RequestedUnits {
+  /** Existing provinces, request order. */
+  provinces: string[];
+  /** Existing communes as indices into reference.communes, request order. */
+  communes: number[];
+}
+
+/** Reads `provinces` and `communes`; at least one is required; unknown codes are dropped. */
+export function requestedUnits(query: Query, world: World): RequestedUnits {
+  const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
+  const communes = query.list("communes", isCommuneCode, "a 5-digit commune code");
+  if (!provinces && !communes) throw badRequest("one of 'provinces' or 'communes' is required");
+  return {
+    provinces: (provinces ?? []).filter((code) => world.reference.provinceByCode.has(code)),
+    communes: (communes ?? []).flatMap((code) => {
+      const c = world.communeIndex.get(code);
+      return c === undefined ? [] : [c];
+    }),
+  };
+}
+
+/**
+ * A single province filter (`province=40`): 400 when malformed; null when well-formed but unknown (the
+ * listing is then empty, as a filter matching nothing is).
+ */
+export function provinceFilter(query: Query, world: World, name = "province"): string | null | undefined {
+  const code = query.matching(name, isProvinceCode, "a 2-digit province code");
+  if (code === undefined) return undefined;
+  return world.reference.provinceByCode.has(code) ? code : null;
+}
+
+/** A single commune filter (`commune=16681`) as a commune index; null when unknown. */
+export function communeFilter(query: Query, world: World, name = "commune"): number | null | undefined {
+  const code = query.matching(name, isCommuneCode, "a 5-digit commune code");
+  if (code === undefined) return undefined;
+  return world.communeIndex.get(code) ?? null;
+}
+
+export const EMPTY_PAGE = { items: [], totalCount: 0, nextCursor: null };
+
+/** Looks a record up for a single GET: 400 when malformed, 404 when unknown. */
+export function single<T>(id: string, valid: (id: string) => boolean, what: string, find: (id: string) => T | null): T {
+  if (!valid(id)) throw badRequest(`'${id}' is not ${what}`);
+  const found = find(id);
+  if (found === null) throw notFound(`no record '${id}'`);
+  return found;
+}
+
+/** The communes of a province as indices, in code order. */
+export function communesOf(world: World, provinceCode: string): number[] {
+  return world.reference.communesByProvince.get(provinceCode)!.map((commune) => world.communeIndex.get(commune.code)!);
+}
+
+export const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100);

@@ -1,0 +1,108 @@
+import { z } from "zod";
+
+export const SUBGRAPH_DEFAULT_PORTS = {
+  population: 4001,
+  business: 4002,
+  procedures: 4003,
+  reporting: 4004,
+} as const;
+
+export type SubgraphName = keyof typeof SUBGRAPH_DEFAULT_PORTS;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const envSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1).default("127.0.0.1"),
+  platformBaseUrl: z.url().default("http://127.0.0.1:4010"),
+  platformUrl: z.url().optional(),
+  redisUrl: z.url().optional(),
+  recordCache: z.enum(["on", "off"]).default("on"),
+  recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
+  redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
+  internalContextSecret: z
+    .string()
+    .min(16, "INTERNAL_CONTEXT_SECRET must be at least 16 characters")
+    .optional(),
+  upstreamTimeoutMs: z.coerce.number().int().positive().default(5000),
+  upstreamRetries: z.coerce.number().int().min(0).max(10).default(2),
+  upstreamConnections: z.coerce.number().int().positive().default(32),
+  logLevel: z.enum(LOG_LEVELS).default("info"),
+});
+
+export interface SubgraphConfig {
+  name: SubgraphName;
+  /** 0 asks the OS for a free port (tests). */
+  port: number;
+  host: string;
+  /** Base URL of this subgraph's platform API, e.g. `http://127.0.0.1:4010/population/v1`. */
+  platformUrl: string;
+  /** Unset → the record cache is an in-memory LRU. */
+  redisUrl: string | null;
+  recordCache: boolean;
+  recordCacheMaxEntries: number;
+  /** A Redis command slower than this counts as a miss, so a hung Redis cannot hang requests. */
+  redisCommandTimeoutMs: number;
+  /** Unset → requests without a signed caller context are served as the anonymous (unscoped) caller. */
+  internalContextSecret: string | null;
+  upstreamTimeoutMs: number;
+  upstreamRetries: number;
+  upstreamConnections: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+export function loadSubgraphConfig(
+  name: SubgraphName,
+  env: Record<string, string | undefined> = process.env,
+): SubgraphConfig {
+  const prefix = name.toUpperCase();
+  const read = (key: string) => emptyToUndefined(env[key]);
+  const parsed = envSchema.safeParse({
+    port: read(`${prefix}_PORT`) ?? SUBGRAPH_DEFAULT_PORTS[name],
+    host: read(`${prefix}_HOST`) ?? read("SUBGRAPH_HOST"),
+    platformBaseUrl: read("PLATFORM_BASE_URL"),
+    platformUrl: read(`${prefix}_PLATFORM_URL`),
+    redisUrl: read("REDIS_URL"),
+    recordCache: read("RECORD_CACHE"),
+    recordCacheMaxEntries: read("RECORD_CACHE_MAX_ENTRIES"),
+    redisCommandTimeoutMs: read("REDIS_COMMAND_TIMEOUT_MS"),
+    internalContextSecret: read("INTERNAL_CONTEXT_SECRET"),
+    upstreamTimeoutMs: read("UPSTREAM_TIMEOUT_MS"),
+    upstreamRetries: read("UPSTREAM_RETRIES"),
+    upstreamConnections: read("UPSTREAM_CONNECTIONS"),
+    logLevel: read("LOG_LEVEL"),
+  });
+  if (!parsed.success) {
+    throw new Error(`invalid ${name} subgraph configuration: ${z.prettifyError(parsed.error)}`);
+  }
+  const c = parsed.data;
+  return {
+    name,
+    port: c.port,
+    host: c.host,
+    platformUrl: (c.platformUrl ?? `${c.platformBaseUrl.replace(/\/+$/, "")}/${name}/v1`).replace(/\/+$/, ""),
+    redisUrl: c.redisUrl ?? null,
+    recordCache: c.recordCache === "on",
+    recordCacheMaxEntries: c.recordCacheMaxEntries,
+    redisCommandTimeoutMs: c.redisCommandTimeoutMs,
+    internalContextSecret: c.internalContextSecret ?? null,
+    upstreamTimeoutMs: c.upstreamTimeoutMs,
+    upstreamRetries: c.upstreamRetries,
+    upstreamConnections: c.upstreamConnections,
+    logLevel: c.logLevel,
+  };
+}
+
+/** The configuration as printed at start: secrets and credentials in URLs redacted. */
+export function redactedConfig(config: SubgraphConfig): Record<string, unknown> {
+  const redactUrl = (url: string | null) => (url === null ? null : url.replace(/\/\/[^@/]*@/, "//***@"));
+  return {
+    ...config,
+    redisUrl: redactUrl(config.redisUrl),
+    internalContextSecret: config.internalContextSecret === null ? null : "***",
+  };
+}

@@ -1,0 +1,159 @@
+import DataLoader from "dataloader";
+import type { SubgraphMetrics } from "./metrics.ts";
+import type { RecordCache } from "./recordCache.ts";
+
+/** The platform's batch limit for `?ids=` and unit-code lists. */
+export const PLATFORM_MAX_BATCH = 500;
+
+/** How one kind of platform record is fetched in bulk. `variant` separates differently parameterised fetches of the same keys (e.g. a date range). */
+export interface LoaderSpec<T> {
+  /** Unique per record kind; the first segment of the cache key. */
+  kind: string;
+  ttlSeconds: number;
+  maxBatch?: number;
+  /** Records found, by key; keys absent from the map resolve to null. */
+  fetchMany(keys: readonly string[], variant: string): Promise<Map<string, T>>;
+}
+
+export interface LoaderRegistry {
+  load<T>(spec: LoaderSpec<T>, key: string, variant?: string): Promise<T | null>;
+  loadMany<T>(spec: LoaderSpec<T>, keys: readonly string[], variant?: string): Promise<Array<T | null>>;
+}
+
+/** Platform fetches under way, by cache key, shared by all requests of a process so concurrent misses fetch once. */
+export type InflightFetches = Map<string, Promise<unknown>>;
+
+export function createInflightFetches(): InflightFetches {
+  return new Map();
+}
+
+export interface LoaderRegistryOptions {
+  cache: RecordCache;
+  metrics: SubgraphMetrics;
+  /** Shared across requests; a fresh map (no cross-request coalescing) when absent. */
+  inflight?: InflightFetches;
+}
+
+export function recordCacheKey(kind: string, variant: string, key: string): string {
+  return `${kind}:${variant}:${key}`;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+type Slot = unknown | Error;
+
+function createBatchFunction<T>(
+  spec: LoaderSpec<T>,
+  variant: string,
+  { cache, metrics, inflight }: Required<LoaderRegistryOptions>,
+): (keys: readonly string[]) => Promise<Slot[]> {
+  const kind = spec.kind;
+  const maxBatch = spec.maxBatch ?? PLATFORM_MAX_BATCH;
+
+  return async (keys) => {
+    metrics.loaderBatchSize.observe({ kind }, keys.length);
+    const cacheKeys = keys.map((key) => recordCacheKey(kind, variant, key));
+    const results: Slot[] = new Array(keys.length).fill(null);
+    const waiting: Array<Promise<unknown>> = [];
+
+    const joinInflight = (index: number): boolean => {
+      const fetching = inflight.get(cacheKeys[index]!);
+      if (!fetching) return false;
+      metrics.coalescedMisses.inc({ kind });
+      waiting.push(
+        fetching.then(
+          (value) => {
+            results[index] = value;
+          },
+          (error: Error) => {
+            results[index] = error;
+          },
+        ),
+      );
+      return true;
+    };
+
+    const notInflight = keys.map((_, i) => i).filter((i) => !joinInflight(i));
+    const cached = await cache.mget(notInflight.map((i) => cacheKeys[i]!));
+    const misses: number[] = [];
+    notInflight.forEach((index, j) => {
+      if (cached[j] === undefined) misses.push(index);
+      else results[index] = cached[j];
+    });
+    // Another request may have started fetching some of these while we waited for the cache.
+    const toFetch = misses.filter((i) => !joinInflight(i));
+
+    for (const indexes of chunk(toFetch, maxBatch)) {
+      const fetched = spec.fetchMany(
+        indexes.map((i) => keys[i]!),
+        variant,
+      );
+      const stored = fetched.then((records) => {
+        const entries: Array<[string, unknown]> = [];
+        for (const i of indexes) {
+          const record = records.get(keys[i]!);
+          if (record !== undefined && record !== null) entries.push([cacheKeys[i]!, record]);
+        }
+        return cache.mset(entries, spec.ttlSeconds);
+      });
+      for (const i of indexes) {
+        const cacheKey = cacheKeys[i]!;
+        const record = fetched.then((records) => records.get(keys[i]!) ?? null);
+        inflight.set(cacheKey, record);
+        // Coalescing lasts until the record is in the cache, so no request in between misses both.
+        const release = () => {
+          if (inflight.get(cacheKey) === record) inflight.delete(cacheKey);
+        };
+        stored.then(release, release);
+      }
+      waiting.push(
+        fetched.then(
+          (records) => {
+            for (const i of indexes) results[i] = records.get(keys[i]!) ?? null;
+          },
+          (error: Error) => {
+            for (const i of indexes) results[i] = error;
+          },
+        ),
+      );
+    }
+
+    await Promise.all(waiting);
+    return results;
+  };
+}
+
+export function createLoaderRegistry(options: LoaderRegistryOptions): LoaderRegistry {
+  const shared: Required<LoaderRegistryOptions> = {
+    ...options,
+    inflight: options.inflight ?? createInflightFetches(),
+  };
+  const loaders = new Map<string, DataLoader<string, unknown>>();
+
+  function loaderFor<T>(spec: LoaderSpec<T>, variant: string): DataLoader<string, unknown> {
+    const id = `${spec.kind}\u0000${variant}`;
+    let loader = loaders.get(id);
+    if (!loader) {
+      // Chunking to the platform limit happens inside the batch function, after the cache has removed the hits.
+      loader = new DataLoader<string, unknown>(createBatchFunction(spec, variant, shared), {
+        maxBatchSize: Infinity,
+      });
+      loaders.set(id, loader);
+    }
+    return loader;
+  }
+
+  return {
+    async load<T>(spec: LoaderSpec<T>, key: string, variant = ""): Promise<T | null> {
+      return (await loaderFor(spec, variant).load(key)) as T | null;
+    },
+    async loadMany<T>(spec: LoaderSpec<T>, keys: readonly string[], variant = ""): Promise<Array<T | null>> {
+      const loader = loaderFor(spec, variant);
+      return (await Promise.all(keys.map((key) => loader.load(key)))) as Array<T | null>;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { type DocumentNode, parse } from "graphql";
+import { loadSubgraphConfig, redactedConfig, type SubgraphConfig, type SubgraphName } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { createSubgraphMetrics } from "./metrics.ts";
+import { createRecordCache } from "./recordCache.ts";
+import { createRedisClient } from "./redis.ts";
+import type { SubgraphDeps, SubgraphServer } from "./server.ts";
+import { createUpstreamClient } from "./upstream.ts";
+
+/** Reads a subgraph's `schema.graphql` next to the module that asks (`new URL("./schema.graphql", import.meta.url)`). */
+export function loadTypeDefs(file: URL): DocumentNode {
+  return parse(readFileSync(file, "utf8"));
+}
+
+export interface SubgraphRuntime {
+  deps: SubgraphDeps;
+  /** Closes what the deps hold open (platform connections, Redis). */
+  close(): Promise<void>;
+}
+
+/** The process-wide dependencies of a subgraph, wired from its configuration. */
+export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
+  const logger = createLogger(`subgraph-${config.name}`, config.logLevel);
+  const metrics = createSubgraphMetrics(config.name);
+  const redis =
+    config.recordCache && config.redisUrl
+      ? createRedisClient(config.redisUrl, {
+          keyPrefix: `lienthong:record:${config.name}:`,
+          commandTimeoutMs: config.redisCommandTimeoutMs,
+          logger,
+        })
+      : null;
+  const recordCache = createRecordCache({
+    redis,
+    enabled: config.recordCache,
+    maxEntries: config.recordCacheMaxEntries,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    metrics,
+    logger,
+  });
+  const upstream = createUpstreamClient({
+    platform: config.name,
+    baseUrl: config.platformUrl,
+    timeoutMs: config.upstreamTimeoutMs,
+    retries: config.upstreamRetries,
+    connections: config.upstreamConnections,
+    metrics,
+    logger,
+  });
+  return {
+    deps: { logger, metrics, recordCache, upstream },
+    async close() {
+      await upstream.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** `main` of a subgraph process: configuration from the environment, start, and graceful shutdown on SIGTERM/SIGINT. */
+export async function runSubgraph(
+  name: SubgraphName,
+  build: (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer,
+): Promise<void> {
+  const config = loadSubgraphConfig(name);
+  const runtime = createSubgraphDeps(config);
+  const { logger } = runtime.deps;
+  logger.info({ config: redactedConfig(config) }, "configuration");
+  const server = build(config, runtime.deps);
+  await server.start();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await server.stop();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import type { DocumentNode } from "graphql";
+import {
+  ANONYMOUS,
+  CALLER_CONTEXT_HEADER,
+  type Caller,
+  CallerContextError,
+  verifyCallerContext,
+} from "./caller.ts";
+import type { SubgraphConfig } from "./config.ts";
+import type { SubgraphContext } from "./context.ts";
+import { createErrorFormatter } from "./formatError.ts";
+import { createInflightFetches, createLoaderRegistry } from "./loaders.ts";
+import type { Logger } from "./logger.ts";
+import type { SubgraphMetrics } from "./metrics.ts";
+import type { RecordCache } from "./recordCache.ts";
+import type { UpstreamClient } from "./upstream.ts";
+
+export interface SubgraphDeps {
+  logger: Logger;
+  metrics: SubgraphMetrics;
+  recordCache: RecordCache;
+  upstream: UpstreamClient;
+}
+
+export interface CreateSubgraphServerOptions {
+  name: string;
+  typeDefs: DocumentNode;
+  /** The subgraph's resolver map (codegen's `Resolvers<SubgraphContext>` fits). */
+  resolvers: object;
+  config: SubgraphConfig;
+  deps: SubgraphDeps;
+}
+
+export interface SubgraphServer {
+  start(): Promise<{ url: string; port: number }>;
+  /** Stops accepting requests, lets the ones in flight finish (bounded), then closes. */
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, "request body too large", "BAD_REQUEST");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(req: IncomingMessage, text: string): unknown {
+  const contentType = req.headers["content-type"] ?? "";
+  if (!contentType.includes("json")) return text;
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "request body is not valid JSON", "BAD_REQUEST");
+  }
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+function operationLabel(name: string | null | undefined): string {
+  return name ? name.slice(0, 80) : "anonymous";
+}
+
+function metricsPlugin(metrics: SubgraphMetrics): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ request, response }) {
+          const operation = operationLabel(request.operationName);
+          const body = response.body;
+          const failed = body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0;
+          metrics.graphqlRequests.inc({ operation, outcome: failed ? "error" : "ok" });
+          metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
+
+export function createSubgraphServer(options: CreateSubgraphServerOptions): SubgraphServer {
+  const { name, typeDefs, config, deps } = options;
+  const { logger, metrics, recordCache, upstream } = deps;
+  const inflight = createInflightFetches();
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: buildSubgraphSchema({
+      typeDefs,
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    plugins: [
+      ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+    ],
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    logger,
+  });
+  let httpServer: Server | null = null;
+  let stopping = false;
+
+  function callerOf(req: IncomingMessage): Caller {
+    if (config.internalContextSecret === null) return ANONYMOUS;
+    const header = req.headers[CALLER_CONTEXT_HEADER];
+    try {
+      return verifyCallerContext(Array.isArray(header) ? header[0] : header, config.internalContextSecret);
+    } catch (error) {
+      if (error instanceof CallerContextError) {
+        throw new HttpError(
+          error.reason === "missing" ? 401 : 403,
+          error.message,
+          error.reason === "missing" ? "UNAUTHENTICATED" : "FORBIDDEN",
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    const method = req.method ?? "GET";
+    if (method !== "GET" && method !== "POST") {
+      throw new HttpError(405, `method ${method} not allowed on /graphql`, "BAD_REQUEST");
+    }
+    const caller = callerOf(req);
+    const body = method === "POST" ? parseBody(req, await readBody(req)) : undefined;
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
+      context: async () => ({
+        caller,
+        requestId,
+        loaders: createLoaderRegistry({ cache: recordCache, metrics, inflight }),
+        upstream,
+        logger: logger.child({ requestId }),
+      }),
+    });
+    const headers: Record<string, string> = { "x-request-id": requestId };
+    for (const [key, value] of response.headers) headers[key] = value;
+    res.writeHead(response.status ?? 200, headers);
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const part of response.body.asyncIterator) res.write(part);
+    res.end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 128) || randomUUID();
+    const url = new URL(req.url ?? "/", "http://subgraph.local");
+    try {
+      if (url.pathname === "/health") {
+        sendJson(res, stopping ? 503 : 200, { status: stopping ? "stopping" : "ok" });
+      } else if (url.pathname === "/metrics") {
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      } else if (url.pathname === "/graphql") {
+        await handleGraphQL(req, res, url, requestId);
+      } else {
+        sendJson(res, 404, graphqlErrorBody(`no route ${url.pathname}`, "BAD_REQUEST"));
+      }
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, graphqlErrorBody(error.message, error.code), {
+          "x-request-id": requestId,
+        });
+        return;
+      }
+      logger.error(
+        { requestId, reason: error instanceof Error ? error.message : String(error) },
+        "request failed",
+      );
+      sendJson(res, 500, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"), {
+        "x-request-id": requestId,
+      });
+    }
+  }
+
+  return {
+    async start() {
+      await apollo.start();
+      const server = createServer((req, res) => void handle(req, res));
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      httpServer = server;
+      const { port } = server.address() as AddressInfo;
+      const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      const url = `http://${host}:${port}/graphql`;
+      logger.info({ subgraph: name, url }, "subgraph listening");
+      return { url, port };
+    },
+    async stop() {
+      stopping = true;
+      const server = httpServer;
+      httpServer = null;
+      if (server) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(grace);
+      }
+      await apollo.stop();
+    },
+  };
+}

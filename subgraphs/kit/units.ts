@@ -1,0 +1,21 @@
+import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import { badUserInput } from "./errors.ts";
+import type { UnitRef } from "./platformRecords.ts";
+
+// Administrative unit codes as arguments and references: a malformed code is the client's mistake and comes back
+// as BAD_USER_INPUT naming the argument, before any platform call is spent on it.
+
+export function provinceCodeArg(name: string, value: string): string {
+  if (!isProvinceCode(value)) throw badUserInput(`${name}: '${value}' is not a 2-digit province code`);
+  return value;
+}
+
+export function communeCodeArg(name: string, value: string): string {
+  if (!isCommuneCode(value)) throw badUserInput(`${name}: '${value}' is not a 5-digit commune code`);
+  return value;
+}
+
+/** The key of a Province or Commune owned by the reporting subgraph, for resolvers that point at one. */
+export function unitReference(code: string): UnitRef {
+  return { code };
+}

@@ -1,0 +1,198 @@
+import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
+import type { GraphQLError } from "graphql";
+import { Agent, type Dispatcher } from "undici";
+import { badUserInput, upstreamUnavailable } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import type { SubgraphMetrics } from "./metrics.ts";
+
+export type UpstreamQueryValue = string | number | boolean | readonly string[] | undefined;
+export type UpstreamQuery = Record<string, UpstreamQueryValue>;
+
+export interface UpstreamRequestOptions {
+  /** Route template for metrics and logs, e.g. `/citizens/{id}`; derived from the path with ids replaced when absent. */
+  route?: string;
+}
+
+export interface UpstreamClient {
+  readonly platform: string;
+  get<T>(path: string, query?: UpstreamQuery, options?: UpstreamRequestOptions): Promise<T>;
+  /** Like `get`, but a 404 answer is `null` (single-record lookups of unknown ids). */
+  getOrNull<T>(path: string, query?: UpstreamQuery, options?: UpstreamRequestOptions): Promise<T | null>;
+  close(): Promise<void>;
+}
+
+export interface UpstreamClientOptions {
+  platform: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** Extra attempts after the first one, for connection errors and 5xx answers only. */
+  retries: number;
+  metrics: SubgraphMetrics;
+  logger: Logger;
+  connections?: number;
+  /** First backoff delay; doubles per attempt (with jitter) up to 1 s. */
+  retryInitialDelayMs?: number;
+}
+
+/** A non-2xx answer from the platform, with the problem+json detail when there is one. */
+class UpstreamHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(`HTTP ${status}: ${detail}`);
+  }
+}
+
+class UpstreamNetworkError extends Error {}
+
+type Outcome = "ok" | "not_found" | "client_error" | "server_error" | "network_error" | "timeout";
+
+function isRetryable(error: Error): boolean {
+  return error instanceof UpstreamNetworkError || (error instanceof UpstreamHttpError && error.status >= 500);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+function routeTemplate(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => (/\d/.test(segment) ? "{id}" : segment))
+    .join("/");
+}
+
+export function buildQueryString(query: UpstreamQuery | undefined): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(","));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  const text = params.toString().replaceAll("%2C", ",");
+  return text === "" ? "" : `?${text}`;
+}
+
+async function readProblemDetail(response: Response): Promise<string> {
+  const text = await response.text().catch(() => "");
+  try {
+    const problem = JSON.parse(text) as { detail?: unknown; title?: unknown };
+    if (typeof problem.detail === "string") return problem.detail;
+    if (typeof problem.title === "string") return problem.title;
+  } catch {
+    // not problem+json: fall through to the status text
+  }
+  return response.statusText || "no detail";
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const { platform, timeoutMs, metrics, logger } = options;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const dispatcher: Dispatcher = new Agent({
+    connections: options.connections ?? 32,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+  });
+  const retryPolicy = retry(handleWhen(isRetryable), {
+    maxAttempts: options.retries,
+    backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 1000 }),
+  });
+
+  async function attempt(url: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(timeoutMs),
+        // Node's fetch accepts an undici dispatcher: it keeps the connections to the platform alive.
+        dispatcher,
+      } as RequestInit);
+    } catch (error) {
+      if (isTimeout(error)) throw error;
+      throw new UpstreamNetworkError(
+        error instanceof Error ? ((error.cause as Error)?.message ?? error.message) : "fetch failed",
+      );
+    }
+    if (response.status >= 500) {
+      throw new UpstreamHttpError(response.status, await readProblemDetail(response));
+    }
+    return response;
+  }
+
+  function toGraphQLError(error: unknown, route: string): { error: GraphQLError; outcome: Outcome } {
+    if (isTimeout(error)) {
+      return { error: upstreamUnavailable(platform, `no answer within ${timeoutMs} ms`), outcome: "timeout" };
+    }
+    if (error instanceof UpstreamNetworkError) {
+      return {
+        error: upstreamUnavailable(platform, `connection failed (${error.message})`),
+        outcome: "network_error",
+      };
+    }
+    if (error instanceof UpstreamHttpError) {
+      if (error.status === 400 || error.status === 422) {
+        return { error: badUserInput(error.detail), outcome: "client_error" };
+      }
+      return {
+        error: upstreamUnavailable(platform, `${route} answered HTTP ${error.status}`),
+        outcome: error.status >= 500 ? "server_error" : "client_error",
+      };
+    }
+    return { error: upstreamUnavailable(platform, "unexpected failure"), outcome: "network_error" };
+  }
+
+  async function request<T>(
+    path: string,
+    query: UpstreamQuery | undefined,
+    requestOptions: UpstreamRequestOptions | undefined,
+    notFoundAsNull: boolean,
+  ): Promise<T | null> {
+    const route = requestOptions?.route ?? routeTemplate(path);
+    const url = `${baseUrl}${path}${buildQueryString(query)}`;
+    const endTimer = metrics.upstreamDuration.startTimer({ platform, route });
+    try {
+      const response = await retryPolicy.execute(() => attempt(url));
+      if (response.status === 404 && notFoundAsNull) {
+        await response.body?.cancel();
+        metrics.upstreamRequests.inc({ platform, route, outcome: "not_found" });
+        return null;
+      }
+      if (!response.ok) throw new UpstreamHttpError(response.status, await readProblemDetail(response));
+      const body = (await response.json()) as T;
+      metrics.upstreamRequests.inc({ platform, route, outcome: "ok" });
+      return body;
+    } catch (error) {
+      const mapped = toGraphQLError(error, route);
+      metrics.upstreamRequests.inc({ platform, route, outcome: mapped.outcome });
+      if (mapped.outcome !== "client_error") {
+        logger.warn(
+          { platform, route, outcome: mapped.outcome, reason: mapped.error.message },
+          "upstream request failed",
+        );
+      }
+      throw mapped.error;
+    } finally {
+      endTimer();
+    }
+  }
+
+  return {
+    platform,
+    async get<T>(path: string, query?: UpstreamQuery, requestOptions?: UpstreamRequestOptions): Promise<T> {
+      return (await request<T>(path, query, requestOptions, false)) as T;
+    },
+    getOrNull<T>(
+      path: string,
+      query?: UpstreamQuery,
+      requestOptions?: UpstreamRequestOptions,
+    ): Promise<T | null> {
+      return request<T>(path, query, requestOptions, true);
+    },
+    close: () => dispatcher.close(),
+  };
+}

@@ -1,0 +1,186 @@
+import type { LoaderSpec } from "../kit/loaders.ts";
+import { type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import type { UpstreamClient } from "../kit/upstream.ts";
+
+// The procedure settlement system (`/procedures/v1`, sandbox/API.md): record shapes, one loader spec per record
+// kind, and the listings.
+
+export interface ProcedureRecord {
+  code: string;
+  name: string;
+  field: string;
+  level: "PROVINCIAL" | "COMMUNE";
+  agency: string;
+  processingDays: number;
+  feeVnd: number | null;
+  onlineService: "FULL" | "PARTIAL" | "NONE";
+}
+
+export interface DossierEventRecord {
+  at: string;
+  status: string;
+  note: string | null;
+}
+
+export interface DossierRecord {
+  code: string;
+  status: string;
+  procedureCode: string;
+  applicant: { kind: "CITIZEN" | "ENTERPRISE"; id: string };
+  channel: "ONLINE" | "DIRECT" | "POSTAL";
+  provinceCode: string;
+  communeCode: string | null;
+  receivedAt: string;
+  dueAt: string;
+  resolvedAt: string | null;
+  onTime: boolean | null;
+  overdue: boolean;
+  digitized: boolean;
+  history: DossierEventRecord[];
+}
+
+/** The applicants as this subgraph knows them: only their keys (population and business own the rest). */
+export interface CitizenRef {
+  id: string;
+}
+
+export interface EnterpriseRef {
+  code: string;
+}
+
+export interface DossierStatsRecord {
+  received: number;
+  resolved: number;
+  resolvedOnTime: number;
+  resolvedLate: number;
+  inProgress: number;
+  overdue: number;
+  onTimeRate: number;
+  onlineRate: number;
+  digitizedRate: number;
+}
+
+export interface ProcedureListFilter {
+  level?: string;
+  field?: string;
+  agency?: string;
+  province?: string;
+  nameContains?: string;
+}
+
+export interface DossierListFilter {
+  province?: string;
+  commune?: string;
+  status?: string;
+  procedure?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
+  overdue?: boolean;
+}
+
+/** Freshness per SCHEMA.md: procedure records 300 s, statistics 60 s, dossiers 30 s. */
+const PROCEDURE_TTL_SECONDS = 300;
+const STATS_TTL_SECONDS = 60;
+const DOSSIER_TTL_SECONDS = 30;
+const PLATFORM_PAGE_LIMIT = 500;
+
+/** The variant key of a statistics period; the loader keeps each period apart. */
+export function periodVariant(from: string | null, to: string | null): string {
+  return `${from ?? ""}..${to ?? ""}`;
+}
+
+function periodOf(variant: string): { from?: string; to?: string } {
+  const [from = "", to = ""] = variant.split("..");
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+export function createProceduresPlatform(upstream: UpstreamClient) {
+  const procedure: LoaderSpec<ProcedureRecord> = {
+    kind: "procedures.procedure",
+    ttlSeconds: PROCEDURE_TTL_SECONDS,
+    async fetchMany(codes) {
+      const { items } = await upstream.get<Items<ProcedureRecord>>("/procedures", { ids: codes });
+      return indexBy(items, (p) => p.code);
+    },
+  };
+
+  const dossier: LoaderSpec<DossierRecord> = {
+    kind: "procedures.dossier",
+    ttlSeconds: DOSSIER_TTL_SECONDS,
+    async fetchMany(codes) {
+      const { items } = await upstream.get<Items<DossierRecord>>("/dossiers", { ids: codes });
+      return indexBy(items, (d) => d.code);
+    },
+  };
+
+  /** Key: province or commune code; variant: `periodVariant(from, to)`. */
+  const dossierStats: LoaderSpec<DossierStatsRecord> = {
+    kind: "procedures.dossierStats",
+    ttlSeconds: STATS_TTL_SECONDS,
+    async fetchMany(unitCodes, period) {
+      const { items } = await upstream.get<Items<DossierStatsRecord & { unitCode: string }>>("/stats", {
+        ...unitCodeParams(unitCodes),
+        ...periodOf(period),
+      });
+      return new Map(items.map(({ unitCode, ...stats }) => [unitCode, stats]));
+    },
+  };
+
+  /** Key: province code; variant: agency or "" for all. */
+  const procedureCount: LoaderSpec<number> = {
+    kind: "procedures.procedureCount",
+    ttlSeconds: STATS_TTL_SECONDS,
+    async fetchMany(provinceCodes, agency) {
+      const { items } = await upstream.get<Items<{ unitCode: string; count: number }>>("/procedure-counts", {
+        provinces: provinceCodes,
+        agency: agency === "" ? undefined : agency,
+      });
+      return new Map(items.map((c) => [c.unitCode, c.count]));
+    },
+  };
+
+  /**
+   * Key: a citizen id or enterprise code; the value is every dossier they filed. One listing for all applicants of a
+   * request (paged through to the end), so `Citizen.dossiers` over many citizens costs one platform call, not one each.
+   */
+  const dossiersOfApplicant: LoaderSpec<DossierRecord[]> = {
+    kind: "procedures.applicantDossiers",
+    ttlSeconds: DOSSIER_TTL_SECONDS,
+    async fetchMany(applicantIds) {
+      const byApplicant = new Map<string, DossierRecord[]>(applicantIds.map((id) => [id, []]));
+      let cursor: string | null = null;
+      do {
+        const page: ListPage<DossierRecord> = await upstream.get<ListPage<DossierRecord>>("/dossiers", {
+          applicant: applicantIds,
+          limit: PLATFORM_PAGE_LIMIT,
+          cursor: cursor ?? undefined,
+        });
+        for (const record of page.items) byApplicant.get(record.applicant.id)?.push(record);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return byApplicant;
+    },
+  };
+
+  return {
+    loaders: { procedure, dossier, dossierStats, procedureCount, dossiersOfApplicant },
+
+    listProcedures(filter: ProcedureListFilter, cursor: string | null, limit: number) {
+      return upstream.get<ListPage<ProcedureRecord>>("/procedures", {
+        ...filter,
+        limit,
+        cursor: cursor ?? undefined,
+      });
+    },
+
+    listDossiers(filter: DossierListFilter, cursor: string | null, limit: number) {
+      return upstream.get<ListPage<DossierRecord>>("/dossiers", {
+        ...filter,
+        limit,
+        cursor: cursor ?? undefined,
+      });
+    },
+  };
+}
+
+export type ProceduresPlatform = ReturnType<typeof createProceduresPlatform>;

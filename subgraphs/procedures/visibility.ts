@@ -1,0 +1,51 @@
+import { type Caller, canSeeRecord, hasScope } from "../kit/caller.ts";
+import { forbidden, unauthorized } from "../kit/errors.ts";
+import type { DossierRecord } from "./platform.ts";
+
+// Who may see which dossier. The gateway already strips fields the caller's scopes do not allow; the subgraph checks
+// again because it must never hand out applicants or histories to a request that reached it some other way.
+
+export const DOSSIER_READ = "dossier:read";
+
+export function requireDossierRead(caller: Caller): void {
+  if (!hasScope(caller, DOSSIER_READ)) throw unauthorized(`the ${DOSSIER_READ} scope is required`);
+}
+
+export function canSeeDossier(caller: Caller, dossier: DossierRecord): boolean {
+  return canSeeRecord(caller, { provinceCode: dossier.provinceCode, communeCode: dossier.communeCode });
+}
+
+/** A single dossier outside the caller's province/commune: null for the field, FORBIDDEN in the errors. */
+export function visibleDossier(caller: Caller, dossier: DossierRecord | null): DossierRecord | null {
+  if (dossier !== null && !canSeeDossier(caller, dossier)) {
+    throw forbidden(`dossier ${dossier.code} is outside the caller's province or commune`);
+  }
+  return dossier;
+}
+
+export interface UnitScope {
+  province?: string;
+  commune?: string;
+}
+
+/**
+ * The units a dossier listing may cover. A caller limited to a province or commune lists within it: an omitted
+ * unit means the caller's own, another one is refused (FORBIDDEN) rather than silently answered with nothing.
+ */
+export function listingScope(caller: Caller, requested: UnitScope): UnitScope {
+  if (
+    caller.province !== null &&
+    requested.province !== undefined &&
+    requested.province !== caller.province
+  ) {
+    throw forbidden(`filter.provinceCode: province ${requested.province} is outside the caller's province`);
+  }
+  if (caller.commune !== null) {
+    if (requested.commune !== undefined && requested.commune !== caller.commune) {
+      throw forbidden(`filter.communeCode: commune ${requested.commune} is outside the caller's commune`);
+    }
+    return { commune: caller.commune };
+  }
+  if (caller.province !== null) return { ...requested, province: caller.province };
+  return requested;
+}

@@ -1,0 +1,123 @@
+import { badUserInput } from "../kit/errors.ts";
+import type { ListPage } from "../kit/platformRecords.ts";
+
+// Relay-style connections over the platforms' listings, shared by the reporting and procedures subgraphs.
+// A platform page only says where the *next page* starts (`nextCursor`), while Relay wants a cursor per edge, so an
+// edge cursor is the platform cursor of the page it came from plus how many items of that page precede the next edge.
+
+export const MAX_FIRST = 100;
+const PLATFORM_MAX_LIMIT = 500;
+
+/** One platform listing request from `cursor` (null: the start) for at most `limit` items. */
+export type PageFetcher<T> = (cursor: string | null, limit: number) => Promise<ListPage<T>>;
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  totalCount: number;
+  edges: Edge<T>[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
+interface Position {
+  /** Platform cursor of a page (null: the first page). */
+  page: string | null;
+  /** Items of that page already delivered. */
+  skip: number;
+}
+
+export interface PageArgs {
+  first: number;
+  start: Position;
+}
+
+function encodeCursor(position: Position): string {
+  return Buffer.from(JSON.stringify([position.page, position.skip])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): Position {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      (decoded[0] === null || typeof decoded[0] === "string") &&
+      Number.isInteger(decoded[1]) &&
+      decoded[1] >= 0
+    ) {
+      return { page: decoded[0], skip: decoded[1] };
+    }
+  } catch {
+    // not base64url JSON: reported below like any other foreign cursor
+  }
+  throw badUserInput("after: not a cursor returned by this connection");
+}
+
+export function pageArgs(first: number | null | undefined, after: string | null | undefined): PageArgs {
+  const count = first ?? 20;
+  if (!Number.isInteger(count) || count < 0 || count > MAX_FIRST) {
+    throw badUserInput(`first: ${count} is outside 0..${MAX_FIRST}`);
+  }
+  return { first: count, start: after == null ? { page: null, skip: 0 } : decodeCursor(after) };
+}
+
+export async function fetchConnection<T>(fetchPage: PageFetcher<T>, args: PageArgs): Promise<Connection<T>> {
+  const edges: Edge<T>[] = [];
+  let position: Position | null = args.start;
+  let totalCount = 0;
+  do {
+    const from: Position = position;
+    const wanted = args.first - edges.length;
+    // At least one item even for first: 0, so that totalCount and hasNextPage are known.
+    const limit = Math.min(PLATFORM_MAX_LIMIT, from.skip + Math.max(wanted, 1));
+    const page: ListPage<T> = await fetchPage(from.page, limit);
+    totalCount = page.totalCount;
+    const taken = page.items.slice(from.skip, from.skip + wanted);
+    taken.forEach((node, index) => {
+      const isLastOfPage = from.skip + index + 1 === page.items.length;
+      const after: Position =
+        isLastOfPage && page.nextCursor !== null
+          ? { page: page.nextCursor, skip: 0 }
+          : { page: from.page, skip: from.skip + index + 1 };
+      edges.push({ cursor: encodeCursor(after), node });
+    });
+    const consumed = from.skip + taken.length;
+    if (consumed < page.items.length) position = { page: from.page, skip: consumed };
+    else if (page.nextCursor !== null) {
+      position = { page: page.nextCursor, skip: Math.max(0, from.skip - page.items.length) };
+    } else position = null;
+  } while (position !== null && edges.length < args.first);
+  return {
+    totalCount,
+    edges,
+    pageInfo: {
+      hasNextPage: position !== null,
+      hasPreviousPage: args.start.page !== null || args.start.skip > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** A fetcher over a list already in memory, for connections built from one batched load. */
+export function arrayPages<T>(items: readonly T[]): PageFetcher<T> {
+  return async (cursor, limit) => {
+    const offset = cursor === null ? 0 : Number(cursor);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw badUserInput("after: not a cursor returned by this connection");
+    const end = offset + limit;
+    return {
+      items: items.slice(offset, end),
+      totalCount: items.length,
+      nextCursor: end < items.length ? String(end) : null,
+    };
+  };
+}

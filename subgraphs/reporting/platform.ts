@@ -1,0 +1,275 @@
+import type { LoaderSpec } from "../kit/loaders.ts";
+import { groupBy, type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import type { UpstreamClient } from "../kit/upstream.ts";
+
+// The reporting platform (`/reporting/v1`, sandbox/API.md): record shapes, one loader spec per record kind, and the
+// calls that are not keyed by record (national figures, rankings, listings).
+
+export type Program = "RESOLUTION_57" | "PLAN_02" | "PROJECT_06";
+
+export interface ProvinceRecord {
+  code: string;
+  name: string;
+  nameEn: string;
+  fullName: string;
+  type: "CITY" | "PROVINCE";
+  communeCount: number;
+  mergedFrom: Array<{ code: string; name: string }>;
+}
+
+export interface CommuneRecord {
+  code: string;
+  name: string;
+  nameEn: string;
+  fullName: string;
+  type: "COMMUNE" | "WARD" | "SPECIAL_ZONE";
+  provinceCode: string;
+  mergedFrom: Array<{ code: string; name: string; part: "FULL" | "PARTIAL" }>;
+}
+
+export interface LegacyUnitRecord {
+  code: string;
+  name: string;
+  level: "PROVINCE" | "COMMUNE";
+  successorProvinceCodes: string[];
+  successorCommuneCodes: string[];
+}
+
+/** A pre-2025 unit as one part of a current unit (an entry of Province/Commune.mergedFrom). */
+export interface LegacyUnitPart {
+  code: string;
+  name: string;
+  level: "PROVINCE" | "COMMUNE";
+  part: "FULL" | "PARTIAL";
+}
+
+export interface TaskCounts {
+  assigned: number;
+  completed: number;
+  inProgress: number;
+  overdue: number;
+}
+
+export interface TaskProgressRecord extends TaskCounts {
+  program: Program;
+}
+
+export interface TaskRecord {
+  id: string;
+  program: Program;
+  title: string;
+  status: "NOT_STARTED" | "IN_PROGRESS" | "COMPLETED" | "OVERDUE";
+  dueDate: string | null;
+  completedOn: string | null;
+  provinceCode: string;
+  communeCode: string | null;
+}
+
+export interface DeploymentRecord {
+  provinceCode: string;
+  platform: string;
+  status: "DEPLOYED" | "PILOT" | "PLANNED";
+  since: string | null;
+}
+
+export interface IndicatorRecord {
+  unitCode: string;
+  indicator: string;
+  year: number;
+  value: number;
+  unit: string;
+}
+
+export interface ServiceIndexRecord {
+  year: number;
+  unitCode: string;
+  unitName: string;
+  score: number;
+  rank: number;
+  of: number;
+  components: Array<{ group: string; score: number; maxScore: number }>;
+}
+
+export interface RolloutRecord {
+  item: string;
+  provincesCompleted: number;
+  provincesTotal: number;
+}
+
+export interface TaskFilter {
+  provinceCode: string;
+  program?: Program;
+  status?: TaskRecord["status"];
+}
+
+/** Freshness of each record kind, as SCHEMA.md's caching hints say (units 1 day, figures 60 s). */
+const UNIT_TTL_SECONDS = 86_400;
+const FIGURES_TTL_SECONDS = 60;
+
+export function createReportingPlatform(upstream: UpstreamClient) {
+  const byIds =
+    <T>(path: string, keyOf: (record: T) => string) =>
+    async (ids: readonly string[]): Promise<Map<string, T>> => {
+      const { items } = await upstream.get<Items<T>>(path, { ids });
+      return indexBy(items, keyOf);
+    };
+
+  const province: LoaderSpec<ProvinceRecord> = {
+    kind: "reporting.province",
+    ttlSeconds: UNIT_TTL_SECONDS,
+    fetchMany: byIds("/provinces", (p) => p.code),
+  };
+
+  const commune: LoaderSpec<CommuneRecord> = {
+    kind: "reporting.commune",
+    ttlSeconds: UNIT_TTL_SECONDS,
+    fetchMany: byIds("/communes", (c) => c.code),
+  };
+
+  /** Key: province code; variant: commune type or "" for all. */
+  const communesOfProvince: LoaderSpec<CommuneRecord[]> = {
+    kind: "reporting.provinceCommunes",
+    ttlSeconds: UNIT_TTL_SECONDS,
+    async fetchMany(provinceCodes, type) {
+      const { items } = await upstream.get<Items<CommuneRecord>>("/communes", {
+        provinces: provinceCodes,
+        type: type === "" ? undefined : type,
+      });
+      return groupBy(provinceCodes, items, (c) => c.provinceCode);
+    },
+  };
+
+  const legacyUnit: LoaderSpec<LegacyUnitRecord> = {
+    kind: "reporting.legacyUnit",
+    ttlSeconds: UNIT_TTL_SECONDS,
+    fetchMany: byIds("/legacy-units", (u) => u.code),
+  };
+
+  const task: LoaderSpec<TaskRecord> = {
+    kind: "reporting.task",
+    ttlSeconds: FIGURES_TTL_SECONDS,
+    fetchMany: byIds("/tasks", (t) => t.id),
+  };
+
+  /** Key: province or commune code; variant: program. */
+  const taskProgress: LoaderSpec<TaskProgressRecord> = {
+    kind: "reporting.taskProgress",
+    ttlSeconds: FIGURES_TTL_SECONDS,
+    async fetchMany(unitCodes, program) {
+      const { items } = await upstream.get<Items<TaskProgressRecord & { unitCode: string }>>(
+        "/task-progress",
+        {
+          program,
+          ...unitCodeParams(unitCodes),
+        },
+      );
+      return indexBy(items, (p) => p.unitCode);
+    },
+  };
+
+  const deployments: LoaderSpec<DeploymentRecord[]> = {
+    kind: "reporting.deployments",
+    ttlSeconds: FIGURES_TTL_SECONDS,
+    async fetchMany(provinceCodes) {
+      const { items } = await upstream.get<Items<DeploymentRecord>>("/platform-deployments", {
+        provinces: provinceCodes,
+      });
+      return groupBy(provinceCodes, items, (d) => d.provinceCode);
+    },
+  };
+
+  /** Key: province or commune code; variant: year or "" for every year. */
+  const indicators: LoaderSpec<IndicatorRecord[]> = {
+    kind: "reporting.indicators",
+    ttlSeconds: FIGURES_TTL_SECONDS,
+    async fetchMany(unitCodes, year) {
+      const { items } = await upstream.get<Items<IndicatorRecord>>("/indicators", {
+        ...unitCodeParams(unitCodes),
+        year: year === "" ? undefined : year,
+      });
+      return groupBy(unitCodes, items, (i) => i.unitCode);
+    },
+  };
+
+  /** Key: the unit code the index was computed for (pre-2025 codes for years before 2025); variant: year. */
+  const serviceIndex: LoaderSpec<ServiceIndexRecord> = {
+    kind: "reporting.serviceIndex",
+    ttlSeconds: FIGURES_TTL_SECONDS,
+    async fetchMany(unitCodes, year) {
+      const { items } = await upstream.get<Items<ServiceIndexRecord>>("/service-index", {
+        year,
+        units: unitCodes,
+      });
+      return indexBy(items, (s) => s.unitCode);
+    },
+  };
+
+  /** Calls that answer one whole figure per key (a program, a year): cached like records, one call per key. */
+  const perKey = <T>(
+    kind: string,
+    ttlSeconds: number,
+    fetchOne: (key: string) => Promise<T>,
+  ): LoaderSpec<T> => ({
+    kind,
+    ttlSeconds,
+    async fetchMany(keys) {
+      return new Map(await Promise.all(keys.map(async (key) => [key, await fetchOne(key)] as const)));
+    },
+  });
+
+  /** Key: "all". */
+  const provinceList = perKey(
+    "reporting.provinceList",
+    UNIT_TTL_SECONDS,
+    async () => (await upstream.get<Items<ProvinceRecord>>("/provinces")).items,
+  );
+
+  /** Key: program. */
+  const nationalTaskProgress = perKey("reporting.nationalTaskProgress", FIGURES_TTL_SECONDS, (program) =>
+    upstream.get<TaskProgressRecord>("/task-progress/national", { program }),
+  );
+
+  /** Key: "all". */
+  const rollout = perKey(
+    "reporting.rollout",
+    FIGURES_TTL_SECONDS,
+    async () => (await upstream.get<Items<RolloutRecord>>("/rollout")).items,
+  );
+
+  /** Key: year. */
+  const serviceIndexRanking = perKey(
+    "reporting.serviceIndexRanking",
+    FIGURES_TTL_SECONDS,
+    async (year) => (await upstream.get<Items<ServiceIndexRecord>>("/service-index", { year })).items,
+  );
+
+  return {
+    loaders: {
+      province,
+      commune,
+      communesOfProvince,
+      legacyUnit,
+      task,
+      taskProgress,
+      deployments,
+      indicators,
+      serviceIndex,
+      provinceList,
+      nationalTaskProgress,
+      rollout,
+      serviceIndexRanking,
+    },
+
+    async tasks(filter: TaskFilter, cursor: string | null, limit: number): Promise<ListPage<TaskRecord>> {
+      return upstream.get<ListPage<TaskRecord>>("/tasks", {
+        province: filter.provinceCode,
+        program: filter.program,
+        status: filter.status,
+        limit,
+        cursor: cursor ?? undefined,
+      });
+    },
+  };
+}
+
+export type ReportingPlatform = ReturnType<typeof createReportingPlatform>;

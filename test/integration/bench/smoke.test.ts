@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { GATEWAY_IDS, GATEWAYS } from "../../../bench/harness/gateways.ts";
+import type { RunRecord } from "../../../bench/harness/report.ts";
+import { WORKLOAD_IDS, WORKLOADS } from "../../../bench/harness/workloads.ts";
+
+// The harness itself, end to end, in its shortest mode: proves every cell still runs (and the peers, the Guild
+// subgraphs, the sandbox and our gateway still start) without ever asserting a timing.
+const resultsDir = mkdtempSync(join(tmpdir(), "bench-smoke-"));
+afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
+
+function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "bench/run.ts", "--smoke", "--results-dir", resultsDir],
+      { cwd: new URL("../../../", import.meta.url).pathname, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run bench -- --smoke", () => {
+  it("prints a table with every workload × gateway cell, all without errors, and writes the run's JSON", async () => {
+    const { code, stdout, stderr } = await runSmoke();
+    const files = readdirSync(resultsDir).filter((name) => name.endsWith("-smoke.json"));
+    expect(files, `${stdout}\n${stderr}`).toHaveLength(1);
+    const record = JSON.parse(readFileSync(join(resultsDir, files[0]!), "utf8")) as RunRecord;
+
+    const cells = record.results.map((cell) => `${cell.workload} × ${cell.gateway}`);
+    expect(cells.sort()).toEqual(WORKLOAD_IDS.flatMap((w) => GATEWAY_IDS.map((g) => `${w} × ${g}`)).sort());
+    const notOk = record.results.filter((cell) => cell.status !== "ok");
+    expect(notOk.map((cell) => `${cell.workload} × ${cell.gateway}: ${cell.status} ${cell.note}`)).toEqual(
+      [],
+    );
+    for (const cell of record.results) {
+      expect(cell.requests).toBeGreaterThan(0);
+      expect(cell.latencyMs).not.toBeNull();
+      if (WORKLOADS[cell.workload].stack === "platform")
+        expect(cell.platformRequestsPerOperation).not.toBeNull();
+    }
+
+    for (const workload of WORKLOAD_IDS) expect(stdout).toContain(WORKLOADS[workload].title);
+    for (const gateway of GATEWAY_IDS) expect(stdout).toContain(GATEWAYS[gateway].label);
+    expect(code).toBe(0);
+  }, 600_000);
+});

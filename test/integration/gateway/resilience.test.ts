@@ -1,0 +1,124 @@
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type TestStack } from "./fixtures.ts";
+
+const QUERY = '{ province(code: "40") { name population } }';
+
+async function breakerState(stack: TestStack, subgraph: string): Promise<number> {
+  const metric = await stack.metrics.breakerState.get();
+  return metric.values.find((value) => value.labels.subgraph === subgraph)?.value ?? -1;
+}
+
+/** A loopback port nobody listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("a failing subgraph", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        BREAKER_CONSECUTIVE_FAILURES: "2",
+        BREAKER_HALF_OPEN_AFTER_MS: "400",
+        SUBGRAPH_TIMEOUT_MS_STATS: "200",
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const stats = () => stack.subgraphs.find((s) => s.name === "stats")!;
+
+  it("a slow subgraph times out per its own timeout; the rest of the response is intact", async () => {
+    stats().delayMs = 600;
+    const started = Date.now();
+    const body = await (await stack.post({ query: QUERY })).json();
+    expect(Date.now() - started).toBeLessThan(550);
+    expect(body.data.province).toEqual({ name: "Nghệ An", population: null });
+    expect(body.errors[0].extensions).toEqual({
+      code: "SUBGRAPH_UNAVAILABLE",
+      subgraph: "stats",
+      reason: "timeout",
+    });
+    stats().delayMs = 0;
+    // a success resets the breaker's consecutive-failure count
+    expect((await (await stack.post({ query: QUERY })).json()).errors).toBeUndefined();
+  });
+
+  it("stopped: partial data + SUBGRAPH_UNAVAILABLE, /ready says why, the breaker opens, then closes after recovery", async () => {
+    await stats().stop();
+
+    const first = await stack.post({ query: QUERY });
+    expect(first.status).toBe(200);
+    const body = await first.json();
+    expect(body.data).toEqual({ province: { name: "Nghệ An", population: null } });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({
+      message: 'Subgraph "stats" is unavailable',
+      extensions: { code: "SUBGRAPH_UNAVAILABLE", subgraph: "stats", reason: "connection" },
+    });
+
+    const ready = await fetch(`${stack.origin}/ready`);
+    expect(ready.status).toBe(503);
+    const readiness = await ready.json();
+    expect(readiness.status).toBe("unavailable");
+    expect(readiness.reasons).toEqual(["subgraph:stats: ECONNREFUSED"]);
+    expect(readiness.checks).toMatchObject({ supergraph: "ok", "subgraph:places": "ok" });
+
+    await stack.post({ query: QUERY }); // second consecutive failure opens the breaker
+    expect(await breakerState(stack, "stats")).toBe(2);
+
+    await stats().start(); // back on the same port, but the breaker is still open
+    const receivedBefore = stats().received.length;
+    const whileOpen = await (await stack.post({ query: QUERY })).json();
+    expect(whileOpen.errors[0].extensions.reason).toBe("circuit_open");
+    expect(stats().received.length).toBe(receivedBefore);
+
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const recovered = await (await stack.post({ query: QUERY })).json();
+    expect(recovered).toEqual({ data: { province: { name: "Nghệ An", population: 3_400_000 } } });
+    expect(await breakerState(stack, "stats")).toBe(0);
+    expect((await fetch(`${stack.origin}/ready`)).status).toBe(200);
+
+    const errors = await stack.metrics.subgraphFetchErrors.get();
+    const reasons = errors.values.filter((v) => v.labels.subgraph === "stats").map((v) => v.labels.reason);
+    expect(reasons).toEqual(expect.arrayContaining(["timeout", "connection", "circuit_open"]));
+  });
+
+  it("stop() lets an in-flight request finish, then refuses new connections", async () => {
+    stack.subgraphs.find((s) => s.name === "places")!.delayMs = 300;
+    const inFlight = stack.post({ query: QUERY });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = stack.gateway.stop();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect((await response.json()).data.province.name).toBe("Nghệ An");
+    await stopping;
+    await expect(fetch(`${stack.origin}/health`)).rejects.toThrow();
+  });
+});
+
+describe("readiness with Redis configured but unreachable", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("/ready → 503 naming Redis, while GraphQL keeps answering", async () => {
+    const ready = await fetch(`${stack.origin}/ready`);
+    expect(ready.status).toBe(503);
+    const readiness = await ready.json();
+    expect(readiness.reasons).toHaveLength(1);
+    expect(readiness.reasons[0]).toMatch(/^redis: /);
+    expect((await (await stack.post({ query: QUERY })).json()).data.province.population).toBe(3_400_000);
+  });
+});

@@ -1,0 +1,83 @@
+// The real entry point (gateway/index.ts) as a process: WORKERS=2 shares one port through node:cluster,
+// and SIGTERM stops every worker cleanly.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeSupergraph, PLACES_SDL, placesSubgraph, type TestSubgraph } from "./fixtures.ts";
+
+let places: TestSubgraph;
+let dir: string;
+let gateway: ChildProcess;
+let port: number;
+const lines: Record<string, unknown>[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  places = placesSubgraph();
+  await places.start();
+  dir = await mkdtemp(join(tmpdir(), "lienthong-workers-"));
+  const supergraphPath = join(dir, "supergraph.graphql");
+  await writeFile(supergraphPath, composeSupergraph([{ name: "places", url: places.url, sdl: PLACES_SDL }]));
+  port = await freePort();
+  gateway = spawn(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
+    env: {
+      PATH: process.env.PATH,
+      GATEWAY_PORT: String(port),
+      WORKERS: "2",
+      SUPERGRAPH_PATH: supergraphPath,
+      SHUTDOWN_TIMEOUT_MS: "2000",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  createInterface({ input: gateway.stdout! }).on("line", (line) => {
+    try {
+      lines.push(JSON.parse(line));
+    } catch {
+      // not a log line
+    }
+  });
+  const deadline = Date.now() + 40_000;
+  while (lines.filter((l) => l.msg === "gateway listening").length < 2) {
+    if (Date.now() > deadline || gateway.exitCode !== null) throw new Error("workers did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+});
+
+afterAll(async () => {
+  if (gateway && gateway.exitCode === null) gateway.kill("SIGKILL");
+  await places?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("WORKERS=2", () => {
+  it("runs two worker processes on one port, both serving GraphQL", async () => {
+    const listening = lines.filter((l) => l.msg === "gateway listening");
+    expect(new Set(listening.map((l) => l.pid)).size).toBe(2);
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ provinces { code } }" }),
+    });
+    expect((await response.json()).data.provinces).toHaveLength(2);
+    expect(lines.some((l) => l.msg === "no REDIS_URL: caches are in-memory, per process")).toBe(true);
+  });
+
+  it("SIGTERM stops every worker and the primary exits 0", async () => {
+    const exited = new Promise<number | null>((resolve) => gateway.once("exit", (code) => resolve(code)));
+    gateway.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(lines.filter((l) => l.msg === "gateway stopped")).toHaveLength(2);
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+});

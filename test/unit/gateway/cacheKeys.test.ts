@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import {
+  canonicalJson,
+  entityKey,
+  entityPurgePrefix,
+  operationKey,
+  privateKey,
+} from "../../../gateway/cache/keys.ts";
+import { visibilityClass } from "../../../subgraphs/kit/caller.ts";
+
+const document = "query ProvinceDashboard($code: ID!) { province(code: $code) { name } }";
+const national = visibilityClass({ sub: "a", scopes: ["population:read"], province: null, commune: null });
+const ngheAn = visibilityClass({ sub: "b", scopes: ["population:read"], province: "40", commune: null });
+
+describe("cache keys", () => {
+  it("do not depend on the order of object keys in variables", () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: 3 } })).toBe(
+      canonicalJson({ a: { c: 3, d: [2, { x: 2, y: 1 }] }, b: 1 }),
+    );
+    const base = { document, operationName: "ProvinceDashboard", visibilityClass: national };
+    expect(operationKey({ ...base, variables: { code: "40", year: 2025 } })).toBe(
+      operationKey({ ...base, variables: { year: 2025, code: "40" } }),
+    );
+  });
+
+  it("separate callers of different visibility classes", () => {
+    const variables = { code: "40" };
+    expect(national).not.toBe(ngheAn);
+    expect(operationKey({ document, operationName: null, variables, visibilityClass: national })).not.toBe(
+      operationKey({ document, operationName: null, variables, visibilityClass: ngheAn }),
+    );
+  });
+
+  it("separate operations, operation names and variables", () => {
+    const base = { document, operationName: "A", variables: { code: "40" }, visibilityClass: national };
+    const key = operationKey(base);
+    expect(operationKey({ ...base, operationName: "B" })).not.toBe(key);
+    expect(operationKey({ ...base, variables: { code: "41" } })).not.toBe(key);
+    expect(operationKey({ ...base, document: `${document} ` })).not.toBe(key);
+  });
+
+  it("key PRIVATE copies by the caller, without the caller id in clear", () => {
+    const key = operationKey({ document, operationName: null, variables: {}, visibilityClass: national });
+    expect(privateKey(key, "caller-1")).not.toBe(privateKey(key, "caller-2"));
+    expect(privateKey(key, "caller-1").startsWith(key)).toBe(true);
+    expect(privateKey(key, "caller-1")).not.toContain("caller-1");
+  });
+
+  it("start entity keys with type and key, so a type or one entity can be purged by prefix", () => {
+    const input = { subgraph: "population", selectionHash: "s", visibilityClass: national };
+    const commune = entityKey({ ...input, representation: { __typename: "Commune", code: "40001" } });
+    const other = entityKey({ ...input, representation: { __typename: "Commune", code: "40002" } });
+    expect(commune.startsWith(entityPurgePrefix("Commune"))).toBe(true);
+    expect(commune.startsWith(entityPurgePrefix("Commune", { code: "40001" }))).toBe(true);
+    expect(other.startsWith(entityPurgePrefix("Commune", { code: "40001" }))).toBe(false);
+    expect(commune.startsWith(entityPurgePrefix("Comm"))).toBe(false);
+    expect(
+      entityKey({
+        ...input,
+        visibilityClass: ngheAn,
+        representation: { __typename: "Commune", code: "40001" },
+      }),
+    ).not.toBe(commune);
+    expect(
+      entityKey({ ...input, subgraph: "business", representation: { __typename: "Commune", code: "40001" } }),
+    ).not.toBe(commune);
+  });
+
+  it("keep personal identifiers out of entity keys", () => {
+    const key = entityKey({
+      subgraph: "population",
+      selectionHash: "s",
+      visibilityClass: national,
+      representation: { __typename: "Citizen", id: "040190001234" },
+    });
+    expect(key).not.toContain("040190001234");
+  });
+});

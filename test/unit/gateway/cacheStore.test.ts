@@ -1,0 +1,196 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
+
+const logger = pino({ level: "silent" });
+
+async function lookupCount(metrics: GatewayMetrics, layer: string, result: string): Promise<number> {
+  const { values } = await metrics.cacheLookups.get();
+  return values.find((v) => v.labels.layer === layer && v.labels.result === result)?.value ?? 0;
+}
+
+function failFastClient(url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 200,
+    retryStrategy: () => 200,
+  });
+}
+
+describe("cache store on a Redis that is down", () => {
+  let redis: Redis;
+  afterEach(() => redis.disconnect());
+
+  it("answers every lookup as an error (a miss to callers) quickly and counts it", async () => {
+    redis = failFastClient(`redis://127.0.0.1:${await freePort()}`);
+    redis.on("error", () => {});
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    const started = performance.now();
+    expect(await store.get("k")).toEqual({ status: "error" });
+    expect(await store.mget(["a", "b"])).toEqual([{ status: "error" }, { status: "error" }]);
+    expect(await store.set("k", { a: 1 }, 60)).toBe(false);
+    expect(await store.del("k")).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await lookupCount(metrics, "response", "error")).toBe(3);
+  });
+});
+
+describe("cache store on a Redis that accepts connections but never answers", () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  let port: number;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    port = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it("gives up after the command timeout instead of making the request wait", async () => {
+    // The handshake never completes, so commands wait in ioredis' offline queue: the slowest Redis there is.
+    redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0 });
+    redis.on("error", () => {});
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({
+      redis,
+      layer: "entity",
+      maxEntries: 10,
+      metrics,
+      logger,
+      commandTimeoutMs: 50,
+    });
+    const started = performance.now();
+    expect(await store.get("slow")).toEqual({ status: "error" });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+    expect(elapsed).toBeLessThan(300);
+    expect(await lookupCount(metrics, "entity", "error")).toBe(1);
+  });
+});
+
+describe("cache store on Redis", () => {
+  let redis: Redis;
+  const prefix = uniqueRedisPrefix("cache-store");
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl(), { keyPrefix: prefix, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    for (const layer of ["entity", "response"] as const) {
+      await createCacheStore({ redis, layer, maxEntries: 1, metrics: createGatewayMetrics(), logger }).purge(
+        "",
+      );
+    }
+    redis.disconnect();
+  });
+
+  it("stores JSON values with a TTL under lienthong:<layer>: and reads them back", async () => {
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({ redis, layer: "entity", maxEntries: 10, metrics, logger });
+    expect(await store.set("Commune:a:x", { name: "Phường Vinh" }, 30)).toBe(true);
+    expect(await store.mget(["Commune:a:x", "Commune:b:x"])).toEqual([
+      { status: "hit", value: { name: "Phường Vinh" } },
+      { status: "miss" },
+    ]);
+    expect(await redis.ttl("lienthong:entity:Commune:a:x")).toBeGreaterThan(25);
+    expect(await lookupCount(metrics, "entity", "hit")).toBe(1);
+    expect(await lookupCount(metrics, "entity", "miss")).toBe(1);
+  });
+
+  it("purges by prefix, only within its own layer", async () => {
+    const metrics = createGatewayMetrics();
+    const entities = createCacheStore({ redis, layer: "entity", maxEntries: 10, metrics, logger });
+    const responses = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    await entities.mset([
+      { key: "Task:1:a", value: 1, ttlSeconds: 30 },
+      { key: "Task:2:a", value: 2, ttlSeconds: 30 },
+      { key: "Dossier:1:a", value: 3, ttlSeconds: 30 },
+    ]);
+    await responses.set("Task:1:a", 4, 30);
+    expect(await entities.purge("Task:1:")).toBe(1);
+    expect(await entities.mget(["Task:1:a", "Task:2:a", "Dossier:1:a"])).toEqual([
+      { status: "miss" },
+      { status: "hit", value: 2 },
+      { status: "hit", value: 3 },
+    ]);
+    expect(await entities.purge("Task:")).toBe(1);
+    expect((await entities.get("Dossier:1:a")).status).toBe("hit");
+    expect(await responses.get("Task:1:a")).toEqual({ status: "hit", value: 4 });
+  });
+});
+
+describe("in-memory cache store (no Redis configured)", () => {
+  it("expires entries after their TTL", async () => {
+    const store = createCacheStore({
+      redis: null,
+      layer: "response",
+      maxEntries: 10,
+      metrics: createGatewayMetrics(),
+      logger,
+    });
+    await store.set("short", "s", 0.05);
+    await store.set("long", "l", 60);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await store.mget(["short", "long"])).toEqual([{ status: "miss" }, { status: "hit", value: "l" }]);
+  });
+
+  it("keeps at most maxEntries", async () => {
+    const store = createCacheStore({
+      redis: null,
+      layer: "response",
+      maxEntries: 2,
+      metrics: createGatewayMetrics(),
+      logger,
+    });
+    await store.mset([
+      { key: "a", value: { n: 1 }, ttlSeconds: 60 },
+      { key: "b", value: { n: 2 }, ttlSeconds: 60 },
+    ]);
+    await store.set("c", { n: 3 }, 60);
+    expect((await store.mget(["a", "b", "c"])).filter((lookup) => lookup.status === "hit")).toHaveLength(2);
+  });
+
+  it("hands out copies, so a caller mutating a value cannot corrupt the cache", async () => {
+    const store = createCacheStore({
+      redis: null,
+      layer: "entity",
+      maxEntries: 10,
+      metrics: createGatewayMetrics(),
+      logger,
+    });
+    await store.set("k", { list: [1] }, 60);
+    const first = await store.get<{ list: number[] }>("k");
+    if (first.status === "hit") first.value.list.push(2);
+    expect(await store.get("k")).toEqual({ status: "hit", value: { list: [1] } });
+  });
+
+  it("purges keys by prefix", async () => {
+    const store = createCacheStore({
+      redis: null,
+      layer: "entity",
+      maxEntries: 10,
+      metrics: createGatewayMetrics(),
+      logger,
+    });
+    await store.mset([
+      { key: "Commune:1:a", value: 1, ttlSeconds: 60 },
+      { key: "Commune:2:a", value: 2, ttlSeconds: 60 },
+      { key: "Province:1:a", value: 3, ttlSeconds: 60 },
+    ]);
+    expect(await store.purge("Commune:")).toBe(2);
+    expect((await store.get("Province:1:a")).status).toBe("hit");
+  });
+});

@@ -1,0 +1,221 @@
+import type { GraphQLFormattedError } from "graphql";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createGatewayContext } from "../../../gateway/context.ts";
+import { createEntityCacheStep } from "../../../gateway/fetch/entityCache.ts";
+import type { CachePolicy, SubgraphFetch, SubgraphResult } from "../../../gateway/fetch/pipeline.ts";
+import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import type { Caller } from "../../../subgraphs/kit/caller.ts";
+import { freePort } from "../../support/index.ts";
+
+const logger = pino({ level: "silent" });
+const QUERY =
+  "query($representations:[_Any!]!){_entities(representations:$representations){...on Commune{population}}}";
+const anonymous: Caller = { sub: null, scopes: [], province: null, commune: null };
+
+type Rep = { __typename: string; code: string };
+
+/** A subgraph that answers each representation with a population figure, and can fail some of them. */
+function fakeSubgraph(
+  options: { policy?: CachePolicy | null; failCodes?: string[]; globalError?: boolean } = {},
+) {
+  const seen: string[][] = [];
+  const next = async (fetch: SubgraphFetch): Promise<SubgraphResult> => {
+    const reps = fetch.request.variables?.representations as Rep[];
+    seen.push(reps.map((rep) => rep.code));
+    const errors: GraphQLFormattedError[] = [];
+    const entities = reps.map((rep, index) => {
+      if (options.failCodes?.includes(rep.code)) {
+        errors.push({ message: `no ${rep.code}`, path: ["_entities", index, "population"] });
+        return null;
+      }
+      return { __typename: rep.__typename, population: Number(rep.code) };
+    });
+    if (options.globalError) errors.push({ message: "something without a path" });
+    return {
+      body: { data: { _entities: entities }, ...(errors.length > 0 ? { errors } : {}) },
+      cachePolicy: options.policy === undefined ? { maxAge: 60, scope: "PUBLIC" } : options.policy,
+    };
+  };
+  return { next, seen };
+}
+
+function entitiesFetch(codes: string[], caller: Caller = anonymous): SubgraphFetch {
+  return {
+    subgraph: "population",
+    url: "http://population.invalid/graphql",
+    kind: "entities",
+    request: {
+      query: QUERY,
+      variables: { representations: codes.map((code) => ({ __typename: "Commune", code })) },
+    },
+    context: createGatewayContext({ requestId: "r", caller, logger }),
+  };
+}
+
+function memoryStore() {
+  return createCacheStore({
+    redis: null,
+    layer: "entity",
+    maxEntries: 1000,
+    metrics: createGatewayMetrics(),
+    logger,
+  });
+}
+
+describe("entity cache step", () => {
+  it("sends only the missing representations and merges the answer back in the planner's order", async () => {
+    const subgraph = fakeSubgraph();
+    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    await handler(entitiesFetch(["40001", "40003"]));
+    const fetch = entitiesFetch(["40002", "40001", "40004", "40003"]);
+    const result = await handler(fetch);
+
+    expect(subgraph.seen).toEqual([
+      ["40001", "40003"],
+      ["40002", "40004"],
+    ]);
+    expect(result.body.data?._entities).toEqual([
+      { __typename: "Commune", population: 40002 },
+      { __typename: "Commune", population: 40001 },
+      { __typename: "Commune", population: 40004 },
+      { __typename: "Commune", population: 40003 },
+    ]);
+    expect(fetch.context.cacheOutcomes.entity).toBe("partial");
+  });
+
+  it("answers a fully cached fetch without the subgraph, with the remaining lifetime as its policy", async () => {
+    const subgraph = fakeSubgraph({ policy: { maxAge: 30, scope: "PUBLIC" } });
+    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const first = await handler(entitiesFetch(["40001", "40002"]));
+    const fetch = entitiesFetch(["40002", "40001"]);
+    const second = await handler(fetch);
+    expect(subgraph.seen).toHaveLength(1);
+    expect(second.body.data?._entities).toEqual([
+      { __typename: "Commune", population: 40002 },
+      { __typename: "Commune", population: 40001 },
+    ]);
+    expect(first.cachePolicy).toEqual({ maxAge: 30, scope: "PUBLIC" });
+    expect(second.cachePolicy?.maxAge).toBeGreaterThanOrEqual(29);
+    expect(second.cachePolicy?.maxAge).toBeLessThanOrEqual(30);
+    expect(fetch.context.cacheOutcomes.entity).toBe("hit");
+  });
+
+  it("re-indexes error paths to the original positions and does not cache the entities that failed", async () => {
+    const subgraph = fakeSubgraph({ failCodes: ["40004"] });
+    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    await handler(entitiesFetch(["40001"]));
+    const result = await handler(entitiesFetch(["40001", "40002", "40004"]));
+    expect(subgraph.seen[1]).toEqual(["40002", "40004"]);
+    expect(result.body.data?._entities).toEqual([
+      { __typename: "Commune", population: 40001 },
+      { __typename: "Commune", population: 40002 },
+      null,
+    ]);
+    expect(result.body.errors).toEqual([{ message: "no 40004", path: ["_entities", 2, "population"] }]);
+
+    await handler(entitiesFetch(["40001", "40002", "40004"]));
+    expect(subgraph.seen[2]).toEqual(["40004"]);
+  });
+
+  it("caches nothing from an answer with an error it cannot pin to one entity, or without a cache hint", async () => {
+    for (const options of [
+      { globalError: true },
+      { policy: null },
+      { policy: { maxAge: 0, scope: "PUBLIC" as const } },
+    ]) {
+      const subgraph = fakeSubgraph(options);
+      const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+      await handler(entitiesFetch(["40001"]));
+      await handler(entitiesFetch(["40001"]));
+      expect(subgraph.seen).toEqual([["40001"], ["40001"]]);
+    }
+  });
+
+  it("keeps PRIVATE entities per caller, and never for anonymous callers", async () => {
+    const subgraph = fakeSubgraph({ policy: { maxAge: 30, scope: "PRIVATE" } });
+    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const alice: Caller = { sub: "alice", scopes: ["population:read"], province: "40", commune: null };
+    const bob: Caller = { ...alice, sub: "bob" };
+
+    await handler(entitiesFetch(["40001"], alice));
+    await handler(entitiesFetch(["40001"], alice));
+    expect(subgraph.seen).toHaveLength(1);
+    const forBob = await handler(entitiesFetch(["40001"], bob));
+    expect(subgraph.seen).toHaveLength(2);
+    expect(forBob.cachePolicy?.scope).toBe("PRIVATE");
+
+    await handler(entitiesFetch(["40002"]));
+    await handler(entitiesFetch(["40002"]));
+    expect(subgraph.seen).toHaveLength(4);
+  });
+
+  it("never shares entities across visibility classes", async () => {
+    const subgraph = fakeSubgraph();
+    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    await handler(entitiesFetch(["40001"], { sub: null, scopes: [], province: null, commune: null }));
+    await handler(
+      entitiesFetch(["40001"], { sub: "x", scopes: ["population:read"], province: "40", commune: null }),
+    );
+    expect(subgraph.seen).toHaveLength(2);
+  });
+
+  it("coalesces concurrent identical misses into one subgraph fetch", async () => {
+    const subgraph = fakeSubgraph();
+    const slowNext = async (fetch: SubgraphFetch) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return subgraph.next(fetch);
+    };
+    const handler = createEntityCacheStep({ store: memoryStore() })(slowNext);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => handler(entitiesFetch(["40001", "40002"]))),
+    );
+    expect(subgraph.seen).toHaveLength(1);
+    for (const result of results) expect(result.body.data?._entities).toHaveLength(2);
+  });
+
+  it("passes fetches through untouched when Redis is down, and says BYPASS", async () => {
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 200,
+    });
+    redis.on("error", () => {});
+    try {
+      const store = createCacheStore({
+        redis,
+        layer: "entity",
+        maxEntries: 10,
+        metrics: createGatewayMetrics(),
+        logger,
+      });
+      const subgraph = fakeSubgraph();
+      const handler = createEntityCacheStep({ store })(subgraph.next);
+      const fetch = entitiesFetch(["40001", "40002"]);
+      const result = await handler(fetch);
+      expect(result.body.data?._entities).toHaveLength(2);
+      expect(subgraph.seen).toEqual([["40001", "40002"]]);
+      expect(fetch.context.cacheOutcomes.entity).toBe("bypass");
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("leaves fetches other than _entities alone", async () => {
+    const calls: SubgraphFetch[] = [];
+    const handler = createEntityCacheStep({ store: memoryStore() })(async (fetch) => {
+      calls.push(fetch);
+      return { body: { data: { provinces: [] } }, cachePolicy: { maxAge: 60, scope: "PUBLIC" } };
+    });
+    const fetch: SubgraphFetch = {
+      ...entitiesFetch([]),
+      kind: "query",
+      request: { query: "{provinces{code}}" },
+    };
+    await handler(fetch);
+    await handler(fetch);
+    expect(calls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { createGatewayContext } from "../../../gateway/context.ts";
+import { parseCacheControl } from "../../../gateway/fetch/cacheControl.ts";
+import { createCircuitBreakerStep } from "../../../gateway/fetch/circuitBreaker.ts";
+import { createContextHeaderStep } from "../../../gateway/fetch/contextHeader.ts";
+import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
+import {
+  composeFetchPipeline,
+  type FetchHandler,
+  type SubgraphFetch,
+} from "../../../gateway/fetch/pipeline.ts";
+import { createRetryStep } from "../../../gateway/fetch/retry.ts";
+import { createTimeoutStep } from "../../../gateway/fetch/timeout.ts";
+import { createLogger } from "../../../gateway/observability/logger.ts";
+import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { ANONYMOUS, CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../subgraphs/kit/caller.ts";
+
+const logger = createLogger({ log: { level: "silent" } });
+const ok = { body: { data: { ok: true } }, cachePolicy: null };
+
+function fetchOf(kind: SubgraphFetch["kind"] = "query"): SubgraphFetch {
+  return {
+    subgraph: "population",
+    url: "http://127.0.0.1:1/graphql",
+    request: { query: "{ ok }" },
+    kind,
+    context: createGatewayContext({ requestId: "req-1", caller: ANONYMOUS, logger }),
+  };
+}
+
+const refused = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+
+describe("fetch pipeline", () => {
+  it("runs steps outermost first", async () => {
+    const order: string[] = [];
+    const step = (name: string) => (next: FetchHandler) => async (fetch: SubgraphFetch) => {
+      order.push(name);
+      return next(fetch);
+    };
+    await composeFetchPipeline([step("a"), step("b")], async () => {
+      order.push("terminal");
+      return ok;
+    })(fetchOf());
+    expect(order).toEqual(["a", "b", "terminal"]);
+  });
+
+  it("retries a query once on a connection error", async () => {
+    let calls = 0;
+    const handler = createRetryStep()(async () => {
+      calls++;
+      if (calls === 1) throw refused();
+      return ok;
+    });
+    await expect(handler(fetchOf("entities"))).resolves.toBe(ok);
+    expect(calls).toBe(2);
+  });
+
+  it("never retries mutations, timeouts or a second connection failure", async () => {
+    for (const [kind, error, expectedCalls] of [
+      ["mutation", refused(), 1],
+      ["query", new SubgraphFetchError("population", "timeout", "slow"), 1],
+      ["query", refused(), 2],
+    ] as const) {
+      let calls = 0;
+      const handler = createRetryStep()(async () => {
+        calls++;
+        throw error;
+      });
+      await expect(handler(fetchOf(kind))).rejects.toBeDefined();
+      expect(calls).toBe(expectedCalls);
+    }
+  });
+
+  it("times out per subgraph and aborts the request", async () => {
+    let seenSignal: AbortSignal | undefined;
+    const handler = createTimeoutStep({ defaultMs: 5000, overridesMs: { population: 30 } })(
+      (fetch) =>
+        new Promise((_, reject) => {
+          seenSignal = fetch.signal;
+          fetch.signal?.addEventListener("abort", () => reject(new Error("aborted")));
+        }),
+    );
+    const error = await handler(fetchOf()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SubgraphFetchError);
+    expect((error as SubgraphFetchError).reason).toBe("timeout");
+    expect(seenSignal?.aborted).toBe(true);
+  });
+
+  it("opens the breaker after consecutive failures and reports its state", async () => {
+    const metrics = createGatewayMetrics();
+    let calls = 0;
+    const handler = createCircuitBreakerStep(
+      { enabled: true, consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+      { metrics, logger },
+    )(async () => {
+      calls++;
+      throw new SubgraphFetchError("population", "http_status", "HTTP 502");
+    });
+    await expect(handler(fetchOf())).rejects.toMatchObject({ reason: "http_status" });
+    await expect(handler(fetchOf())).rejects.toMatchObject({ reason: "http_status" });
+    await expect(handler(fetchOf())).rejects.toMatchObject({ reason: "circuit_open" });
+    expect(calls).toBe(2);
+    const gauge = await metrics.breakerState.get();
+    expect(gauge.values).toEqual([{ labels: { subgraph: "population" }, value: 2 }]);
+  });
+
+  it("sends the request id and the signed caller context", async () => {
+    let headers: Record<string, string> | undefined;
+    const caller = { sub: "officer-1", scopes: ["population:read"], province: "40", commune: null };
+    const fetch = { ...fetchOf(), context: createGatewayContext({ requestId: "req-9", caller, logger }) };
+    await createContextHeaderStep({ secret: "s" })(async (f) => {
+      headers = f.headers;
+      return ok;
+    })(fetch);
+    expect(headers?.["x-request-id"]).toBe("req-9");
+    expect(verifyCallerContext(String(headers?.[CALLER_CONTEXT_HEADER]), "s")).toEqual(caller);
+  });
+
+  it("parses subgraph Cache-Control into a cache policy", () => {
+    expect(parseCacheControl("max-age=60, public")).toEqual({ maxAge: 60, scope: "PUBLIC" });
+    expect(parseCacheControl("max-age=30, private")).toEqual({ maxAge: 30, scope: "PRIVATE" });
+    expect(parseCacheControl("no-store")).toEqual({ maxAge: 0, scope: "PUBLIC" });
+    expect(parseCacheControl(undefined)).toBeNull();
+    expect(parseCacheControl("max-age=abc")).toBeNull();
+  });
+});

@@ -1,0 +1,77 @@
+import type { SetupServer } from "msw/node";
+import { loadSubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";
+import { createSubgraphDeps } from "../../../subgraphs/kit/runtime.ts";
+import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server.ts";
+
+// Starts one subgraph in-process against an msw-mocked platform and counts the platform requests it makes.
+// Shared by the reporting and procedures unit tests.
+
+export const PLATFORM_BASE_URL = "http://platform.test";
+
+export interface GraphQLResult {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string } }>;
+  };
+}
+
+export interface RunningSubgraph {
+  query(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult>;
+  /** Platform requests seen since the last reset, as `METHOD /path?query`. */
+  platformRequests(): string[];
+  resetPlatformRequests(): void;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph(
+  name: SubgraphName,
+  create: (config: ReturnType<typeof loadSubgraphConfig>, deps: SubgraphDeps) => SubgraphServer,
+  msw: SetupServer,
+  env: Record<string, string> = {},
+): Promise<RunningSubgraph> {
+  const config = loadSubgraphConfig(name, {
+    [`${name.toUpperCase()}_PORT`]: "0",
+    PLATFORM_BASE_URL,
+    LOG_LEVEL: "silent",
+    UPSTREAM_RETRIES: "0",
+    ...env,
+  });
+  const runtime = createSubgraphDeps(config);
+  const server = create(config, runtime.deps);
+  const { url } = await server.start();
+  let requests: string[] = [];
+  msw.events.on("request:start", ({ request }) => {
+    const target = new URL(request.url);
+    if (target.origin === PLATFORM_BASE_URL)
+      requests.push(`${request.method} ${target.pathname}${target.search}`);
+  });
+  return {
+    async query(query, variables = {}, headers = {}) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphQLResult["body"],
+      };
+    },
+    platformRequests: () => [...requests],
+    resetPlatformRequests() {
+      requests = [];
+    },
+    async stop() {
+      msw.events.removeAllListeners();
+      await server.stop();
+      await runtime.close();
+    },
+  };
+}
