@@ -5,6 +5,9 @@ import type { CacheStore } from "./store.ts";
  * Apollo Server's persisted-query cache on our store, so a hash registered on one replica is known to all of them.
  * APQ entries are content-addressed (sha256 of the text), so a lost entry only costs the client one resend:
  * failing open here means answering "not found", which makes the client send the full query again.
+ * `APQ_CACHE=off` turns automatic persisted queries off altogether (createGateway passes `persistedQueries: false`;
+ * clients get PERSISTED_QUERY_NOT_SUPPORTED and Apollo clients fall back to sending the text): Apollo's own fallback
+ * would be a per-process memory cache that replicas do not share — the very thing this layer exists to avoid.
  */
 export function createApqCache(store: CacheStore, defaultTtlSeconds: number): KeyValueCache<string> {
   return {
@@ -17,20 +20,4 @@ export function createApqCache(store: CacheStore, defaultTtlSeconds: number): Ke
     },
     delete: (key) => store.del(key),
   };
-}
-
-export interface ApqSettings {
-  enabled: boolean;
-  ttlSeconds: number;
-}
-
-/**
- * The `persistedQueries` option of Apollo Server. `APQ_CACHE=off` turns automatic persisted queries off altogether
- * (Apollo Server then answers PERSISTED_QUERY_NOT_SUPPORTED and Apollo clients fall back to sending the text):
- * Apollo's own fallback would be a per-process memory cache, which replicas do not share — the very thing this
- * layer exists to avoid — so "off" means no APQ rather than a different APQ.
- */
-export function apqOption(settings: ApqSettings, store: CacheStore) {
-  if (!settings.enabled) return false as const;
-  return { cache: createApqCache(store, settings.ttlSeconds), ttl: settings.ttlSeconds };
 }

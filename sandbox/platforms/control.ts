@@ -33,7 +33,7 @@ export const controlSchemas: Record<string, JsonSchema> = {
 };
 
 /** Health, the OpenAPI document, request statistics and fault injection. */
-export function controlRoutes(deps: { faults: Faults; stats: RequestStats; openapi: () => string }): Route[] {
+export function controlRoutes(deps: { faults: Faults; stats: RequestStats; openapi: () => JsonSchema }): Route[] {
   return [
     {
       method: "GET",
@@ -51,7 +51,7 @@ export function controlRoutes(deps: { faults: Faults; stats: RequestStats; opena
       summary: "This document.",
       params: [],
       response: { type: "object" },
-      handle: () => JSON.parse(deps.openapi()),
+      handle: () => deps.openapi(),
     },
     {
       method: "GET",

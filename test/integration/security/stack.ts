@@ -16,9 +16,9 @@ import { createInboundDedupPlugin } from "../../../gateway/plugins/inboundDedup.
 import { createResponseCachePlugin } from "../../../gateway/plugins/responseCache.ts";
 import { createSandbox } from "../../../sandbox/index.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
+import type { SubgraphConfig } from "../../../subgraphs/kit/config.ts";
 import { loadSubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";
 import { createSubgraphDeps, type SubgraphRuntime } from "../../../subgraphs/kit/runtime.ts";
-import type { SubgraphConfig } from "../../../subgraphs/kit/config.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server.ts";
 import { createPopulationSubgraph } from "../../../subgraphs/population/index.ts";
 import { createProceduresSubgraph } from "../../../subgraphs/procedures/index.ts";
@@ -38,7 +38,10 @@ const FACTORIES: Record<SubgraphName, (config: SubgraphConfig, deps: SubgraphDep
 };
 
 export interface Tokens {
-  sign(claims: { sub?: string; scopes: string[]; province?: string; commune?: string }, ttl?: string | number): Promise<string>;
+  sign(
+    claims: { sub?: string; scopes: string[]; province?: string; commune?: string },
+    ttl?: string | number,
+  ): Promise<string>;
 }
 
 export const tokens: Tokens = {
@@ -66,7 +69,14 @@ export interface SecurityStack {
 }
 
 export async function startSecurityStack(): Promise<SecurityStack> {
-  const sandbox = createSandbox({ port: 0, host: "127.0.0.1", latencyMs: 0, jitterMs: 0, errorRate: 0, today: "2025-11-13" });
+  const sandbox = createSandbox({
+    port: 0,
+    host: "127.0.0.1",
+    latencyMs: 0,
+    jitterMs: 0,
+    errorRate: 0,
+    today: "2025-11-13",
+  });
   const { url: sandboxUrl } = await sandbox.start();
   const runtimes: SubgraphRuntime[] = [];
   const servers: SubgraphServer[] = [];

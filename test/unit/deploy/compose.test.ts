@@ -4,7 +4,7 @@ import { parse } from "yaml";
 
 // No container engine runs on CI machines, so the compose file is checked for structure instead of started.
 const root = new URL("../../../", import.meta.url);
-const readYaml = (path: string) => parse(readFileSync(new URL(path, root), "utf8"));
+const readYaml = (path: string) => parse(readFileSync(new URL(path, root), "utf8"), { merge: true });
 
 interface ComposeService {
   image?: string;

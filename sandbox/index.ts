@@ -1,0 +1,24 @@
+import { readConfig } from "./config.ts";
+import { createSandbox } from "./server.ts";
+
+const startedAt = performance.now();
+const config = readConfig(process.env);
+const sandbox = createSandbox(config);
+const { url } = await sandbox.start();
+console.log(
+  JSON.stringify({
+    msg: "sandbox listening",
+    url,
+    today: config.today,
+    latencyMs: config.latencyMs,
+    jitterMs: config.jitterMs,
+    errorRate: config.errorRate,
+    startupMs: Math.round(performance.now() - startedAt),
+  }),
+);
+
+const shutdown = () => {
+  sandbox.stop().then(() => process.exit(0));
+};
+process.once("SIGINT", shutdown);
+process.once("SIGTERM", shutdown);

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LRUCache } from "lru-cache";
+import type { SandboxConfig } from "./config.ts";
+import { createFaults } from "./http/faults.ts";
+import { badRequest, notFound, Problem, unavailable } from "./http/problem.ts";
+import { Query } from "./http/query.ts";
+import { createRequestStats } from "./http/request-stats.ts";
+import { createRouter, type Route } from "./http/route.ts";
+import type { JsonSchema } from "./http/schema.ts";
+import { buildOpenApi } from "./openapi.ts";
+import { businessRoutes, businessSchemas } from "./platforms/business.ts";
+import { controlRoutes, controlSchemas } from "./platforms/control.ts";
+import { populationRoutes, populationSchemas } from "./platforms/population.ts";
+import { proceduresRoutes, proceduresSchemas } from "./platforms/procedures.ts";
+import { reportingRoutes, reportingSchemas } from "./platforms/reporting.ts";
+import { createWorld } from "./world.ts";
+
+const MAX_BODY_BYTES = 64 * 1024;
+/** Platform answers never change for a given "today", so whole response bodies are cached by URL. */
+const RESPONSE_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface Sandbox {
+  start(): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+export function createSandbox(config: SandboxConfig): Sandbox {
+  const world = createWorld(config.today);
+  const faults = createFaults({ latencyMs: config.latencyMs, jitterMs: config.jitterMs, errorRate: config.errorRate });
+  const stats = createRequestStats();
+  const platformRoutes: Route[] = [
+    ...populationRoutes(world),
+    ...businessRoutes(world),
+    ...proceduresRoutes(world),
+    ...reportingRoutes(world),
+  ];
+  const schemas: Record<string, JsonSchema> = {
+    ...populationSchemas,
+    ...businessSchemas,
+    ...proceduresSchemas,
+    ...reportingSchemas,
+    ...controlSchemas,
+  };
+  let openapi: JsonSchema | undefined;
+  const routes = [...controlRoutes({ faults, stats, openapi: () => openapi! }), ...platformRoutes];
+  openapi = buildOpenApi(routes, schemas);
+  const router = createRouter(routes);
+  const responses = new LRUCache<string, Buffer>({
+    maxSize: RESPONSE_CACHE_BYTES,
+    sizeCalculation: (body) => Math.max(1, body.byteLength),
+  });
+
+  const send = (res: ServerResponse, status: number, body: Buffer | null, type = "application/json") => {
+    if (body === null) {
+      res.writeHead(status).end();
+      return;
+    }
+    res.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": body.byteLength }).end(body);
+  };
+  const sendProblem = (res: ServerResponse, problem: Problem) =>
+    send(res, problem.status, Buffer.from(JSON.stringify(problem)), "application/problem+json");
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > MAX_BODY_BYTES) throw badRequest(`body: larger than ${MAX_BODY_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+    if (size === 0) return undefined;
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      throw badRequest("body: not valid JSON");
+    }
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const questionMark = url.indexOf("?");
+    const path = questionMark === -1 ? url : url.slice(0, questionMark);
+    const search = questionMark === -1 ? "" : url.slice(questionMark + 1);
+    const matched = router.match(req.method ?? "GET", path);
+    if (!matched) throw notFound(`no endpoint ${req.method} ${path}`);
+    const { route } = matched;
+    if (route.platform) {
+      stats.count(`${route.method} ${route.path}`);
+      const delay = faults.delay();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (faults.shouldFail(route.platform)) throw unavailable(`the ${route.platform} platform is unavailable`);
+      const cached = route.method === "GET" ? responses.get(url) : undefined;
+      if (cached) return send(res, 200, cached);
+    }
+    const query = new Query(search, route.params);
+    const body = route.method === "GET" ? undefined : await readBody(req);
+    const result = route.handle({ query, id: matched.id, body });
+    if (result === undefined) return send(res, 204, null);
+    const encoded = Buffer.from(JSON.stringify(result));
+    if (route.platform && route.method === "GET") responses.set(url, encoded);
+    send(res, 200, encoded);
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    answer(req, res).catch((error: unknown) => {
+      if (error instanceof Problem) return sendProblem(res, error);
+      // Only the message: requests may carry personal ids, and they stay out of logs.
+      console.error(`sandbox: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      sendProblem(res, new Problem(500, "Internal Server Error", "the sandbox failed to answer this request"));
+    });
+  });
+  server.headersTimeout = 66_000;
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          server.off("error", reject);
+          const { port } = server.address() as AddressInfo;
+          const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+          resolve({ url: `http://${host}:${port}`, port });
+        });
+      });
+    },
+    stop() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
