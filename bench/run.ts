@@ -32,6 +32,7 @@ const results = await runBenchmark(
     workloads: args.workloads,
     redisUrl: args.redisUrl,
     sandboxLatencyMs: SANDBOX_LATENCY_MS,
+    profileDir: args.profileDir,
   },
   { log: (line) => console.log(line) },
 );

@@ -10,6 +10,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Redis } from "ioredis";
+import { ENFORCED_SECURITY_FEATURES } from "./auth/authorizationPolicy.ts";
 import { createTokenVerifier } from "./auth/jwt.ts";
 import { readSafelistManifest } from "./auth/safelistManifest.ts";
 import type { CallerResolver } from "./caller.ts";
@@ -55,6 +56,14 @@ export interface GatewayDeps {
   apqCache?: KeyValueCache<string>;
   /** Extra JSON endpoints (e.g. POST /ops/purge). */
   routes?: HttpRoute[];
+  /**
+   * Supergraph security features (spec URL without version, e.g. "https://specs.apollo.dev/requiresScopes")
+   * that `plugins` enforce. Without them a supergraph using @authenticated / @requiresScopes is refused,
+   * because @apollo/gateway itself would ignore those directives.
+   */
+  enforcedSecurityFeatures?: string[];
+  /** Text for /metrics; this process's registry when absent (index.ts passes the cluster's with WORKERS > 1). */
+  metricsText?: () => Promise<string>;
 }
 
 export interface Gateway {
@@ -81,6 +90,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     path: config.supergraph.path,
     watch: config.supergraph.watch,
     logger,
+    // The field authorization plugin below always enforces @authenticated / @requiresScopes.
+    enforcedSecurityFeatures: [...ENFORCED_SECURITY_FEATURES, ...(deps.enforcedSecurityFeatures ?? [])],
   });
   const transport = createHttpTransport({ connections: config.subgraphs.connections, metrics });
   const pipeline = composeFetchPipeline(
@@ -126,7 +137,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       createCacheControlHeaderPlugin(),
       createRequestLogPlugin(),
       limits.plugin,
-      ...(config.auth.safelist.enabled ? [createSafelistPlugin(readSafelistManifest(config.auth.safelist.dir))] : []),
+      ...(config.auth.safelist.enabled
+        ? [createSafelistPlugin(readSafelistManifest(config.auth.safelist.dir))]
+        : []),
       // Before the response cache and dedup: they must see responses with the authorization errors in place.
       createFieldAuthorizationPlugin({ logger }),
       ...(deps.plugins ?? []),
@@ -148,7 +161,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       deps.resolveCaller ??
       createAuthCallerResolver({
         verifier: createTokenVerifier({ ...config.auth, production: config.server.production }),
-        rateLimiter: config.auth.rateLimit.enabled ? createRateLimiter(config.auth.rateLimit, { redis, logger }) : null,
+        rateLimiter: config.auth.rateLimit.enabled
+          ? createRateLimiter(config.auth.rateLimit, { redis, logger })
+          : null,
       }),
     readiness: createReadinessCheck({ subgraphs, redis }),
     landingPage: createLandingPage({
@@ -156,6 +171,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       graphqlPath: GRAPHQL_PATH,
     }),
     routes: deps.routes ?? [],
+    metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
   });
 
   async function drain(deadline: number) {

@@ -1,6 +1,8 @@
 import cluster from "node:cluster";
+import { createCacheLayers } from "./cache/layers.ts";
 import { type GatewayConfig, loadGatewayConfig, redactConfig } from "./config.ts";
 import { createGateway } from "./createGateway.ts";
+import { createClusterMetricsText, serveClusterMetrics } from "./observability/clusterMetrics.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
 import { createRedis } from "./redis.ts";
@@ -9,15 +11,18 @@ import { createRedis } from "./redis.ts";
 async function runGateway(config: GatewayConfig, logger: Logger) {
   const metrics = createGatewayMetrics();
   const redis = createRedis(config, { logger, metrics });
+  const caches = createCacheLayers(config, { redis, metrics, logger });
   const gateway = createGateway(config, {
     logger,
     metrics,
     redis,
     // Feature wiring: entity cache → fetchSteps; response cache, dedup, auth, rate limit, safelist → plugins;
     // Redis APQ → apqCache; POST /ops/purge → routes.
-    fetchSteps: [],
-    plugins: [],
-    routes: [],
+    fetchSteps: [...caches.fetchSteps],
+    plugins: [...caches.plugins],
+    apqCache: caches.apqCache,
+    routes: [...caches.routes],
+    metricsText: cluster.isWorker ? createClusterMetricsText(metrics.registry) : undefined,
   });
   await gateway.start();
 
@@ -36,6 +41,7 @@ async function runGateway(config: GatewayConfig, logger: Logger) {
 /** WORKERS > 1: a primary that only forks workers sharing the port, replaces crashed ones, relays signals. */
 function runPrimary(config: GatewayConfig, logger: Logger) {
   let stopping = false;
+  serveClusterMetrics();
   const fork = () => cluster.fork();
   for (let i = 0; i < config.server.workers; i++) fork();
   cluster.on("exit", (worker, code, signal) => {

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { validateSatisfiability } from "@apollo/composition";
 import type { SupergraphSdlHook, SupergraphSdlUpdateFunction } from "@apollo/gateway";
-import { Kind, parse } from "graphql";
+import { Kind, parse, print, visit } from "graphql";
 import type { Logger } from "./observability/logger.ts";
 
 export interface SubgraphEndpoint {
@@ -13,6 +13,7 @@ export interface SubgraphEndpoint {
 }
 
 export interface LoadedSupergraph {
+  /** The SDL as handed to @apollo/gateway (see acceptEnforcedSecurityFeatures). */
   sdl: string;
   /** sha256 of the SDL, logged on every (re)load. */
   id: string;
@@ -27,15 +28,43 @@ export type ReloadResult =
 const WATCH_DEBOUNCE_MS = 100;
 
 /**
+ * A supergraph links `@authenticated` / `@requiresScopes` `for: SECURITY`, which tells a gateway that does not
+ * enforce them to refuse the supergraph, and @apollo/gateway does not. When our own plugins enforce a feature
+ * (the auth feature does, from the same SDL), its link loses the `for: SECURITY` mark so the gateway accepts
+ * it; any other security feature still makes the gateway refuse.
+ */
+export function acceptEnforcedSecurityFeatures(sdl: string, enforced: readonly string[]): string {
+  if (enforced.length === 0) return sdl;
+  let changed = false;
+  const document = visit(parse(sdl), {
+    Directive(node) {
+      if (node.name.value !== "link") return undefined;
+      const url = node.arguments?.find((a) => a.name.value === "url")?.value;
+      const purpose = node.arguments?.find((a) => a.name.value === "for")?.value;
+      if (url?.kind !== Kind.STRING || purpose?.kind !== Kind.ENUM || purpose.value !== "SECURITY")
+        return undefined;
+      if (!enforced.some((feature) => url.value.startsWith(`${feature}/`))) return undefined;
+      changed = true;
+      return { ...node, arguments: node.arguments?.filter((a) => a.name.value !== "for") };
+    },
+  });
+  return changed ? print(document) : sdl;
+}
+
+/**
  * Parses a supergraph SDL and checks it the way composition would (every query is satisfiable across the
  * subgraphs), so a broken file never reaches the gateway.
  */
-export function validateSupergraph(sdl: string): LoadedSupergraph {
+export function validateSupergraph(
+  original: string,
+  enforcedSecurityFeatures: readonly string[] = [],
+): LoadedSupergraph {
+  const sdl = acceptEnforcedSecurityFeatures(original, enforcedSecurityFeatures);
   const subgraphs = subgraphEndpoints(sdl);
   if (subgraphs.length === 0) throw new Error("no join__Graph values: not a Federation 2 supergraph");
   const { errors } = validateSatisfiability({ supergraphSdl: sdl });
   if (errors && errors.length > 0) throw new Error(errors.map((error) => error.message).join("; "));
-  return { sdl, id: createHash("sha256").update(sdl).digest("hex").slice(0, 16), subgraphs };
+  return { sdl, id: createHash("sha256").update(original).digest("hex").slice(0, 16), subgraphs };
 }
 
 /** Subgraph names and URLs from the supergraph's `enum join__Graph { X @join__graph(name:, url:) }`. */
@@ -63,7 +92,13 @@ export function subgraphEndpoints(sdl: string): SubgraphEndpoint[] {
  * the file pushed through the gateway's `update` callback. An invalid file is logged and ignored; the
  * gateway keeps serving the last good one.
  */
-export function createSupergraphSource(options: { path: string; watch: boolean; logger: Logger }) {
+export function createSupergraphSource(options: {
+  path: string;
+  watch: boolean;
+  logger: Logger;
+  /** Spec URLs without version (https://specs.apollo.dev/requiresScopes) that our plugins enforce. */
+  enforcedSecurityFeatures: readonly string[];
+}) {
   const { path, logger } = options;
   let current: LoadedSupergraph | null = null;
   let update: SupergraphSdlUpdateFunction | null = null;
@@ -72,7 +107,7 @@ export function createSupergraphSource(options: { path: string; watch: boolean; 
   let reloading: Promise<ReloadResult> = Promise.resolve({ status: "unchanged", id: "" });
 
   async function readValidated(): Promise<LoadedSupergraph> {
-    return validateSupergraph(await readFile(path, "utf8"));
+    return validateSupergraph(await readFile(path, "utf8"), options.enforcedSecurityFeatures);
   }
 
   async function reloadOnce(): Promise<ReloadResult> {

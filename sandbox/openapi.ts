@@ -11,9 +11,23 @@ export function buildOpenApi(routes: readonly Route[], schemas: Record<string, J
   for (const route of routes) {
     const parameters = [
       ...(route.pathParam
-        ? [{ name: route.pathParam.name, in: "path", required: true, description: route.pathParam.description, schema: route.pathParam.schema }]
+        ? [
+            {
+              name: route.pathParam.name,
+              in: "path",
+              required: true,
+              description: route.pathParam.description,
+              schema: route.pathParam.schema,
+            },
+          ]
         : []),
-      ...route.params.map((param) => ({ name: param.name, in: "query", required: false, description: param.description, schema: param.schema })),
+      ...route.params.map((param) => ({
+        name: param.name,
+        in: "query",
+        required: false,
+        description: param.description,
+        schema: param.schema,
+      })),
     ];
     const responses: Record<string, JsonSchema> = route.response
       ? { "200": { description: "OK", content: { "application/json": { schema: route.response } } } }
@@ -29,7 +43,10 @@ export function buildOpenApi(routes: readonly Route[], schemas: Record<string, J
       responses,
     };
     if (route.requestBody) {
-      operation.requestBody = { required: true, content: { "application/json": { schema: route.requestBody } } };
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: route.requestBody } },
+      };
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation;

@@ -61,7 +61,8 @@ function readJson<T>(name: string): T {
 export function loadReference(): Reference {
   const units = readJson<AdminUnitsFile>("admin-units.json");
   const merges = readJson<MergesFile>("commune-merges-2025.json");
-  const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const byCode = (a: { code: string }, b: { code: string }) =>
+    a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 
   const unitCodes = new Set(units.communes.map((commune) => commune.code));
   const mergesByCode = new Map(merges.communes.map((entry) => [entry.code, entry]));
@@ -121,7 +122,8 @@ export function loadReference(): Reference {
     for (const old of commune.mergedFrom) {
       const existing = legacyByCode.get(old.code);
       if (existing) {
-        if (!existing.successorCommuneCodes.includes(commune.code)) existing.successorCommuneCodes.push(commune.code);
+        if (!existing.successorCommuneCodes.includes(commune.code))
+          existing.successorCommuneCodes.push(commune.code);
         if (!existing.successorProvinceCodes.includes(commune.provinceCode)) {
           existing.successorProvinceCodes.push(commune.provinceCode);
         }

@@ -18,7 +18,7 @@ import { createWorld } from "./world.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Platform answers never change for a given "today", so whole response bodies are cached by URL. */
-const RESPONSE_CACHE_BYTES = 64 * 1024 * 1024;
+const RESPONSE_CACHE_BYTES = 24 * 1024 * 1024;
 
 export interface Sandbox {
   start(): Promise<{ url: string; port: number }>;
@@ -27,7 +27,11 @@ export interface Sandbox {
 
 export function createSandbox(config: SandboxConfig): Sandbox {
   const world = createWorld(config.today);
-  const faults = createFaults({ latencyMs: config.latencyMs, jitterMs: config.jitterMs, errorRate: config.errorRate });
+  const faults = createFaults({
+    latencyMs: config.latencyMs,
+    jitterMs: config.jitterMs,
+    errorRate: config.errorRate,
+  });
   const stats = createRequestStats();
   const platformRoutes: Route[] = [
     ...populationRoutes(world),
@@ -56,7 +60,9 @@ export function createSandbox(config: SandboxConfig): Sandbox {
       res.writeHead(status).end();
       return;
     }
-    res.writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": body.byteLength }).end(body);
+    res
+      .writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": body.byteLength })
+      .end(body);
   };
   const sendProblem = (res: ServerResponse, problem: Problem) =>
     send(res, problem.status, Buffer.from(JSON.stringify(problem)), "application/problem+json");
@@ -89,7 +95,8 @@ export function createSandbox(config: SandboxConfig): Sandbox {
       stats.count(`${route.method} ${route.path}`);
       const delay = faults.delay();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      if (faults.shouldFail(route.platform)) throw unavailable(`the ${route.platform} platform is unavailable`);
+      if (faults.shouldFail(route.platform))
+        throw unavailable(`the ${route.platform} platform is unavailable`);
       const cached = route.method === "GET" ? responses.get(url) : undefined;
       if (cached) return send(res, 200, cached);
     }
@@ -107,7 +114,10 @@ export function createSandbox(config: SandboxConfig): Sandbox {
       if (error instanceof Problem) return sendProblem(res, error);
       // Only the message: requests may carry personal ids, and they stay out of logs.
       console.error(`sandbox: internal error: ${error instanceof Error ? error.message : String(error)}`);
-      sendProblem(res, new Problem(500, "Internal Server Error", "the sandbox failed to answer this request"));
+      sendProblem(
+        res,
+        new Problem(500, "Internal Server Error", "the sandbox failed to answer this request"),
+      );
     });
   });
   server.headersTimeout = 66_000;

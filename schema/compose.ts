@@ -49,7 +49,10 @@ export function composeSupergraph(sources: readonly SubgraphSource[]): Compositi
   if (parseErrors.length > 0) return { ok: false, errors: parseErrors };
   const result = composeServices(services);
   if (result.errors) {
-    return { ok: false, errors: result.errors.map((error) => `${error.extensions.code ?? "ERROR"}: ${error.message}`) };
+    return {
+      ok: false,
+      errors: result.errors.map((error) => `${error.extensions.code ?? "ERROR"}: ${error.message}`),
+    };
   }
   return { ok: true, supergraphSdl: `${result.supergraphSdl.trimEnd()}\n` };
 }

@@ -12,17 +12,18 @@ export interface BenchArgs {
   workloads: WorkloadId[];
   redisUrl: string | null;
   resultsDir: string;
+  profileDir: string | null;
   /** Whether this run replaces bench/RESULTS.md: only complete, non-smoke runs do. */
   writeResultsMarkdown: boolean;
 }
 
 export const USAGE = `npm run bench -- [--smoke | --full | --duration N] [--connections N] [--cold-requests N]
                     [--gateways ${GATEWAY_IDS.join(",")}] [--workloads ${WORKLOAD_IDS.join(",")}]
-                    [--redis [URL]] [--results-dir DIR] [--no-results-md]`;
+                    [--redis [URL]] [--results-dir DIR] [--no-results-md] [--profile DIR]`;
 
 const MODES = {
   // A second or two per cell: enough to prove every cell runs, never enough to compare.
-  smoke: { connections: 10, warmupSeconds: 1, durationSeconds: 1, coldRequests: 3 },
+  smoke: { connections: 10, warmupSeconds: 1, durationSeconds: 2, coldRequests: 3 },
   standard: { connections: 50, warmupSeconds: 5, durationSeconds: 10, coldRequests: 30 },
   full: { connections: 50, warmupSeconds: 10, durationSeconds: 60, coldRequests: 100 },
 } satisfies Record<BenchArgs["mode"], CellSettings>;
@@ -42,6 +43,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       redis: { type: "string" },
       "results-dir": { type: "string" },
       "no-results-md": { type: "boolean", default: false },
+      profile: { type: "string" },
     },
   });
   if (values.smoke && values.full) throw new Error("--smoke and --full exclude each other");
@@ -62,7 +64,10 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     workloads,
     redisUrl: values.redis === undefined ? null : values.redis || env.REDIS_URL || "redis://127.0.0.1:6379",
     resultsDir: values["results-dir"] ?? new URL("../results", import.meta.url).pathname,
-    writeResultsMarkdown: mode !== "smoke" && complete && !values["no-results-md"],
+    profileDir: values.profile ?? null,
+    // Profiling slows the gateways down, so a profiled run never becomes the published table.
+    writeResultsMarkdown:
+      mode !== "smoke" && complete && !values["no-results-md"] && values.profile === undefined,
   };
 }
 

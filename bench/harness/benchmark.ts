@@ -22,6 +22,8 @@ export interface BenchmarkOptions {
   /** Our gateway's Redis in its default configuration; null → its in-memory caches. */
   redisUrl: string | null;
   sandboxLatencyMs: number;
+  /** When set, every gateway process writes a V8 CPU profile into this directory when it stops. */
+  profileDir: string | null;
 }
 
 export interface BenchmarkDeps {
@@ -75,6 +77,8 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
       phases.push(...platformPhases(sandbox, options, platformWorkloads, secret, stackDeps));
     }
     const sandboxClient = sandbox ? createSandboxClient(sandbox.url) : null;
+    if (sandboxClient) deps.log("— sandbox: generating its records");
+    await sandboxClient?.prime();
     await sandboxClient?.setLatency(options.sandboxLatencyMs);
     const bodies = new Map<WorkloadId, string[]>();
     for (const id of options.workloads) {
@@ -203,9 +207,16 @@ async function runGateway(
   const port = await freePort();
   const url = gatewayUrl(port);
   let process: Awaited<ReturnType<typeof startProcess>>;
+  // One directory per gateway process: node writes a profile per thread (the tsx loader has its own).
+  const profileArgs = context.options.profileDir
+    ? [
+        "--cpu-prof",
+        `--cpu-prof-dir=${join(context.options.profileDir, `${gatewayId}-${phase.name.replace(/\W+/g, "-")}`)}`,
+      ]
+    : [];
   try {
-    process = await startProcess(
-      gateway.spec(
+    process = await startProcess({
+      ...gateway.spec(
         {
           port,
           supergraphPath: stack.supergraphPath,
@@ -217,7 +228,8 @@ async function runGateway(
         },
         context.launch.baseEnv,
       ),
-    );
+      nodeArgs: profileArgs,
+    });
   } catch (error) {
     const reason = `did not start: ${(error as Error).message.split("\n").slice(0, 6).join(" ")}`;
     context.log(`  ${gatewayId}: ${reason}`);

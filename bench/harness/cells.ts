@@ -88,17 +88,23 @@ export async function runCell(
       ? await measureCold(bodies, target, settings, deps)
       : await measureLoad(bodies, target, settings, deps);
   const peakKb = readPeakRssKb(target.pid);
-  const failedRequests = measured.non2xx + measured.graphqlErrors + measured.transportErrors;
+  const failure = failureOf(measured);
   return {
     ...base,
     ...measured,
     peakRssMb: peakKb === null ? null : Math.round(peakKb / 1024),
-    status: failedRequests > 0 ? "FAILED" : status,
-    note:
-      failedRequests > 0
-        ? `${measured.non2xx} non-2xx, ${measured.graphqlErrors} with GraphQL errors, ${measured.transportErrors} transport errors`
-        : verification.mismatch,
+    status: failure ? "FAILED" : status,
+    note: failure ?? verification.mismatch,
   };
+}
+
+/** A cell is only as good as its worst request: any error, or no completed request at all, fails it. */
+function failureOf(measured: Measured): string | null {
+  if (measured.non2xx + measured.graphqlErrors + measured.transportErrors > 0) {
+    return `${measured.non2xx} non-2xx, ${measured.graphqlErrors} with GraphQL errors, ${measured.transportErrors} transport errors`;
+  }
+  if (measured.requests === 0) return "no request completed within the measured window";
+  return null;
 }
 
 async function verify(
@@ -200,7 +206,7 @@ async function measureCold(
   }
   const stats = await deps.sandbox?.stats();
   return {
-    requests: settings.coldRequests,
+    requests: latencies.length,
     requestsPerSecond: null,
     latencyMs: summarizeLatencies(latencies),
     non2xx,

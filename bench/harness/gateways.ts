@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import type { ProcessSpec } from "./processes.ts";
+import { withoutSecurityPurpose } from "./supergraphFile.ts";
 
 export const GATEWAY_IDS = ["ours-off", "ours", "apollo", "hive"] as const;
 export type GatewayId = (typeof GATEWAY_IDS)[number];
@@ -73,18 +75,26 @@ function oursSpec(name: string, extraEnv: Record<string, string>) {
   });
 }
 
-function peerSpec(name: string, script: string) {
+function peerSpec(name: string, script: string, adaptSupergraph: ((sdl: string) => string) | null) {
   return (launch: GatewayLaunch, baseEnv: Record<string, string | undefined>): ProcessSpec => ({
     name,
     script: repoFile(script),
     env: {
       ...baseEnv,
       NODE_ENV: "production",
-      SUPERGRAPH_PATH: launch.supergraphPath,
+      SUPERGRAPH_PATH: adaptSupergraph
+        ? adaptedCopy(launch.supergraphPath, name, adaptSupergraph)
+        : launch.supergraphPath,
       PORT: String(launch.port),
     },
     ...graphqlReadiness(launch.port),
   });
+}
+
+function adaptedCopy(path: string, name: string, adapt: (sdl: string) => string): string {
+  const copy = path.replace(/\.graphql$/, `.${name}.graphql`);
+  writeFileSync(copy, adapt(readFileSync(path, "utf8")));
+  return copy;
 }
 
 export const GATEWAYS: Record<GatewayId, GatewayDefinition> = {
@@ -99,12 +109,12 @@ export const GATEWAYS: Record<GatewayId, GatewayDefinition> = {
     id: "apollo",
     label: "Apollo Gateway",
     hasCaches: false,
-    spec: peerSpec("apollo", "bench/peers/apolloGateway.ts"),
+    spec: peerSpec("apollo", "bench/peers/apolloGateway.ts", withoutSecurityPurpose),
   },
   hive: {
     id: "hive",
     label: "Hive Gateway",
     hasCaches: false,
-    spec: peerSpec("hive", "bench/peers/hiveGateway.ts"),
+    spec: peerSpec("hive", "bench/peers/hiveGateway.ts", null),
   },
 };

@@ -7,6 +7,8 @@ export interface ProcessSpec {
   name: string;
   /** TypeScript entry point, run with node + the tsx loader (no wrapper process, so pid is the server). */
   script: string;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
   env: Record<string, string | undefined>;
   /** Answers 2xx once the process serves requests. */
   readyUrl: string;
@@ -27,7 +29,7 @@ export interface RunningProcess {
 const OUTPUT_TAIL_CHARS = 4000;
 
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", spec.script], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), "--import", "tsx", spec.script], {
     env: spec.env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });

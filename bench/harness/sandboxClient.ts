@@ -7,12 +7,26 @@ export interface SandboxClient {
   setLatency(latencyMs: number): Promise<void>;
   resetStats(): Promise<void>;
   stats(): Promise<SandboxStats>;
+  /** Makes the sandbox generate its lazily built records before anything is timed. */
+  prime(): Promise<void>;
 }
+
+// The sandbox generates records on first use; the first national statistics call takes seconds, longer than
+// the subgraphs' upstream timeout, and would otherwise land inside whichever cell happens to run first.
+const PRIMING_PATHS = [
+  "/population/v1/stats",
+  "/business/v1/stats",
+  "/procedures/v1/stats",
+  "/reporting/v1/task-progress?program=RESOLUTION_57&",
+  "/reporting/v1/task-progress?program=PLAN_02&",
+];
+const PRIMING_TIMEOUT_MS = 120_000;
 
 export function createSandboxClient(baseUrl: string): SandboxClient {
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
+      signal: AbortSignal.timeout(PRIMING_TIMEOUT_MS),
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -28,5 +42,15 @@ export function createSandboxClient(baseUrl: string): SandboxClient {
       await (await call("POST", "/_sandbox/stats/reset")).arrayBuffer();
     },
     stats: async () => (await (await call("GET", "/_sandbox/stats")).json()) as SandboxStats,
+    prime: async () => {
+      const provinces = (await (await call("GET", "/reporting/v1/provinces")).json()) as {
+        items: { code: string }[];
+      };
+      const codes = provinces.items.map((province) => province.code).join(",");
+      for (const path of PRIMING_PATHS) {
+        const separator = path.endsWith("&") ? "" : "?";
+        await (await call("GET", `${path}${separator}provinces=${codes}`)).arrayBuffer();
+      }
+    },
   };
 }

@@ -17,3 +17,12 @@ export function rewriteSubgraphUrls(sdl: string, urls: Record<string, string>): 
   if (missing.length > 0) throw new Error(`supergraph has no subgraph named ${missing.join(", ")}`);
   return rewritten;
 }
+
+/**
+ * Apollo Gateway refuses to load a supergraph linking a `for: SECURITY` feature it cannot enforce (our
+ * `@requiresScopes`). Its peer copy drops that purpose; benchmark requests are anonymous and never touch a
+ * scoped field, so the answers are unchanged.
+ */
+export function withoutSecurityPurpose(sdl: string): string {
+  return sdl.replace(/(@link\(\s*url:\s*"[^"]+")\s*,\s*for:\s*SECURITY\s*\)/g, "$1)");
+}

@@ -16,8 +16,11 @@ export interface AuthorizationPolicy {
   readonly empty: boolean;
 }
 
-const AUTHENTICATED_SPEC = "https://specs.apollo.dev/authenticated/";
-const REQUIRES_SCOPES_SPEC = "https://specs.apollo.dev/requiresScopes/";
+const AUTHENTICATED_SPEC = "https://specs.apollo.dev/authenticated";
+const REQUIRES_SCOPES_SPEC = "https://specs.apollo.dev/requiresScopes";
+
+/** The supergraph security features this policy enforces (spec URLs without version). */
+export const ENFORCED_SECURITY_FEATURES = [AUTHENTICATED_SPEC, REQUIRES_SCOPES_SPEC];
 
 interface DirectiveNames {
   authenticated: string | null;
@@ -41,8 +44,8 @@ function linkedDirectiveNames(definitions: readonly DefinitionNode[]): Directive
       if (directive.name.value !== "link") continue;
       const url = stringArgument(directive, "url") ?? "";
       const alias = stringArgument(directive, "as");
-      if (url.startsWith(AUTHENTICATED_SPEC)) names.authenticated = alias ?? "authenticated";
-      if (url.startsWith(REQUIRES_SCOPES_SPEC)) names.requiresScopes = alias ?? "requiresScopes";
+      if (url.startsWith(`${AUTHENTICATED_SPEC}/`)) names.authenticated = alias ?? "authenticated";
+      if (url.startsWith(`${REQUIRES_SCOPES_SPEC}/`)) names.requiresScopes = alias ?? "requiresScopes";
     }
   }
   return names;

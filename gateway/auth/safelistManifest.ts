@@ -38,7 +38,9 @@ export function readSafelistManifest(dir: string): SafelistManifest {
   try {
     manifest = JSON.parse(readFileSync(path, "utf8")) as SafelistManifest;
   } catch (error) {
-    throw new Error(`SAFELIST=on needs ${path} (generate it: npx tsx scripts/safelist-manifest.ts): ${(error as Error).message}`);
+    throw new Error(
+      `SAFELIST=on needs ${path} (generate it: npx tsx scripts/safelist-manifest.ts): ${(error as Error).message}`,
+    );
   }
   if (manifest.format !== "apollo-persisted-query-manifest" || !Array.isArray(manifest.operations)) {
     throw new Error(`${path} is not a persisted query manifest`);

@@ -44,21 +44,7 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
       );
 
       const lookups = await lookupAll(store, publicKeys, sub);
-      const now = Date.now();
-      const entities: unknown[] = new Array(representations.length).fill(null);
-      const missIndexes: number[] = [];
-      let cachedPolicy: CachePolicy | null = null;
-      lookups.forEach((lookup, index) => {
-        if (lookup.status === "hit" && lookup.value.kind === "entity") {
-          entities[index] = lookup.value.entity;
-          cachedPolicy = narrower(cachedPolicy, {
-            maxAge: Math.max(0, Math.floor((lookup.value.expiresAt - now) / 1000)),
-            scope: lookup.value.scope,
-          });
-        } else {
-          missIndexes.push(index);
-        }
-      });
+      const { entities, missIndexes, cachedPolicy } = readCached(lookups);
       recordOutcome(fetch.context, outcomeOf(lookups, missIndexes.length));
       if (missIndexes.length === 0) {
         return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy };
@@ -81,9 +67,8 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
         missIndexes.forEach((original, position) => {
           entities[original] = fetched[position];
         });
-        if (result.cachePolicy) {
-          await storeFetched(missFetch, publicKeys, missIndexes, fetched, result);
-        }
+        // Not awaited: the answer need not wait for the cache write, and the store never rejects.
+        void storeFetched(missFetch, publicKeys, missIndexes, fetched, result);
       }
       const { errors: _errors, ...bodyWithoutErrors } = result.body;
       return {
@@ -146,6 +131,26 @@ function createSharedFetch(next: FetchHandler): FetchHandler {
     if (value.result.cachePolicy?.scope === "PRIVATE" && value.sub !== sub) return next(missFetch);
     return structuredClone(value.result);
   };
+}
+
+/** The cached entities in place (null where missing), the positions still to fetch, and the hits' remaining policy. */
+function readCached(lookups: readonly CacheLookup<StoredEntity>[]) {
+  const now = Date.now();
+  const entities: unknown[] = new Array(lookups.length).fill(null);
+  const missIndexes: number[] = [];
+  let cachedPolicy: CachePolicy | null = null;
+  for (const [index, lookup] of lookups.entries()) {
+    if (lookup.status === "hit" && lookup.value.kind === "entity") {
+      entities[index] = lookup.value.entity;
+      cachedPolicy = narrower(cachedPolicy, {
+        maxAge: Math.max(0, Math.floor((lookup.value.expiresAt - now) / 1000)),
+        scope: lookup.value.scope,
+      });
+    } else {
+      missIndexes.push(index);
+    }
+  }
+  return { entities, missIndexes, cachedPolicy };
 }
 
 /** Public slots first; where a slot says "private", a second round trip reads the caller's own copy. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
+import type { GraphQLError } from "graphql";
 import type { CallerResolver } from "../caller.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -39,6 +40,8 @@ export interface HttpHandlerDeps {
   /** The HTML page for browsers, given the origin they used. */
   landingPage: (origin: string) => Promise<string>;
   routes: HttpRoute[];
+  /** The Prometheus text for /metrics (the whole cluster's with WORKERS > 1). */
+  metricsText: () => Promise<string>;
 }
 
 // The Host header is only echoed into our own escaped HTML, so a forged one harms nobody but its sender.
@@ -110,6 +113,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     requestId: string,
     search: string,
     onContext: (context: GatewayContext) => void,
+    onRefusal: (code: string) => void,
   ) {
     const method = request.method ?? "GET";
     if (method !== "GET" && method !== "POST") {
@@ -131,11 +135,12 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     const result = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: async () => {
-        const context = createGatewayContext({
-          requestId,
-          caller: await deps.resolveCaller(request),
-          logger: deps.logger,
+        const caller = await deps.resolveCaller(request).catch((error: unknown) => {
+          // Apollo answers with this error; the request log should still name its code.
+          onRefusal(String((error as GraphQLError).extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          throw error;
         });
+        const context = createGatewayContext({ requestId, caller, logger: deps.logger });
         onContext(context);
         return context;
       },
@@ -182,9 +187,18 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
             edgeErrorCode,
           }),
         );
-        await serveGraphQL(request, response, requestId, url.search, (created) => {
-          context = created;
-        });
+        await serveGraphQL(
+          request,
+          response,
+          requestId,
+          url.search,
+          (created) => {
+            context = created;
+          },
+          (code) => {
+            edgeErrorCode = code;
+          },
+        );
         return;
       }
       const route = routes.get(`${method} ${url.pathname}`);
@@ -204,12 +218,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
           });
         }
         case "/metrics":
-          return sendText(
-            response,
-            200,
-            deps.metrics.registry.contentType,
-            await deps.metrics.registry.metrics(),
-          );
+          return sendText(response, 200, deps.metrics.registry.contentType, await deps.metricsText());
         case "/":
           return sendText(
             response,

@@ -3,37 +3,34 @@ import { GraphQLError } from "graphql";
 import { operationId, type SafelistManifest } from "../auth/safelistManifest.ts";
 import type { GatewayContext } from "../context.ts";
 
-function refused(code: "OPERATION_NOT_ALLOWED" | "PERSISTED_QUERY_NOT_FOUND", message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
-}
-
 /**
  * Safelist mode: only the operations of the manifest run, sent either by hash alone (the APQ extension; the text
- * comes from the manifest, so no registration round trip is needed) or as their exact text. Everything else,
- * introspection included, is refused before it is parsed.
+ * comes from the manifest, so no registration round trip is needed) or as their exact text. Any other text,
+ * introspection included, is refused with 400 OPERATION_NOT_ALLOWED before it is planned or registered as a
+ * persisted query; a hash outside the manifest gets Apollo's own PERSISTED_QUERY_NOT_FOUND (the APQ protocol's answer,
+ * after which a client sends the text and is refused).
  */
 export function createSafelistPlugin(manifest: SafelistManifest): ApolloServerPlugin<GatewayContext> {
   const bodies = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
   return {
     async requestDidStart({ request }) {
-      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-      if (request.query === undefined) {
-        if (typeof hash !== "string") return;
-        const body = bodies.get(hash);
-        if (!body)
-          throw refused(
-            "PERSISTED_QUERY_NOT_FOUND",
-            "Unknown operation hash: this gateway only runs its safelist",
-          );
+      const persisted = request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
+      const body = typeof persisted?.sha256Hash === "string" ? bodies.get(persisted.sha256Hash) : undefined;
+      if (request.query === undefined && body !== undefined) {
+        // Served from the manifest, not from the APQ cache (which may be off, or not yet hold it).
+        const { persistedQuery: _, ...otherExtensions } = request.extensions ?? {};
         request.query = body;
-        return;
+        request.extensions = otherExtensions;
       }
-      if (!bodies.has(operationId(request.query))) {
-        throw refused(
-          "OPERATION_NOT_ALLOWED",
-          "Operation not in the safelist: send one of the published operations",
-        );
-      }
+      return {
+        async didResolveOperation({ source }) {
+          if (!bodies.has(operationId(source))) {
+            throw new GraphQLError("Operation not in the safelist: send one of the published operations", {
+              extensions: { code: "OPERATION_NOT_ALLOWED", http: { status: 400 } },
+            });
+          }
+        },
+      };
     },
   };
 }

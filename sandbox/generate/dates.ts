@@ -15,12 +15,32 @@ export function dayOfYmd(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) / MS_PER_DAY;
 }
 
+/** [year, month, day] of a day number (H. Hinnant's civil_from_days: no Date object on hot paths). */
+function civil(day: number): [number, number, number] {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth];
+}
+
 export function formatDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const [year, month, dayOfMonth] = civil(day);
+  return `${year}-${month < 10 ? "0" : ""}${month}-${dayOfMonth < 10 ? "0" : ""}${dayOfMonth}`;
 }
 
 export function yearOfDay(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCFullYear();
+  return civil(day)[0];
 }
 
 /** 0 = Sunday … 6 = Saturday. */
@@ -36,8 +56,11 @@ export function addYears(day: number, years: number): number {
 
 /** Adds working days (Monday–Friday) to a day. */
 export function addWorkingDays(day: number, workingDays: number): number {
-  let result = day;
-  let left = workingDays;
+  if (workingDays <= 0) return day;
+  // From a weekend, counting starts as from the Friday before; from a weekday, 5 working days are a week.
+  const start = weekdayOfDay(day) === 6 ? day - 1 : weekdayOfDay(day) === 0 ? day - 2 : day;
+  let result = start + Math.floor(workingDays / 5) * 7;
+  let left = workingDays % 5;
   while (left > 0) {
     result += 1;
     const weekday = weekdayOfDay(result);

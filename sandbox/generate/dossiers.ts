@@ -15,13 +15,25 @@ import type { Catalogue } from "./procedures.ts";
 
 export const WINDOW_DAYS = 366;
 export type DossierStatus =
-  | "RECEIVED" | "PROCESSING" | "SUPPLEMENT_REQUESTED" | "PAYMENT_PENDING" | "RESOLVED" | "RETURNED" | "REJECTED" | "WITHDRAWN";
+  | "RECEIVED"
+  | "PROCESSING"
+  | "SUPPLEMENT_REQUESTED"
+  | "PAYMENT_PENDING"
+  | "RESOLVED"
+  | "RETURNED"
+  | "REJECTED"
+  | "WITHDRAWN";
 export const DOSSIER_STATUSES: readonly DossierStatus[] = [
-  "RECEIVED", "PROCESSING", "SUPPLEMENT_REQUESTED", "PAYMENT_PENDING", "RESOLVED", "RETURNED", "REJECTED", "WITHDRAWN",
+  "RECEIVED",
+  "PROCESSING",
+  "SUPPLEMENT_REQUESTED",
+  "PAYMENT_PENDING",
+  "RESOLVED",
+  "RETURNED",
+  "REJECTED",
+  "WITHDRAWN",
 ];
 export type Channel = "ONLINE" | "DIRECT" | "POSTAL";
-const CLOSED: ReadonlySet<DossierStatus> = new Set(["RESOLVED", "RETURNED", "REJECTED", "WITHDRAWN"]);
-const WITH_RESULT: ReadonlySet<DossierStatus> = new Set(["RESOLVED", "RETURNED", "REJECTED"]);
 const NOTES: Record<DossierStatus, string> = {
   RECEIVED: "Tiếp nhận hồ sơ",
   PROCESSING: "Chuyển xử lý",
@@ -35,6 +47,13 @@ const NOTES: Record<DossierStatus, string> = {
 /** Working hours in which counters receive dossiers: 07:30–17:00. */
 const OPENING_MINUTE = 450;
 const OPEN_MINUTES = 570;
+const CLOSING_MINUTE = OPENING_MINUTE + OPEN_MINUTES;
+
+/** Moves a moment into that day's working hours; monotone, so event order and on-time outcomes hold. */
+function withinWorkingHours(localMinute: number): number {
+  const dayStart = Math.floor(localMinute / MINUTES_PER_DAY) * MINUTES_PER_DAY;
+  return Math.min(dayStart + CLOSING_MINUTE, Math.max(dayStart + OPENING_MINUTE, localMinute));
+}
 
 export interface Dossier {
   code: string;
@@ -60,19 +79,29 @@ export interface DossierRef {
   seq: number;
 }
 
-interface Timeline {
+/** What a dossier's timeline is made of; the events and the status follow from it and "now". */
+interface Outline {
+  key: number;
   procedure: number;
   channel: Channel;
   digitized: boolean;
   received: number;
   due: number;
-  events: { at: number; status: DossierStatus }[];
-  status: DossierStatus;
-  resolvedAt: number | null;
-  overdue: boolean;
+  /** When it ends with `outcome` (possibly after "now"). */
+  end: number;
+  outcome: DossierStatus;
 }
 
-export const STAT_FIELDS = ["received", "resolved", "resolvedOnTime", "resolvedLate", "inProgress", "overdue", "online", "digitized"] as const;
+export const STAT_FIELDS = [
+  "received",
+  "resolved",
+  "resolvedOnTime",
+  "resolvedLate",
+  "inProgress",
+  "overdue",
+  "online",
+  "digitized",
+] as const;
 type StatField = (typeof STAT_FIELDS)[number];
 export type DossierCounts = Record<StatField, number>;
 
@@ -113,18 +142,25 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     reference.communesByProvince.get(province.code)!.map((commune) => communeIndex.get(commune.code)!),
   );
   const positionInProvince = new Int32Array(communeCount);
-  for (const list of provinceCommunes) list.forEach((c, pos) => positionInProvince.set([pos], c));
+  for (const list of provinceCommunes) {
+    for (const [pos, c] of list.entries()) positionInProvince[c] = pos;
+  }
 
   const isCommuneUnit = (u: number) => u < communeCount;
   const unitCode = (u: number) => (isCommuneUnit(u) ? communes[u]!.code : provinces[u - communeCount]!.code);
   const unitProvinceCode = (u: number) =>
     isCommuneUnit(u) ? communes[u]!.provinceCode : provinces[u - communeCount]!.code;
-  const unitKey = (u: number) => (isCommuneUnit(u) ? Number(communes[u]!.code) : 100_000 + Number(unitCode(u)));
+  const unitKey = (u: number) =>
+    isCommuneUnit(u) ? Number(communes[u]!.code) : 100_000 + Number(unitCode(u));
 
   const dailyRate = (u: number) => {
     if (isCommuneUnit(u)) return population.size(u) / 9_000;
     const province = provinces[u - communeCount]!;
-    return (25 + 40 * unit(unitKey(u), 0xd1)) * (province.type === "CITY" ? 1.8 : 1) * (province.communeCount / 100);
+    return (
+      (25 + 40 * unit(unitKey(u), 0xd1)) *
+      (province.type === "CITY" ? 1.8 : 1) *
+      (province.communeCount / 100)
+    );
   };
 
   const prefixes = new Map<number, Int32Array>();
@@ -143,16 +179,23 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     return prefix;
   }
 
-  function timeline(ref: DossierRef): Timeline {
+  const candidatesByUnit: (number[] | undefined)[] = [];
+  const candidates = (u: number) =>
+    (candidatesByUnit[u] ??= catalogue.adoptedOfLevel(
+      unitProvinceCode(u),
+      isCommuneUnit(u) ? "COMMUNE" : "PROVINCIAL",
+    ));
+
+  function outline(ref: DossierRef): Outline {
     const u = ref.unit;
     const key = hash(unitKey(u), ref.day, ref.seq);
     const prefix = dayPrefix(u);
     const ofDay = prefix[ref.day + 1]! - prefix[ref.day]!;
-    const level = isCommuneUnit(u) ? "COMMUNE" : "PROVINCIAL";
-    const candidates = catalogue.adoptedOfLevel(unitProvinceCode(u), level);
-    const procedureIndex = candidates[hash(key, 1) % candidates.length]!;
+    const options = candidates(u);
+    const procedureIndex = options[hash(key, 1) % options.length]!;
     const procedure = catalogue.procedures[procedureIndex]!;
-    const onlineShare = procedure.onlineService === "FULL" ? 0.75 : procedure.onlineService === "PARTIAL" ? 0.45 : 0;
+    const onlineShare =
+      procedure.onlineService === "FULL" ? 0.75 : procedure.onlineService === "PARTIAL" ? 0.45 : 0;
     const channelDraw = unit(key, 2);
     const channel: Channel = channelDraw < onlineShare ? "ONLINE" : channelDraw > 0.95 ? "POSTAL" : "DIRECT";
     const receivedDay = firstDay + ref.day;
@@ -161,41 +204,57 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const due = addWorkingDays(receivedDay, procedure.processingDays) * MINUTES_PER_DAY + minuteOfDay;
     const outcomeDraw = unit(key, 5);
     const outcome: DossierStatus =
-      outcomeDraw < 0.88 ? "RESOLVED" : outcomeDraw < 0.93 ? "RETURNED" : outcomeDraw < 0.96 ? "REJECTED" : "WITHDRAWN";
+      outcomeDraw < 0.88
+        ? "RESOLVED"
+        : outcomeDraw < 0.93
+          ? "RETURNED"
+          : outcomeDraw < 0.96
+            ? "REJECTED"
+            : "WITHDRAWN";
     const timing = unit(key, 7);
     const late = unit(key, 6) < 0.07;
     const span = due - received;
-    const end =
+    const end = withinWorkingHours(
       outcome === "WITHDRAWN"
         ? received + Math.floor(span * (0.1 + 0.4 * timing))
         : late
           ? due + 60 + Math.floor(timing * 14 * MINUTES_PER_DAY)
-          : received + Math.floor(span * (0.15 + 0.83 * timing));
-    const at = (fraction: number) => received + Math.floor((end - received) * fraction);
-    const planned: { at: number; status: DossierStatus }[] = [
-      { at: received, status: "RECEIVED" },
-      { at: at(0.05), status: "PROCESSING" },
-    ];
-    if (unit(key, 8) < 0.12) {
-      planned.push({ at: at(0.35), status: "SUPPLEMENT_REQUESTED" }, { at: at(0.55), status: "PROCESSING" });
-    }
-    if (procedure.feeVnd !== null && outcome === "RESOLVED") planned.push({ at: at(0.85), status: "PAYMENT_PENDING" });
-    planned.push({ at: end, status: outcome });
-    const events = planned.filter((event) => event.at <= now);
-    const status = events[events.length - 1]!.status;
-    const inProgress = !CLOSED.has(status);
+          : received + Math.floor(span * (0.15 + 0.83 * timing)),
+    );
     return {
+      key,
       procedure: procedureIndex,
       channel,
       digitized: channel === "ONLINE" || unit(key, 3) < 0.7,
       received,
       due,
-      events,
-      status,
-      resolvedAt: WITH_RESULT.has(status) ? end : null,
-      overdue: inProgress && due < now,
+      end,
+      outcome,
     };
   }
+
+  /** The events that happened up to "now". */
+  function events(line: Outline): { at: number; status: DossierStatus }[] {
+    const at = (fraction: number) =>
+      withinWorkingHours(line.received + Math.floor((line.end - line.received) * fraction));
+    const planned: { at: number; status: DossierStatus }[] = [
+      { at: line.received, status: "RECEIVED" },
+      { at: at(0.05), status: "PROCESSING" },
+    ];
+    if (unit(line.key, 8) < 0.12) {
+      planned.push({ at: at(0.35), status: "SUPPLEMENT_REQUESTED" }, { at: at(0.55), status: "PROCESSING" });
+    }
+    if (catalogue.procedures[line.procedure]!.feeVnd !== null && line.outcome === "RESOLVED") {
+      planned.push({ at: at(0.85), status: "PAYMENT_PENDING" });
+    }
+    planned.push({ at: line.end, status: line.outcome });
+    return planned.filter((event) => event.at <= now);
+  }
+
+  const isOpen = (line: Outline) => line.end > now;
+  const resolvedAt = (line: Outline) => (line.end <= now && line.outcome !== "WITHDRAWN" ? line.end : null);
+  const isOverdue = (line: Outline) => isOpen(line) && line.due < now;
+  const statusOf = (line: Outline) => (isOpen(line) ? events(line).at(-1)!.status : line.outcome);
 
   const applicantAssignments = new Map<string, SlotAssignment>();
   const assignment = (kind: string, members: number, key: number) => {
@@ -212,7 +271,8 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const [start, end] = adults(c);
     return assignment(provincial ? "province-citizen" : "citizen", end - start, Number(communes[c]!.code));
   };
-  const enterpriseAssignment = (c: number) => assignment("enterprise", enterprises.count(c), Number(communes[c]!.code));
+  const enterpriseAssignment = (c: number) =>
+    assignment("enterprise", enterprises.count(c), Number(communes[c]!.code));
   const provinceEnterpriseAssignment = (provinceCode: string) =>
     assignment("province-enterprise", enterprises.provinceCount(provinceCode), Number(provinceCode));
   const unitTotal = (u: number) => dayPrefix(u)[WINDOW_DAYS]!;
@@ -224,11 +284,17 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       if (slot % 7 === 0 && enterprises.count(u) > 0) {
         return { kind: "ENTERPRISE", id: enterprises.code(u, enterpriseAssignment(u).member(slot / 7)) };
       }
-      return { kind: "CITIZEN", id: population.citizenId(u, adults(u)[0] + citizenAssignment(u, false).member(slot)) };
+      return {
+        kind: "CITIZEN",
+        id: population.citizenId(u, adults(u)[0] + citizenAssignment(u, false).member(slot)),
+      };
     }
     const provinceCode = unitCode(u);
     if (slot % 5 < 3) {
-      const ref = enterprises.atProvinceRank(provinceCode, provinceEnterpriseAssignment(provinceCode).member(slot));
+      const ref = enterprises.atProvinceRank(
+        provinceCode,
+        provinceEnterpriseAssignment(provinceCode).member(slot),
+      );
       return { kind: "ENTERPRISE", id: enterprises.code(ref.commune, ref.index) };
     }
     const list = provinceCommunes[u - communeCount]!;
@@ -251,14 +317,18 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
   }
 
   const dossierCode = (ref: DossierRef) =>
-    `H${unitCode(ref.unit)}-${formatDay(firstDay + ref.day).slice(2).replaceAll("-", "")}-${String(ref.seq).padStart(4, "0")}`;
+    `H${unitCode(ref.unit)}-${formatDay(firstDay + ref.day)
+      .slice(2)
+      .replaceAll("-", "")}-${String(ref.seq).padStart(4, "0")}`;
 
   function dossier(ref: DossierRef): Dossier {
-    const line = timeline(ref);
+    const line = outline(ref);
     const provinceCode = unitProvinceCode(ref.unit);
+    const happened = events(line);
+    const resolved = resolvedAt(line);
     return {
       code: dossierCode(ref),
-      status: line.status,
+      status: happened.at(-1)!.status,
       procedureCode: catalogue.procedures[line.procedure]!.code,
       applicant: applicant(ref.unit, dayPrefix(ref.unit)[ref.day]! + ref.seq),
       channel: line.channel,
@@ -266,11 +336,11 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       communeCode: isCommuneUnit(ref.unit) ? unitCode(ref.unit) : null,
       receivedAt: formatLocalMinute(line.received),
       dueAt: formatLocalMinute(line.due),
-      resolvedAt: line.resolvedAt === null ? null : formatLocalMinute(line.resolvedAt),
-      onTime: line.resolvedAt === null ? null : line.resolvedAt <= line.due,
-      overdue: line.overdue,
+      resolvedAt: resolved === null ? null : formatLocalMinute(resolved),
+      onTime: resolved === null ? null : resolved <= line.due,
+      overdue: isOverdue(line),
       digitized: line.digitized,
-      history: line.events.map((event, k) => ({
+      history: happened.map((event, k) => ({
         at: formatLocalMinute(event.at),
         status: event.status,
         note: event.status === "PROCESSING" && k > 1 ? "Tiếp tục xử lý sau khi bổ sung" : NOTES[event.status],
@@ -282,9 +352,13 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const match = /^H(\d{2}|\d{5})-(\d{2})(\d{2})(\d{2})-(\d{4})$/.exec(code);
     if (!match) return null;
     const u =
-      match[1]!.length === 5 ? communeIndex.get(match[1]!) : (provinceIndex.get(match[1]!) ?? -1) + communeCount;
-    if (u === undefined || u < 0 || u >= unitCount || (match[1]!.length === 2 && u < communeCount)) return null;
-    const day = Date.UTC(2000 + Number(match[2]), Number(match[3]) - 1, Number(match[4])) / 86_400_000 - firstDay;
+      match[1]!.length === 5
+        ? communeIndex.get(match[1]!)
+        : (provinceIndex.get(match[1]!) ?? -1) + communeCount;
+    if (u === undefined || u < 0 || u >= unitCount || (match[1]!.length === 2 && u < communeCount))
+      return null;
+    const day =
+      Date.UTC(2000 + Number(match[2]), Number(match[3]) - 1, Number(match[4])) / 86_400_000 - firstDay;
     if (!Number.isInteger(day) || day < 0 || day >= WINDOW_DAYS) return null;
     const ref = { unit: u, day, seq: Number(match[5]) };
     const prefix = dayPrefix(u);
@@ -292,29 +366,33 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     return dossierCode(ref) === code ? ref : null;
   }
 
-  // Per unit, per receiving day, prefix sums of each counted figure.
-  const tallies = new Map<number, Int32Array[]>();
-  function tally(u: number): Int32Array[] {
+  // Per unit: for each counted figure, prefix sums over receiving days, in one array (figure-major).
+  const stride = WINDOW_DAYS + 1;
+  const tallies = new Map<number, Int32Array>();
+  function tally(u: number): Int32Array {
     let found = tallies.get(u);
     if (found) return found;
-    found = STAT_FIELDS.map(() => new Int32Array(WINDOW_DAYS + 1));
+    found = new Int32Array(STAT_FIELDS.length * stride);
     const prefix = dayPrefix(u);
+    const values = new Int32Array(STAT_FIELDS.length);
     for (let day = 0; day < WINDOW_DAYS; day++) {
-      const values = [0, 0, 0, 0, 0, 0, 0, 0];
+      values.fill(0);
       for (let seq = 0; seq < prefix[day + 1]! - prefix[day]!; seq++) {
-        const line = timeline({ unit: u, day, seq });
+        const line = outline({ unit: u, day, seq });
+        const resolved = resolvedAt(line);
         values[0]! += 1;
-        if (line.resolvedAt !== null) {
+        if (resolved !== null) {
           values[1]! += 1;
-          if (line.resolvedAt <= line.due) values[2]! += 1;
+          if (resolved <= line.due) values[2]! += 1;
           else values[3]! += 1;
         }
-        if (!CLOSED.has(line.status)) values[4]! += 1;
-        if (line.overdue) values[5]! += 1;
+        if (isOpen(line)) values[4]! += 1;
+        if (isOverdue(line)) values[5]! += 1;
         if (line.channel === "ONLINE") values[6]! += 1;
         if (line.digitized) values[7]! += 1;
       }
-      for (let f = 0; f < STAT_FIELDS.length; f++) found[f]![day + 1] = found[f]![day]! + values[f]!;
+      for (let f = 0; f < STAT_FIELDS.length; f++)
+        found[f * stride + day + 1] = found[f * stride + day]! + values[f]!;
     }
     tallies.set(u, found);
     return found;
@@ -326,7 +404,7 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const to = Math.min(WINDOW_DAYS - 1, toDay);
     const result = {} as DossierCounts;
     STAT_FIELDS.forEach((field, f) => {
-      result[field] = to < from ? 0 : sums[f]![to + 1]! - sums[f]![from]!;
+      result[field] = to < from ? 0 : sums[f * stride + to + 1]! - sums[f * stride + from]!;
     });
     return result;
   }
@@ -363,7 +441,10 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const provinceCode = communes[c]!.provinceCode;
     const u = communeCount + provinceIndex.get(provinceCode)!;
     const total = unitTotal(u);
-    for (const slot of provinceEnterpriseAssignment(provinceCode).slotsOf(enterprises.provinceRank(enterprise), total)) {
+    for (const slot of provinceEnterpriseAssignment(provinceCode).slotsOf(
+      enterprises.provinceRank(enterprise),
+      total,
+    )) {
       if (slot % 5 < 3) refs.push(refAt(u, slot));
     }
     return refs;
@@ -379,8 +460,8 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     dossier,
     locate,
     facts(ref) {
-      const line = timeline(ref);
-      return { status: line.status, procedure: line.procedure, overdue: line.overdue };
+      const line = outline(ref);
+      return { status: statusOf(line), procedure: line.procedure, overdue: isOverdue(line) };
     },
     counts,
     ofCitizen,

@@ -4,7 +4,15 @@ import { dayOfYmd, formatDay, yearOfDay } from "./dates.ts";
 import { INDUSTRIES, INDUSTRY_WEIGHTS } from "./industries.ts";
 import { addressLine, brandName, foldText } from "./names.ts";
 import type { Address, CitizenRef, Population } from "./population.ts";
-import { createPermutation, createSlotAssignment, cumulative, hash, pickWeighted, type SlotAssignment, unit } from "./prng.ts";
+import {
+  createPermutation,
+  createSlotAssignment,
+  cumulative,
+  hash,
+  pickWeighted,
+  type SlotAssignment,
+  unit,
+} from "./prng.ts";
 
 /**
  * The business registry, derived on demand. Enterprises are numbered per head-office commune; a province's
@@ -19,11 +27,28 @@ const SERIAL_SPACE = 1_000_000;
 const FIRST_FOUNDING_DAY = dayOfYmd(1995, 1, 1);
 const REPRESENTATIVE_AGES: [number, number] = [25, 70];
 
-export type LegalForm = "SINGLE_MEMBER_LLC" | "MULTI_MEMBER_LLC" | "JOINT_STOCK" | "PARTNERSHIP" | "PRIVATE_ENTERPRISE";
+export type LegalForm =
+  | "SINGLE_MEMBER_LLC"
+  | "MULTI_MEMBER_LLC"
+  | "JOINT_STOCK"
+  | "PARTNERSHIP"
+  | "PRIVATE_ENTERPRISE";
 export type EnterpriseStatus = "ACTIVE" | "SUSPENDED" | "DISSOLVING" | "DISSOLVED" | "BANKRUPT";
-export const ENTERPRISE_STATUSES: readonly EnterpriseStatus[] = ["ACTIVE", "SUSPENDED", "DISSOLVING", "DISSOLVED", "BANKRUPT"];
+export const ENTERPRISE_STATUSES: readonly EnterpriseStatus[] = [
+  "ACTIVE",
+  "SUSPENDED",
+  "DISSOLVING",
+  "DISSOLVED",
+  "BANKRUPT",
+];
 const STATUS_WEIGHTS = cumulative([80, 8, 3, 8, 1]);
-const LEGAL_FORMS: readonly LegalForm[] = ["SINGLE_MEMBER_LLC", "MULTI_MEMBER_LLC", "JOINT_STOCK", "PARTNERSHIP", "PRIVATE_ENTERPRISE"];
+const LEGAL_FORMS: readonly LegalForm[] = [
+  "SINGLE_MEMBER_LLC",
+  "MULTI_MEMBER_LLC",
+  "JOINT_STOCK",
+  "PARTNERSHIP",
+  "PRIVATE_ENTERPRISE",
+];
 const LEGAL_FORM_WEIGHTS = cumulative([45, 25, 15, 2, 13]);
 const LEGAL_FORM_NAMES: Record<LegalForm, [string, string]> = {
   SINGLE_MEMBER_LLC: ["Công ty TNHH", "COMPANY LIMITED"],
@@ -89,17 +114,27 @@ export function createEnterprises(reference: Reference, population: Population, 
   const counts = Int32Array.from(raw, (value) => Math.round(value * scale));
 
   // Per province: its communes in code order and the prefix sums of their enterprise counts.
-  const provinceOf = new Map<string, { communes: number[]; prefix: number[]; serials: ReturnType<typeof createPermutation> }>();
+  const provinceOf = new Map<
+    string,
+    { communes: number[]; prefix: number[]; serials: ReturnType<typeof createPermutation> }
+  >();
   const positionInProvince = new Int32Array(communes.length);
   for (const province of reference.provinces) {
-    const list = reference.communesByProvince.get(province.code)!.map((commune) => communeIndex.get(commune.code)!);
+    const list = reference.communesByProvince
+      .get(province.code)!
+      .map((commune) => communeIndex.get(commune.code)!);
     const prefix = [0];
     list.forEach((c, pos) => {
       positionInProvince[c] = pos;
       prefix.push(prefix[pos]! + counts[c]!);
     });
-    if (prefix[list.length]! > SERIAL_SPACE) throw new Error(`province ${province.code} has too many enterprises`);
-    provinceOf.set(province.code, { communes: list, prefix, serials: createPermutation(SERIAL_SPACE, hash(Number(province.code), 0xe0)) });
+    if (prefix[list.length]! > SERIAL_SPACE)
+      throw new Error(`province ${province.code} has too many enterprises`);
+    provinceOf.set(province.code, {
+      communes: list,
+      prefix,
+      serials: createPermutation(SERIAL_SPACE, hash(Number(province.code), 0xe0)),
+    });
   }
 
   const representatives = new Map<number, SlotAssignment>();
@@ -116,7 +151,9 @@ export function createEnterprises(reference: Reference, population: Population, 
   function code(c: number, index: number): string {
     const provinceCode = communes[c]!.provinceCode;
     const province = provinceOf.get(provinceCode)!;
-    const serial = String(province.serials.forward(province.prefix[positionInProvince[c]!]! + index)).padStart(6, "0");
+    const serial = String(
+      province.serials.forward(province.prefix[positionInProvince[c]!]! + index),
+    ).padStart(6, "0");
     const adjust = enterpriseCheckDigit(`${provinceCode}${serial}0`) === null ? 1 : 0;
     return `${provinceCode}${serial}${adjust}${enterpriseCheckDigit(`${provinceCode}${serial}${adjust}`)}`;
   }
@@ -182,7 +219,12 @@ export function createEnterprises(reference: Reference, population: Population, 
       headOffice: {
         communeCode: commune.code,
         provinceCode: commune.provinceCode,
-        line: addressLine(commune.type === "WARD", unit(key, index, 9), unit(key, index, 10), unit(key, index, 11)),
+        line: addressLine(
+          commune.type === "WARD",
+          unit(key, index, 9),
+          unit(key, index, 10),
+          unit(key, index, 11),
+        ),
       },
       representativeId: population.citizenId(c, adultStart + representativeAssignment(c).member(index)),
     };
@@ -230,6 +272,7 @@ export function createEnterprises(reference: Reference, population: Population, 
     },
     atProvinceRank: (provinceCode, rank) => atRank(provinceOf.get(provinceCode)!, rank),
     provinceRank: (ref) =>
-      provinceOf.get(communes[ref.commune]!.provinceCode)!.prefix[positionInProvince[ref.commune]!]! + ref.index,
+      provinceOf.get(communes[ref.commune]!.provinceCode)!.prefix[positionInProvince[ref.commune]!]! +
+      ref.index,
   };
 }

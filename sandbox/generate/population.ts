@@ -1,4 +1,9 @@
-import { centuryGenderDigit, type Gender, PRE_2025_PROVINCE_CODES, parsePersonalId } from "../../common/identifiers.ts";
+import {
+  centuryGenderDigit,
+  type Gender,
+  PRE_2025_PROVINCE_CODES,
+  parsePersonalId,
+} from "../../common/identifiers.ts";
 import type { Commune, Reference } from "../reference.ts";
 import { addYears, dayOfYmd, formatDay, yearOfDay } from "./dates.ts";
 import { addressLine, familyName, fullName } from "./names.ts";
@@ -17,7 +22,9 @@ const PERSONS_PER_HOUSEHOLD = 3.6;
 const SERIAL_SPACE = 1_000_000;
 
 /** Share of the population by five-year age group, 0–4 … 95–99 (Vietnam, mid-2020s). */
-const PYRAMID = [7.3, 8.0, 7.8, 7.0, 6.6, 7.4, 8.2, 8.0, 7.5, 6.9, 6.2, 5.6, 4.9, 3.8, 2.5, 1.5, 1.0, 0.6, 0.25, 0.08];
+const PYRAMID = [
+  7.3, 8.0, 7.8, 7.0, 6.6, 7.4, 8.2, 8.0, 7.5, 6.9, 6.2, 5.6, 4.9, 3.8, 2.5, 1.5, 1.0, 0.6, 0.25, 0.08,
+];
 
 export const AGE_BANDS: readonly { fromAge: number; toAge: number | null }[] = [
   { fromAge: 0, toAge: 4 },
@@ -175,7 +182,9 @@ export function createPopulation(reference: Reference, today: number): Populatio
     return prefix;
   });
   const positionInBucket = new Int32Array(count);
-  for (const list of bucketCommunes) list.forEach((c, pos) => positionInBucket.set([pos], c));
+  for (const list of bucketCommunes) {
+    for (const [pos, c] of list.entries()) positionInBucket[c] = pos;
+  }
 
   const permutations = new Map<number, Permutation>();
   const permutation = (province: number, gender: number, y: number) => {
@@ -278,7 +287,9 @@ export function createPopulation(reference: Reference, today: number): Populatio
     const households = householdCount(c);
     const household = index % households;
     // The head's spouse (the household's second member) keeps their own family name.
-    const family = familyName(index === household + households ? unit(key, index, 15) : unit(key, household, 14));
+    const family = familyName(
+      index === household + households ? unit(key, index, 15) : unit(key, household, 14),
+    );
     return {
       id: citizenId(c, index),
       fullName: fullName(family, gender, unit(key, index, 16), unit(key, index, 17)),
@@ -302,11 +313,17 @@ export function createPopulation(reference: Reference, today: number): Populatio
     const siblings = reference.communesByProvince.get(communes[c]!.provinceCode)!;
     if (siblings.length < 2) return null;
     let target = siblings[hash(key, index, 19) % siblings.length]!;
-    if (target.code === communes[c]!.code) target = siblings[(siblings.indexOf(target) + 1) % siblings.length]!;
+    if (target.code === communes[c]!.code)
+      target = siblings[(siblings.indexOf(target) + 1) % siblings.length]!;
     return {
       communeCode: target.code,
       provinceCode: target.provinceCode,
-      line: addressLine(target.type === "WARD", unit(key, index, 20), unit(key, index, 21), unit(key, index, 22)),
+      line: addressLine(
+        target.type === "WARD",
+        unit(key, index, 20),
+        unit(key, index, 21),
+        unit(key, index, 22),
+      ),
     };
   }
 

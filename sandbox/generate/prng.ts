@@ -43,7 +43,11 @@ export function pick<T>(items: readonly T[], random: number): T {
 }
 
 /** Picks from `items` with the cumulative weights prepared by `cumulative`. */
-export function pickWeighted<T>(items: readonly T[], cumulativeWeights: readonly number[], random: number): T {
+export function pickWeighted<T>(
+  items: readonly T[],
+  cumulativeWeights: readonly number[],
+  random: number,
+): T {
   const target = random * cumulativeWeights[cumulativeWeights.length - 1]!;
   let low = 0;
   let high = cumulativeWeights.length - 1;
@@ -134,7 +138,7 @@ export function createSlotAssignment(members: number, key: number): SlotAssignme
   const offset = hash(key, 0x52) % members;
   const stepInverse = modularInverse(step, members);
   return {
-    member: (slot) => (((slot % members) * step) % members + offset) % members,
+    member: (slot) => ((((slot % members) * step) % members) + offset) % members,
     slotsOf(member, slotCount) {
       const first = (((member - offset + members) % members) * stepInverse) % members;
       const slots: number[] = [];

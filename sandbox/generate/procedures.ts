@@ -9,7 +9,19 @@ import { cumulative, hash, pickWeighted, unit } from "./prng.ts";
  */
 
 export type Agency =
-  | "DOST" | "DOJ" | "DOHA" | "DOF" | "DOC" | "DAE" | "DOIT" | "DOH" | "DOET" | "DCST" | "DERA" | "PROVINCIAL_PC" | "COMMUNE_PC";
+  | "DOST"
+  | "DOJ"
+  | "DOHA"
+  | "DOF"
+  | "DOC"
+  | "DAE"
+  | "DOIT"
+  | "DOH"
+  | "DOET"
+  | "DCST"
+  | "DERA"
+  | "PROVINCIAL_PC"
+  | "COMMUNE_PC";
 export type ProcedureLevel = "PROVINCIAL" | "COMMUNE";
 export type OnlineService = "FULL" | "PARTIAL" | "NONE";
 
@@ -28,29 +40,134 @@ const AGENCY_FIELDS: Record<Agency, { count: number; fields: string[] }> = {
   DOST: {
     count: 220,
     fields: [
-      "hoạt động khoa học và công nghệ", "tiêu chuẩn, đo lường, chất lượng", "sở hữu trí tuệ", "an toàn bức xạ và hạt nhân",
-      "bưu chính", "viễn thông và Internet", "báo chí", "xuất bản, in và phát hành", "chuyển đổi số", "tần số vô tuyến điện",
+      "hoạt động khoa học và công nghệ",
+      "tiêu chuẩn, đo lường, chất lượng",
+      "sở hữu trí tuệ",
+      "an toàn bức xạ và hạt nhân",
+      "bưu chính",
+      "viễn thông và Internet",
+      "báo chí",
+      "xuất bản, in và phát hành",
+      "chuyển đổi số",
+      "tần số vô tuyến điện",
     ],
   },
-  DOJ: { count: 75, fields: ["luật sư", "công chứng", "lý lịch tư pháp", "trợ giúp pháp lý", "đấu giá tài sản", "giám định tư pháp"] },
-  DOHA: { count: 90, fields: ["thi đua, khen thưởng", "công chức, viên chức", "lao động, tiền lương", "việc làm", "người có công", "an toàn, vệ sinh lao động"] },
-  DOF: { count: 75, fields: ["đăng ký doanh nghiệp", "đầu tư tại Việt Nam", "quản lý công sản", "hợp tác xã", "ngân sách nhà nước"] },
-  DOC: { count: 65, fields: ["hoạt động xây dựng", "nhà ở", "đường bộ", "đăng kiểm phương tiện", "quy hoạch xây dựng", "đường thủy nội địa"] },
-  DAE: { count: 110, fields: ["đất đai", "môi trường", "tài nguyên nước", "trồng trọt", "thú y", "thủy sản", "lâm nghiệp", "khoáng sản"] },
-  DOIT: { count: 55, fields: ["lưu thông hàng hóa trong nước", "điện", "hóa chất", "an toàn thực phẩm", "xúc tiến thương mại"] },
-  DOH: { count: 75, fields: ["khám bệnh, chữa bệnh", "dược phẩm", "y tế dự phòng", "bảo trợ xã hội", "trẻ em", "trang thiết bị y tế"] },
-  DOET: { count: 45, fields: ["giáo dục và đào tạo", "giáo dục nghề nghiệp", "văn bằng, chứng chỉ", "quy chế thi, tuyển sinh"] },
-  DCST: { count: 60, fields: ["văn hóa cơ sở", "thể dục thể thao", "du lịch", "gia đình", "di sản văn hóa", "nghệ thuật biểu diễn"] },
+  DOJ: {
+    count: 75,
+    fields: [
+      "luật sư",
+      "công chứng",
+      "lý lịch tư pháp",
+      "trợ giúp pháp lý",
+      "đấu giá tài sản",
+      "giám định tư pháp",
+    ],
+  },
+  DOHA: {
+    count: 90,
+    fields: [
+      "thi đua, khen thưởng",
+      "công chức, viên chức",
+      "lao động, tiền lương",
+      "việc làm",
+      "người có công",
+      "an toàn, vệ sinh lao động",
+    ],
+  },
+  DOF: {
+    count: 75,
+    fields: [
+      "đăng ký doanh nghiệp",
+      "đầu tư tại Việt Nam",
+      "quản lý công sản",
+      "hợp tác xã",
+      "ngân sách nhà nước",
+    ],
+  },
+  DOC: {
+    count: 65,
+    fields: [
+      "hoạt động xây dựng",
+      "nhà ở",
+      "đường bộ",
+      "đăng kiểm phương tiện",
+      "quy hoạch xây dựng",
+      "đường thủy nội địa",
+    ],
+  },
+  DAE: {
+    count: 110,
+    fields: [
+      "đất đai",
+      "môi trường",
+      "tài nguyên nước",
+      "trồng trọt",
+      "thú y",
+      "thủy sản",
+      "lâm nghiệp",
+      "khoáng sản",
+    ],
+  },
+  DOIT: {
+    count: 55,
+    fields: ["lưu thông hàng hóa trong nước", "điện", "hóa chất", "an toàn thực phẩm", "xúc tiến thương mại"],
+  },
+  DOH: {
+    count: 75,
+    fields: [
+      "khám bệnh, chữa bệnh",
+      "dược phẩm",
+      "y tế dự phòng",
+      "bảo trợ xã hội",
+      "trẻ em",
+      "trang thiết bị y tế",
+    ],
+  },
+  DOET: {
+    count: 45,
+    fields: ["giáo dục và đào tạo", "giáo dục nghề nghiệp", "văn bằng, chứng chỉ", "quy chế thi, tuyển sinh"],
+  },
+  DCST: {
+    count: 60,
+    fields: [
+      "văn hóa cơ sở",
+      "thể dục thể thao",
+      "du lịch",
+      "gia đình",
+      "di sản văn hóa",
+      "nghệ thuật biểu diễn",
+    ],
+  },
   DERA: { count: 16, fields: ["tín ngưỡng, tôn giáo", "công tác dân tộc"] },
   PROVINCIAL_PC: { count: 20, fields: ["tổ chức hành chính", "thanh tra", "tiếp công dân, xử lý đơn"] },
   COMMUNE_PC: {
     count: 70,
-    fields: ["hộ tịch", "chứng thực", "bảo trợ xã hội", "đất đai", "người có công", "hòa giải ở cơ sở", "thi đua, khen thưởng", "nuôi con nuôi"],
+    fields: [
+      "hộ tịch",
+      "chứng thực",
+      "bảo trợ xã hội",
+      "đất đai",
+      "người có công",
+      "hòa giải ở cơ sở",
+      "thi đua, khen thưởng",
+      "nuôi con nuôi",
+    ],
   },
 };
 export const AGENCIES = Object.keys(AGENCY_FIELDS) as Agency[];
 
-const ACTIONS = ["Cấp", "Cấp lại", "Cấp đổi", "Điều chỉnh", "Gia hạn", "Thu hồi", "Đăng ký", "Thẩm định", "Công nhận", "Xác nhận"];
+const ACTIONS = [
+  "Cấp",
+  "Cấp lại",
+  "Cấp đổi",
+  "Điều chỉnh",
+  "Gia hạn",
+  "Thu hồi",
+  "Đăng ký",
+  "Thẩm định",
+  "Công nhận",
+  "Xác nhận",
+];
 const OBJECTS = ["giấy phép", "giấy chứng nhận", "hồ sơ", "thông báo", "quyết định"];
 const PROVINCIAL_DAYS = [3, 5, 7, 10, 15, 20, 30];
 const PROVINCIAL_DAYS_WEIGHTS = cumulative([2, 4, 4, 5, 3, 2, 1]);
@@ -130,7 +247,9 @@ export function createCatalogue(reference: Reference): Catalogue {
       let found = byLevel.get(key);
       if (!found) {
         const flags = adoptedSets.get(provinceCode)!;
-        found = procedures.flatMap((procedure, index) => (flags[index] === 1 && procedure.level === level ? [index] : []));
+        found = procedures.flatMap((procedure, index) =>
+          flags[index] === 1 && procedure.level === level ? [index] : [],
+        );
         byLevel.set(key, found);
       }
       return found;

@@ -15,16 +15,36 @@ export const TASK_STATUSES: readonly TaskStatus[] = ["NOT_STARTED", "IN_PROGRESS
 const PROGRAM_PREFIX: Record<Program, string> = { RESOLUTION_57: "R57", PLAN_02: "P02", PROJECT_06: "P06" };
 
 export const PLATFORMS = [
-  "PROCEDURE_SETTLEMENT", "DOCUMENT_MANAGEMENT", "ONLINE_MEETING", "DATA_INTEGRATION_SHARING", "REPORTING",
+  "PROCEDURE_SETTLEMENT",
+  "DOCUMENT_MANAGEMENT",
+  "ONLINE_MEETING",
+  "DATA_INTEGRATION_SHARING",
+  "REPORTING",
 ] as const;
 export const ROLLOUT_ITEMS = [
-  "DATA_CENTER_INFRA", "PUBLIC_ADMIN_CENTER_NETWORK", "NEW_PROCEDURES_ANNOUNCED", "COMMUNE_PROCEDURE_INSTRUCTIONS",
-  "PROCESSING_PROCEDURES_ISSUED", "SERVICE_POINT_ADDRESSES_ANNOUNCED", "HOTLINES_ANNOUNCED",
+  "DATA_CENTER_INFRA",
+  "PUBLIC_ADMIN_CENTER_NETWORK",
+  "NEW_PROCEDURES_ANNOUNCED",
+  "COMMUNE_PROCEDURE_INSTRUCTIONS",
+  "PROCESSING_PROCEDURES_ISSUED",
+  "SERVICE_POINT_ADDRESSES_ANNOUNCED",
+  "HOTLINES_ANNOUNCED",
 ] as const;
 export const INDICATORS = [
-  "DATA_REUSE_RATE", "ONLINE_SUBMISSION_RATE", "ON_TIME_RATE", "DIGITIZED_DOSSIER_RATE", "ONLINE_PAYMENT_RATE", "SATISFACTION_RATE",
+  "DATA_REUSE_RATE",
+  "ONLINE_SUBMISSION_RATE",
+  "ON_TIME_RATE",
+  "DIGITIZED_DOSSIER_RATE",
+  "ONLINE_PAYMENT_RATE",
+  "SATISFACTION_RATE",
 ] as const;
-export const SERVICE_INDEX_GROUPS = ["TRANSPARENCY", "PROGRESS", "DIGITISATION", "ONLINE_SERVICE", "SATISFACTION"] as const;
+export const SERVICE_INDEX_GROUPS = [
+  "TRANSPARENCY",
+  "PROGRESS",
+  "DIGITISATION",
+  "ONLINE_SERVICE",
+  "SATISFACTION",
+] as const;
 const GROUP_MAX_HUNDREDTHS = [1800, 2000, 2200, 2200, 1800];
 
 /** Published figures (shared/domain/seed-facts.json). */
@@ -148,9 +168,16 @@ export interface Reporting {
   tasks(unitCode: string, program: Program): Task[];
   task(id: string): Task | null;
   progress(unitCode: string, program: Program): TaskProgress;
-  deployments(provinceCode: string): { provinceCode: string; platform: string; status: string; since: string | null }[];
-  rollout(provinceCode: string): { provinceCode: string; item: string; completed: boolean; completedOn: string | null }[];
-  indicators(unitCode: string, year: number): { unitCode: string; indicator: string; year: number; value: number; unit: "percent" }[];
+  deployments(
+    provinceCode: string,
+  ): { provinceCode: string; platform: string; status: string; since: string | null }[];
+  rollout(
+    provinceCode: string,
+  ): { provinceCode: string; item: string; completed: boolean; completedOn: string | null }[];
+  indicators(
+    unitCode: string,
+    year: number,
+  ): { unitCode: string; indicator: string; year: number; value: number; unit: "percent" }[];
   serviceIndex(year: number): ServiceIndexScore[];
   readonly indicatorYears: number[];
 }
@@ -185,7 +212,9 @@ export function createReporting(reference: Reference, today: number): Reporting 
     if (cached) return cached;
     const { assigned, completed } = plan(unitCode, program);
     const key = Number(unitCode) * 4 + PROGRAMS.indexOf(program);
-    const order = Array.from({ length: assigned }, (_, k) => k).sort((a, b) => hash(key, a, 0x75) - hash(key, b, 0x75));
+    const order = Array.from({ length: assigned }, (_, k) => k).sort(
+      (a, b) => hash(key, a, 0x75) - hash(key, b, 0x75),
+    );
     const isCompleted = new Uint8Array(assigned);
     for (const k of order.slice(0, completed)) isCompleted[k] = 1;
     const yearStart = dayOfYmd(todayYear, 1, 31);
@@ -193,7 +222,10 @@ export function createReporting(reference: Reference, today: number): Reporting 
     const commune = unitCode.length === 5 ? reference.communeByCode.get(unitCode)! : null;
     const titles = TITLES[program];
     const list = Array.from({ length: assigned }, (_, k): Task => {
-      const due = program === "PLAN_02" ? dayOfYmd(todayYear, 7, 1) + (hash(key, k, 0x76) % 184) : yearStart + (hash(key, k, 0x76) % (yearEnd - yearStart + 1));
+      const due =
+        program === "PLAN_02"
+          ? dayOfYmd(todayYear, 7, 1) + (hash(key, k, 0x76) % 184)
+          : yearStart + (hash(key, k, 0x76) % (yearEnd - yearStart + 1));
       const round = Math.floor(k / titles.length);
       let status: TaskStatus;
       let completedOn: string | null = null;
@@ -273,7 +305,9 @@ export function createReporting(reference: Reference, today: number): Reporting 
       const [low, high] = INDICATOR_RANGES[indicator];
       const growth = year === todayYear ? 0 : 3 + 4 * unit(key, k, 0x85);
       const drawn = low + (high - low) * unit(key, k, 0x84) - growth;
-      const value = PINNED_INDICATORS[`${unitCode}:${indicator}:${year}`] ?? Math.round(Math.max(low - 5, drawn) * 10) / 10;
+      const value =
+        PINNED_INDICATORS[`${unitCode}:${indicator}:${year}`] ??
+        Math.round(Math.max(low - 5, drawn) * 10) / 10;
       return { unitCode, indicator, year, value, unit: "percent" as const };
     });
   }
@@ -290,13 +324,15 @@ export function createReporting(reference: Reference, today: number): Reporting 
     const ranked = units
       .filter((candidate) => candidate.code !== pinned?.unitCode)
       .sort((a, b) => hash(Number(a.code), year, 0x86) - hash(Number(b.code), year, 0x86));
-    if (pinned) ranked.splice(pinned.rank - 1, 0, units.find((candidate) => candidate.code === pinned.unitCode)!);
+    if (pinned)
+      ranked.splice(pinned.rank - 1, 0, units.find((candidate) => candidate.code === pinned.unitCode)!);
     // Scores descend from the top in steps of 0.10–0.60 points; a pinned score anchors its neighbours.
     const scores = new Array<number>(ranked.length);
     const anchor = pinned ? pinned.rank - 1 : 0;
     scores[anchor] = pinned ? pinned.scoreHundredths : 9250 + (hash(year, 0x87) % 300);
     for (let r = anchor - 1; r >= 0; r--) scores[r] = scores[r + 1]! + 10 + (hash(year, r, 0x88) % 51);
-    for (let r = anchor + 1; r < ranked.length; r++) scores[r] = scores[r - 1]! - 10 - (hash(year, r, 0x88) % 51);
+    for (let r = anchor + 1; r < ranked.length; r++)
+      scores[r] = scores[r - 1]! - 10 - (hash(year, r, 0x88) % 51);
     const list = ranked.map((entry, r) => ({
       year,
       unitCode: entry.code,
@@ -324,10 +360,16 @@ function allocateResolution57(provinceCodes: string[]): Map<string, { assigned: 
   );
   const others = provinceCodes.filter((code) => !pinned.some(([pinnedCode]) => pinnedCode === code));
   const assignedLeft = NATIONAL_R57.assigned - pinned.reduce((sum, [, figures]) => sum + figures.assigned, 0);
-  const completedLeft = NATIONAL_R57.completed - pinned.reduce((sum, [, figures]) => sum + figures.completed, 0);
-  const assigned = largestRemainder(others.map((code) => 0.8 + 0.4 * unit(Number(code), 0x8a)), assignedLeft);
+  const completedLeft =
+    NATIONAL_R57.completed - pinned.reduce((sum, [, figures]) => sum + figures.completed, 0);
+  const assigned = largestRemainder(
+    others.map((code) => 0.8 + 0.4 * unit(Number(code), 0x8a)),
+    assignedLeft,
+  );
   const completedWeights = others.map((code, k) => assigned[k]! * (0.4 + 0.35 * unit(Number(code), 0x8b)));
-  const completed = largestRemainder(completedWeights, completedLeft).map((value, k) => Math.min(value, assigned[k]!));
+  const completed = largestRemainder(completedWeights, completedLeft).map((value, k) =>
+    Math.min(value, assigned[k]!),
+  );
   // Capping cannot bite with these weights, but keep the national sum exact if it ever does.
   let missing = completedLeft - completed.reduce((sum, value) => sum + value, 0);
   for (let k = 0; missing > 0; k = (k + 1) % completed.length) {
@@ -337,7 +379,8 @@ function allocateResolution57(provinceCodes: string[]): Map<string, { assigned: 
     }
   }
   const result = new Map<string, { assigned: number; completed: number }>();
-  others.forEach((code, k) => result.set(code, { assigned: assigned[k]!, completed: completed[k]! }));
+  for (const [k, code] of others.entries())
+    result.set(code, { assigned: assigned[k]!, completed: completed[k]! });
   return result;
 }
 
@@ -346,7 +389,9 @@ function largestRemainder(weights: number[], total: number): number[] {
   const exact = weights.map((weight) => (weight * total) / sum);
   const result = exact.map(Math.floor);
   const left = total - result.reduce((acc, value) => acc + value, 0);
-  const byRemainder = exact.map((value, k) => [value - Math.floor(value), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const byRemainder = exact
+    .map((value, k) => [value - Math.floor(value), k] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let k = 0; k < left; k++) result[byRemainder[k]![1]]! += 1;
   return result;
 }

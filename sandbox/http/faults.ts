@@ -17,7 +17,12 @@ const faultPatch = z
     jitterMs: z.number().int().min(0).max(60_000),
     errorRate: z.number().min(0).max(1),
     outage: z
-      .object(Object.fromEntries(PLATFORMS.map((platform) => [platform, z.boolean()])) as Record<Platform, z.ZodBoolean>)
+      .object(
+        Object.fromEntries(PLATFORMS.map((platform) => [platform, z.boolean()])) as Record<
+          Platform,
+          z.ZodBoolean
+        >,
+      )
       .partial()
       .strict(),
   })
@@ -60,7 +65,9 @@ export function createFaults(initial: Omit<FaultSettings, "outage">): Faults {
       Object.assign(settings.outage, outage ?? {});
       return structuredClone(settings);
     },
-    delay: () => settings.latencyMs + (settings.jitterMs > 0 ? Math.floor(random() * (settings.jitterMs + 1)) : 0),
-    shouldFail: (platform) => settings.outage[platform] || (settings.errorRate > 0 && random() < settings.errorRate),
+    delay: () =>
+      settings.latencyMs + (settings.jitterMs > 0 ? Math.floor(random() * (settings.jitterMs + 1)) : 0),
+    shouldFail: (platform) =>
+      settings.outage[platform] || (settings.errorRate > 0 && random() < settings.errorRate),
   };
 }

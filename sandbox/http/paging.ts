@@ -6,7 +6,11 @@ import { integer, string } from "./schema.ts";
 /** Cursor pagination over positions 0…total−1 of an ordered listing. */
 
 export const PAGE_PARAMS: ParamSpec[] = [
-  { name: "limit", description: "Page size, 1–500 (default 50).", schema: integer({ minimum: 1, maximum: 500 }) },
+  {
+    name: "limit",
+    description: "Page size, 1–500 (default 50).",
+    schema: integer({ minimum: 1, maximum: 500 }),
+  },
   { name: "cursor", description: "Opaque cursor: the previous page's nextCursor.", schema: string() },
 ];
 const DEFAULT_LIMIT = 50;

@@ -38,7 +38,8 @@ export class Query {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     const entries = [...new Set(raw.split(","))];
-    if (entries.length > MAX_BATCH) throw badRequest(`${name}: at most ${MAX_BATCH} values, got ${entries.length}`);
+    if (entries.length > MAX_BATCH)
+      throw badRequest(`${name}: at most ${MAX_BATCH} values, got ${entries.length}`);
     for (const entry of entries) {
       if (!valid(entry)) throw badRequest(`${name}: '${entry}' is not ${what}`);
     }

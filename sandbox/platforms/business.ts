@@ -1,9 +1,9 @@
 import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
-import { ENTERPRISE_STATUSES, type EnterpriseRef, type EnterpriseTally } from "../generate/enterprises.ts";
 import { yearOfDay } from "../generate/dates.ts";
+import { ENTERPRISE_STATUSES, type EnterpriseRef, type EnterpriseTally } from "../generate/enterprises.ts";
 import { INDUSTRIES } from "../generate/industries.ts";
 import { foldText } from "../generate/names.ts";
-import { createMatchCache, page, PAGE_PARAMS } from "../http/paging.ts";
+import { createMatchCache, PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { Route } from "../http/route.ts";
 import {
@@ -20,10 +20,24 @@ import {
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
 import { createUnitSequence } from "./sequence.ts";
-import { communeFilter, communesOf, EMPTY_PAGE, provinceFilter, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+import {
+  communeFilter,
+  communesOf,
+  EMPTY_PAGE,
+  provinceFilter,
+  requestedUnits,
+  single,
+  UNIT_PARAMS,
+} from "./units.ts";
 
 const BASE = "/business/v1";
-const LEGAL_FORMS = ["SINGLE_MEMBER_LLC", "MULTI_MEMBER_LLC", "JOINT_STOCK", "PARTNERSHIP", "PRIVATE_ENTERPRISE"];
+const LEGAL_FORMS = [
+  "SINGLE_MEMBER_LLC",
+  "MULTI_MEMBER_LLC",
+  "JOINT_STOCK",
+  "PARTNERSHIP",
+  "PRIVATE_ENTERPRISE",
+];
 
 export const businessSchemas: Record<string, JsonSchema> = {
   Industry: object({ code: string({ pattern: "^\\d{4}$" }), name: string() }),
@@ -51,7 +65,7 @@ export const businessSchemas: Record<string, JsonSchema> = {
 
 export function businessRoutes(world: World): Route[] {
   const { enterprises, reference } = world;
-  const matches = createMatchCache(16 * 1024 * 1024);
+  const matches = createMatchCache(8 * 1024 * 1024);
 
   const findEnterprise = (code: string) => {
     const found = enterprises.locate(code);
@@ -75,21 +89,63 @@ export function businessRoutes(world: World): Route[] {
       summary:
         "Enterprises by code (batch), or a listing by head-office province/commune and/or legal representative, with filters.",
       params: [
-        { name: "ids", description: "Comma-separated 10-digit enterprise codes (≤ 500).", schema: string({ pattern: "^\\d{10}(,\\d{10})*$" }) },
-        { name: "province", description: "Head office in this province.", schema: string({ pattern: "^\\d{2}$" }) },
-        { name: "commune", description: "Head office in this commune.", schema: string({ pattern: "^\\d{5}$" }) },
-        { name: "status", description: "Only enterprises in this status.", schema: enumOf(ENTERPRISE_STATUSES) },
-        { name: "industry", description: "Only this VSIC level-4 industry.", schema: string({ pattern: "^\\d{4}$" }) },
-        { name: "nameContains", description: "Name contains this text (case and accents ignored).", schema: string() },
-        { name: "representative", description: "Comma-separated personal ids of legal representatives (≤ 500).", schema: string() },
+        {
+          name: "ids",
+          description: "Comma-separated 10-digit enterprise codes (≤ 500).",
+          schema: string({ pattern: "^\\d{10}(,\\d{10})*$" }),
+        },
+        {
+          name: "province",
+          description: "Head office in this province.",
+          schema: string({ pattern: "^\\d{2}$" }),
+        },
+        {
+          name: "commune",
+          description: "Head office in this commune.",
+          schema: string({ pattern: "^\\d{5}$" }),
+        },
+        {
+          name: "status",
+          description: "Only enterprises in this status.",
+          schema: enumOf(ENTERPRISE_STATUSES),
+        },
+        {
+          name: "industry",
+          description: "Only this VSIC level-4 industry.",
+          schema: string({ pattern: "^\\d{4}$" }),
+        },
+        {
+          name: "nameContains",
+          description: "Name contains this text (case and accents ignored).",
+          schema: string(),
+        },
+        {
+          name: "representative",
+          description: "Comma-separated personal ids of legal representatives (≤ 500).",
+          schema: string(),
+        },
         ...PAGE_PARAMS,
       ],
       response: { anyOf: [itemsOf(ref("Enterprise")), pageOf(ref("Enterprise"))] },
       handle({ query }) {
-        const ids = query.list("ids", isEnterpriseCode, "a 10-digit enterprise code with a valid check digit");
+        const ids = query.list(
+          "ids",
+          isEnterpriseCode,
+          "a 10-digit enterprise code with a valid check digit",
+        );
         if (ids) {
-          const listing = ["province", "commune", "status", "industry", "nameContains", "representative", "limit", "cursor"];
-          if (listing.some((name) => query.has(name))) throw badRequest("ids cannot be combined with listing parameters");
+          const listing = [
+            "province",
+            "commune",
+            "status",
+            "industry",
+            "nameContains",
+            "representative",
+            "limit",
+            "cursor",
+          ];
+          if (listing.some((name) => query.has(name)))
+            throw badRequest("ids cannot be combined with listing parameters");
           return { items: ids.flatMap((code) => findEnterprise(code) ?? []) };
         }
         const province = provinceFilter(query, world);
@@ -97,7 +153,11 @@ export function businessRoutes(world: World): Route[] {
         const status = query.oneOf("status", ENTERPRISE_STATUSES);
         const industry = query.matching("industry", (code) => /^\d{4}$/.test(code), "a 4-digit VSIC code");
         const nameRaw = query.string("nameContains");
-        const representatives = query.list("representative", isPersonalId, "a 12-digit personal identification number");
+        const representatives = query.list(
+          "representative",
+          isPersonalId,
+          "a 12-digit personal identification number",
+        );
         if (province === undefined && commune === undefined && !representatives) {
           throw badRequest("one of 'ids', 'province', 'commune' or 'representative' is required");
         }
@@ -128,7 +188,8 @@ export function businessRoutes(world: World): Route[] {
           const { unit, offset } = sequence.locate(position);
           return enterprises.enterprise(unit, offset);
         };
-        if (status === undefined && industry === undefined && name === undefined) return page(query, sequence.total, at);
+        if (status === undefined && industry === undefined && name === undefined)
+          return page(query, sequence.total, at);
         const key = `${commune !== undefined ? `c${commune}` : `p${province}`}|${status}|${industry}|${name}`;
         const found = matches.get(key, () => {
           const positions: number[] = [];
@@ -156,10 +217,15 @@ export function businessRoutes(world: World): Route[] {
       method: "GET",
       path: `${BASE}/stats`,
       platform: "business",
-      summary: "Enterprises by head-office unit: total, by status, and registered in a year (default: this year).",
+      summary:
+        "Enterprises by head-office unit: total, by status, and registered in a year (default: this year).",
       params: [
         ...UNIT_PARAMS,
-        { name: "year", description: "Year counted by registeredThisYear (default: the current year).", schema: integer() },
+        {
+          name: "year",
+          description: "Year counted by registeredThisYear (default: the current year).",
+          schema: integer(),
+        },
       ],
       response: itemsOf(ref("EnterpriseStats")),
       handle({ query }) {
@@ -167,7 +233,9 @@ export function businessRoutes(world: World): Route[] {
         const year = query.integer("year", 1900, 2100) ?? yearOfDay(world.today);
         return {
           items: [
-            ...units.provinces.map((code) => statsOf(code, communesOf(world, code).map(enterprises.tally), year)),
+            ...units.provinces.map((code) =>
+              statsOf(code, communesOf(world, code).map(enterprises.tally), year),
+            ),
             ...units.communes.map((c) => statsOf(reference.communes[c]!.code, [enterprises.tally(c)], year)),
           ],
         };
@@ -184,4 +252,3 @@ export function businessRoutes(world: World): Route[] {
     },
   ];
 }
-

@@ -3,13 +3,21 @@ import type { RequestStats } from "../http/request-stats.ts";
 import type { Route } from "../http/route.ts";
 import { boolean, enumOf, integer, type JsonSchema, number, object, ref } from "../http/schema.ts";
 
-const outage = object({ population: boolean(), business: boolean(), procedures: boolean(), reporting: boolean() });
+const outage = object({
+  population: boolean(),
+  business: boolean(),
+  procedures: boolean(),
+  reporting: boolean(),
+});
 
 export const controlSchemas: Record<string, JsonSchema> = {
   Health: object({ status: enumOf(["ok"]) }),
   SandboxStats: {
     type: "object",
-    properties: { total: integer({ minimum: 0 }), byEndpoint: { type: "object", additionalProperties: integer({ minimum: 0 }) } },
+    properties: {
+      total: integer({ minimum: 0 }),
+      byEndpoint: { type: "object", additionalProperties: integer({ minimum: 0 }) },
+    },
     required: ["total", "byEndpoint"],
     additionalProperties: false,
   },
@@ -33,7 +41,11 @@ export const controlSchemas: Record<string, JsonSchema> = {
 };
 
 /** Health, the OpenAPI document, request statistics and fault injection. */
-export function controlRoutes(deps: { faults: Faults; stats: RequestStats; openapi: () => JsonSchema }): Route[] {
+export function controlRoutes(deps: {
+  faults: Faults;
+  stats: RequestStats;
+  openapi: () => JsonSchema;
+}): Route[] {
   return [
     {
       method: "GET",

@@ -1,6 +1,6 @@
 import { isPersonalId } from "../../common/identifiers.ts";
 import type { PopulationStats } from "../generate/population.ts";
-import { EMPTY_PAGE, page, PAGE_PARAMS } from "../http/paging.ts";
+import { PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { ParamSpec, Query } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
@@ -18,7 +18,7 @@ import {
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { communeFilter, communesOf, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/population/v1";
 const isHouseholdId = (id: string) => /^HK\d{11}$/.test(id);
@@ -54,7 +54,11 @@ export const populationSchemas: Record<string, JsonSchema> = {
     female: integer({ minimum: 0 }),
     households: integer({ minimum: 0 }),
     ageBands: arrayOf(
-      object({ fromAge: integer({ minimum: 0 }), toAge: nullable(integer({ minimum: 0 })), count: integer({ minimum: 0 }) }),
+      object({
+        fromAge: integer({ minimum: 0 }),
+        toAge: nullable(integer({ minimum: 0 })),
+        count: integer({ minimum: 0 }),
+      }),
     ),
   }),
 };
@@ -124,9 +128,14 @@ export function populationRoutes(world: World): Route[] {
       method: "GET",
       path: `${BASE}/citizens`,
       platform: "population",
-      summary: "Citizens by personal identification number (batch), or a commune's permanent residents (listing).",
+      summary:
+        "Citizens by personal identification number (batch), or a commune's permanent residents (listing).",
       params: [
-        { name: "ids", description: "Comma-separated 12-digit personal ids (≤ 500).", schema: string({ pattern: "^\\d{12}(,\\d{12})*$" }) },
+        {
+          name: "ids",
+          description: "Comma-separated 12-digit personal ids (≤ 500).",
+          schema: string({ pattern: "^\\d{12}(,\\d{12})*$" }),
+        },
         communeListingParam,
         ...PAGE_PARAMS,
       ],
@@ -170,7 +179,11 @@ export function populationRoutes(world: World): Route[] {
       platform: "population",
       summary: "One household.",
       params: [],
-      pathParam: { name: "id", description: "Household id (HK + commune code + 6 digits).", schema: string() },
+      pathParam: {
+        name: "id",
+        description: "Household id (HK + commune code + 6 digits).",
+        schema: string(),
+      },
       response: ref("Household"),
       handle: ({ id }) => single(id, isHouseholdId, "a household id (HK + 11 digits)", findHousehold),
     },
@@ -190,4 +203,3 @@ export function populationRoutes(world: World): Route[] {
     },
   ];
 }
-

@@ -1,9 +1,15 @@
 import { isDate, isEnterpriseCode, isPersonalId, isProcedureCode } from "../../common/identifiers.ts";
 import { dayOf } from "../generate/dates.ts";
-import { DOSSIER_STATUSES, type DossierCounts, type DossierRef, STAT_FIELDS, WINDOW_DAYS } from "../generate/dossiers.ts";
+import {
+  DOSSIER_STATUSES,
+  type DossierCounts,
+  type DossierRef,
+  STAT_FIELDS,
+  WINDOW_DAYS,
+} from "../generate/dossiers.ts";
 import { foldText } from "../generate/names.ts";
 import { AGENCIES, type Procedure } from "../generate/procedures.ts";
-import { createMatchCache, page, PAGE_PARAMS } from "../http/paging.ts";
+import { createMatchCache, PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { Query } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
@@ -57,7 +63,10 @@ export const proceduresSchemas: Record<string, JsonSchema> = {
     code: string(),
     status: enumOf(DOSSIER_STATUSES),
     procedureCode: string({ pattern: "^\\d\\.\\d{6}$" }),
-    applicant: object({ kind: enumOf(["CITIZEN", "ENTERPRISE"]), id: string({ pattern: "^(\\d{12}|\\d{10})$" }) }),
+    applicant: object({
+      kind: enumOf(["CITIZEN", "ENTERPRISE"]),
+      id: string({ pattern: "^(\\d{12}|\\d{10})$" }),
+    }),
     channel: enumOf(["ONLINE", "DIRECT", "POSTAL"]),
     provinceCode: string({ pattern: "^\\d{2}$" }),
     communeCode: nullable(string({ pattern: "^\\d{5}$" })),
@@ -85,7 +94,7 @@ export const proceduresSchemas: Record<string, JsonSchema> = {
 
 export function proceduresRoutes(world: World): Route[] {
   const { catalogue, dossiers, reference } = world;
-  const matches = createMatchCache(32 * 1024 * 1024);
+  const matches = createMatchCache(16 * 1024 * 1024);
 
   const findProcedure = (code: string) => {
     const index = catalogue.byCode.get(code);
@@ -139,8 +148,16 @@ export function proceduresRoutes(world: World): Route[] {
         { name: "level", description: "PROVINCIAL or COMMUNE.", schema: enumOf(["PROVINCIAL", "COMMUNE"]) },
         { name: "field", description: "Exact field name.", schema: string() },
         { name: "agency", description: "Settling body.", schema: enumOf(AGENCIES) },
-        { name: "province", description: "Only procedures this province's bodies handle.", schema: string({ pattern: "^\\d{2}$" }) },
-        { name: "nameContains", description: "Name contains this text (case and accents ignored).", schema: string() },
+        {
+          name: "province",
+          description: "Only procedures this province's bodies handle.",
+          schema: string({ pattern: "^\\d{2}$" }),
+        },
+        {
+          name: "nameContains",
+          description: "Name contains this text (case and accents ignored).",
+          schema: string(),
+        },
         ...PAGE_PARAMS,
       ],
       response: { anyOf: [itemsOf(ref("Procedure")), pageOf(ref("Procedure"))] },
@@ -148,7 +165,8 @@ export function proceduresRoutes(world: World): Route[] {
         const ids = query.list("ids", isProcedureCode, "a procedure code like 1.001612");
         if (ids) {
           const listing = ["level", "field", "agency", "province", "nameContains", "limit", "cursor"];
-          if (listing.some((name) => query.has(name))) throw badRequest("ids cannot be combined with listing parameters");
+          if (listing.some((name) => query.has(name)))
+            throw badRequest("ids cannot be combined with listing parameters");
           return { items: ids.flatMap((code) => findProcedure(code) ?? []) };
         }
         const level = query.oneOf("level", ["PROVINCIAL", "COMMUNE"] as const);
@@ -184,7 +202,10 @@ export function proceduresRoutes(world: World): Route[] {
       path: `${BASE}/procedure-counts`,
       platform: "procedures",
       summary: "How many procedures each province's bodies handle (optionally one agency's).",
-      params: [PROVINCES_PARAM, { name: "agency", description: "Only this body's procedures.", schema: enumOf(AGENCIES) }],
+      params: [
+        PROVINCES_PARAM,
+        { name: "agency", description: "Only this body's procedures.", schema: enumOf(AGENCIES) },
+      ],
       response: itemsOf(ref("ProcedureCount")),
       handle({ query }) {
         const provinces = query.list("provinces", (code) => /^\d{2}$/.test(code), "a 2-digit province code");
@@ -196,7 +217,8 @@ export function proceduresRoutes(world: World): Route[] {
             .map((unitCode) => ({
               unitCode,
               count: catalogue.procedures.filter(
-                (procedure, index) => (agency === undefined || procedure.agency === agency) && catalogue.adopted(unitCode, index),
+                (procedure, index) =>
+                  (agency === undefined || procedure.agency === agency) && catalogue.adopted(unitCode, index),
               ).length,
             })),
         };
@@ -210,20 +232,49 @@ export function proceduresRoutes(world: World): Route[] {
         "Dossiers by code (batch), or a listing by province (its own and its communes'), commune or applicant, with filters.",
       params: [
         { name: "ids", description: "Comma-separated dossier codes (≤ 500).", schema: string() },
-        { name: "province", description: "Dossiers of this province (provincial and commune level).", schema: string({ pattern: "^\\d{2}$" }) },
-        { name: "commune", description: "Dossiers of this commune.", schema: string({ pattern: "^\\d{5}$" }) },
-        { name: "applicant", description: "Comma-separated personal ids or enterprise codes (≤ 500).", schema: string() },
+        {
+          name: "province",
+          description: "Dossiers of this province (provincial and commune level).",
+          schema: string({ pattern: "^\\d{2}$" }),
+        },
+        {
+          name: "commune",
+          description: "Dossiers of this commune.",
+          schema: string({ pattern: "^\\d{5}$" }),
+        },
+        {
+          name: "applicant",
+          description: "Comma-separated personal ids or enterprise codes (≤ 500).",
+          schema: string(),
+        },
         { name: "status", description: "Only dossiers in this status.", schema: enumOf(DOSSIER_STATUSES) },
-        { name: "procedure", description: "Only dossiers of this procedure code.", schema: string({ pattern: "^\\d\\.\\d{6}$" }) },
+        {
+          name: "procedure",
+          description: "Only dossiers of this procedure code.",
+          schema: string({ pattern: "^\\d\\.\\d{6}$" }),
+        },
         { name: "receivedFrom", description: "Received on or after this date.", schema: date() },
         { name: "receivedTo", description: "Received on or before this date.", schema: date() },
-        { name: "overdue", description: "Only overdue (true) or not overdue (false) dossiers.", schema: enumOf(["true", "false"]) },
+        {
+          name: "overdue",
+          description: "Only overdue (true) or not overdue (false) dossiers.",
+          schema: enumOf(["true", "false"]),
+        },
         ...PAGE_PARAMS,
       ],
       response: { anyOf: [itemsOf(ref("Dossier")), pageOf(ref("Dossier"))] },
       handle({ query }) {
         const ids = query.list("ids", isDossierCode, "a dossier code like H40-251112-0007");
-        const filters = ["province", "commune", "applicant", "status", "procedure", "receivedFrom", "receivedTo", "overdue"];
+        const filters = [
+          "province",
+          "commune",
+          "applicant",
+          "status",
+          "procedure",
+          "receivedFrom",
+          "receivedTo",
+          "overdue",
+        ];
         if (ids) {
           if ([...filters, "limit", "cursor"].some((name) => query.has(name))) {
             throw badRequest("ids cannot be combined with listing parameters");
@@ -232,7 +283,11 @@ export function proceduresRoutes(world: World): Route[] {
         }
         const province = provinceFilter(query, world);
         const commune = communeFilter(query, world);
-        const applicants = query.list("applicant", isApplicantId, "a 12-digit personal id or a 10-digit enterprise code");
+        const applicants = query.list(
+          "applicant",
+          isApplicantId,
+          "a 12-digit personal id or a 10-digit enterprise code",
+        );
         const status = query.oneOf("status", DOSSIER_STATUSES);
         const procedureCode = query.matching("procedure", isProcedureCode, "a procedure code like 1.001612");
         const [fromDay, toDay] = dayRange(query, "receivedFrom", "receivedTo");
@@ -241,7 +296,8 @@ export function proceduresRoutes(world: World): Route[] {
           throw badRequest("one of 'ids', 'province', 'commune' or 'applicant' is required");
         }
         if (province === null || commune === null) return EMPTY_PAGE;
-        const procedure = procedureCode === undefined ? undefined : (catalogue.byCode.get(procedureCode) ?? -1);
+        const procedure =
+          procedureCode === undefined ? undefined : (catalogue.byCode.get(procedureCode) ?? -1);
         const accepts = (ref: DossierRef) => {
           if (status === undefined && procedure === undefined && overdue === undefined) return true;
           const facts = dossiers.facts(ref);
@@ -251,9 +307,16 @@ export function proceduresRoutes(world: World): Route[] {
             (overdue === undefined || facts.overdue === overdue)
           );
         };
-        const area = commune !== undefined ? [dossiers.unitOfCommune(commune)] : province ? unitsOfProvince(province) : null;
+        const area =
+          commune !== undefined
+            ? [dossiers.unitOfCommune(commune)]
+            : province
+              ? unitsOfProvince(province)
+              : null;
         const communeMatchesProvince =
-          commune === undefined || province === undefined || reference.communes[commune]!.provinceCode === province;
+          commune === undefined ||
+          province === undefined ||
+          reference.communes[commune]!.provinceCode === province;
         if (!communeMatchesProvince) return EMPTY_PAGE;
 
         if (applicants) {
@@ -267,7 +330,10 @@ export function proceduresRoutes(world: World): Route[] {
               const enterprise = world.enterprises.locate(id);
               return enterprise ? dossiers.ofEnterprise(enterprise) : [];
             })
-            .filter((ref) => (!allowed || allowed.has(ref.unit)) && ref.day >= fromDay && ref.day <= toDay && accepts(ref))
+            .filter(
+              (ref) =>
+                (!allowed || allowed.has(ref.unit)) && ref.day >= fromDay && ref.day <= toDay && accepts(ref),
+            )
             .sort((a, b) => a.day - b.day || a.unit - b.unit || a.seq - b.seq);
           return page(query, refs.length, (position) => dossiers.dossier(refs[position]!));
         }
@@ -277,7 +343,8 @@ export function proceduresRoutes(world: World): Route[] {
         const first = Math.max(0, fromDay);
         const last = Math.min(WINDOW_DAYS - 1, toDay);
         const runStart = (unit: number) => (last < first ? 0 : dossiers.dayPrefix(unit)[first]!);
-        const runLength = (unit: number) => (last < first ? 0 : dossiers.dayPrefix(unit)[last + 1]! - runStart(unit));
+        const runLength = (unit: number) =>
+          last < first ? 0 : dossiers.dayPrefix(unit)[last + 1]! - runStart(unit);
         const sequence = createUnitSequence(units, runLength);
         const refAt = (position: number) => {
           const { unit, offset } = sequence.locate(position);
@@ -325,11 +392,12 @@ export function proceduresRoutes(world: World): Route[] {
         return {
           items: [
             ...units.provinces.map((code) => statsOf(code, unitsOfProvince(code), fromDay, toDay)),
-            ...units.communes.map((c) => statsOf(reference.communes[c]!.code, [dossiers.unitOfCommune(c)], fromDay, toDay)),
+            ...units.communes.map((c) =>
+              statsOf(reference.communes[c]!.code, [dossiers.unitOfCommune(c)], fromDay, toDay),
+            ),
           ],
         };
       },
     },
   ];
 }
-

@@ -9,7 +9,7 @@ import {
   TASK_STATUSES,
   type Task,
 } from "../generate/reporting.ts";
-import { EMPTY_PAGE, page, PAGE_PARAMS } from "../http/paging.ts";
+import { PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { ParamSpec } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
@@ -29,7 +29,15 @@ import {
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { communeFilter, PROVINCES_PARAM, provinceFilter, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+import {
+  communeFilter,
+  EMPTY_PAGE,
+  PROVINCES_PARAM,
+  provinceFilter,
+  requestedUnits,
+  single,
+  UNIT_PARAMS,
+} from "./units.ts";
 
 const BASE = "/reporting/v1";
 const isLegacyCode = (code: string) => /^(\d{2}|\d{5})$/.test(code);
@@ -52,7 +60,9 @@ export const reportingSchemas: Record<string, JsonSchema> = {
     fullName: string(),
     type: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
     provinceCode: string({ pattern: "^\\d{2}$" }),
-    mergedFrom: arrayOf(object({ code: string({ pattern: "^\\d{5}$" }), name: string(), part: enumOf(["FULL", "PARTIAL"]) })),
+    mergedFrom: arrayOf(
+      object({ code: string({ pattern: "^\\d{5}$" }), name: string(), part: enumOf(["FULL", "PARTIAL"]) }),
+    ),
   }),
   LegacyUnit: object({
     code: string(),
@@ -123,7 +133,11 @@ export const reportingSchemas: Record<string, JsonSchema> = {
   }),
 };
 
-const programParam = (description: string): ParamSpec => ({ name: "program", description, schema: enumOf(PROGRAMS) });
+const programParam = (description: string): ParamSpec => ({
+  name: "program",
+  description,
+  schema: enumOf(PROGRAMS),
+});
 const idsParam = (description: string, pattern: string): ParamSpec => ({
   name: "ids",
   description,
@@ -161,7 +175,12 @@ export function reportingRoutes(world: World): Route[] {
       pathParam: codePathParam("2-digit province code."),
       response: ref("Province"),
       handle: ({ id }) =>
-        single(id, isProvinceCode, "a 2-digit province code", (code) => reference.provinceByCode.get(code) ?? null),
+        single(
+          id,
+          isProvinceCode,
+          "a 2-digit province code",
+          (code) => reference.provinceByCode.get(code) ?? null,
+        ),
     },
     {
       method: "GET",
@@ -171,7 +190,11 @@ export function reportingRoutes(world: World): Route[] {
       params: [
         idsParam("Comma-separated commune codes (≤ 500).", "^\\d{5}(,\\d{5})*$"),
         PROVINCES_PARAM,
-        { name: "type", description: "Only communes of this type.", schema: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]) },
+        {
+          name: "type",
+          description: "Only communes of this type.",
+          schema: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
+        },
       ],
       response: itemsOf(ref("Commune")),
       handle({ query }) {
@@ -194,13 +217,19 @@ export function reportingRoutes(world: World): Route[] {
       pathParam: codePathParam("5-digit commune code."),
       response: ref("Commune"),
       handle: ({ id }) =>
-        single(id, isCommuneCode, "a 5-digit commune code", (code) => reference.communeByCode.get(code) ?? null),
+        single(
+          id,
+          isCommuneCode,
+          "a 5-digit commune code",
+          (code) => reference.communeByCode.get(code) ?? null,
+        ),
     },
     {
       method: "GET",
       path: `${BASE}/legacy-units`,
       platform: "reporting",
-      summary: "Pre-2025 provinces (2 digits) and communes (5 digits) with the current units they became part of.",
+      summary:
+        "Pre-2025 provinces (2 digits) and communes (5 digits) with the current units they became part of.",
       params: [idsParam("Comma-separated pre-2025 codes (≤ 500).", "^(\\d{2}|\\d{5})(,(\\d{2}|\\d{5}))*$")],
       response: itemsOf(ref("LegacyUnit")),
       handle({ query }) {
@@ -218,7 +247,12 @@ export function reportingRoutes(world: World): Route[] {
       pathParam: codePathParam("Pre-2025 code: 2-digit province or 5-digit commune."),
       response: ref("LegacyUnit"),
       handle: ({ id }) =>
-        single(id, isLegacyCode, "a 2-digit province or 5-digit commune code", (code) => reference.legacyByCode.get(code) ?? null),
+        single(
+          id,
+          isLegacyCode,
+          "a 2-digit province or 5-digit commune code",
+          (code) => reference.legacyByCode.get(code) ?? null,
+        ),
     },
     {
       method: "GET",
@@ -262,8 +296,16 @@ export function reportingRoutes(world: World): Route[] {
         "Tasks: a batch by id, or the listing of one unit's tasks (province = the province's own tasks; commune = that commune's).",
       params: [
         idsParam("Comma-separated task ids (≤ 500).", "^[A-Z0-9-]+(,[A-Z0-9-]+)*$"),
-        { name: "province", description: "The province whose own tasks to list.", schema: string({ pattern: "^\\d{2}$" }) },
-        { name: "commune", description: "The commune whose tasks to list.", schema: string({ pattern: "^\\d{5}$" }) },
+        {
+          name: "province",
+          description: "The province whose own tasks to list.",
+          schema: string({ pattern: "^\\d{2}$" }),
+        },
+        {
+          name: "commune",
+          description: "The commune whose tasks to list.",
+          schema: string({ pattern: "^\\d{5}$" }),
+        },
         programParam("Only this programme."),
         { name: "status", description: "Only tasks in this status.", schema: enumOf(TASK_STATUSES) },
         ...PAGE_PARAMS,
@@ -272,7 +314,9 @@ export function reportingRoutes(world: World): Route[] {
       handle({ query }) {
         const ids = query.list("ids", isTaskId, "a task id");
         if (ids) {
-          if (["province", "commune", "program", "status", "limit", "cursor"].some((name) => query.has(name))) {
+          if (
+            ["province", "commune", "program", "status", "limit", "cursor"].some((name) => query.has(name))
+          ) {
             throw badRequest("ids cannot be combined with listing parameters");
           }
           return { items: ids.flatMap((id) => reporting.task(id) ?? []) };
@@ -281,13 +325,20 @@ export function reportingRoutes(world: World): Route[] {
         const commune = communeFilter(query, world);
         const program = query.oneOf("program", PROGRAMS);
         const status = query.oneOf("status", TASK_STATUSES);
-        if (province === undefined && commune === undefined) throw badRequest("one of 'ids', 'province' or 'commune' is required");
+        if (province === undefined && commune === undefined)
+          throw badRequest("one of 'ids', 'province' or 'commune' is required");
         if (province === null || commune === null) return EMPTY_PAGE;
-        if (province !== undefined && commune !== undefined && reference.communes[commune]!.provinceCode !== province) {
+        if (
+          province !== undefined &&
+          commune !== undefined &&
+          reference.communes[commune]!.provinceCode !== province
+        ) {
           return EMPTY_PAGE;
         }
         const unitCode = commune !== undefined ? reference.communes[commune]!.code : province!;
-        const tasks: Task[] = (program ? [program] : PROGRAMS).flatMap((each) => reporting.tasks(unitCode, each));
+        const tasks: Task[] = (program ? [program] : PROGRAMS).flatMap((each) =>
+          reporting.tasks(unitCode, each),
+        );
         const chosen = status ? tasks.filter((task) => task.status === status) : tasks;
         return page(query, chosen.length, (position) => chosen[position]!);
       },
@@ -313,7 +364,9 @@ export function reportingRoutes(world: World): Route[] {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         if (!provinces) throw badRequest("provinces: required");
         return {
-          items: provinces.filter((code) => reference.provinceByCode.has(code)).flatMap(reporting.deployments),
+          items: provinces
+            .filter((code) => reference.provinceByCode.has(code))
+            .flatMap(reporting.deployments),
         };
       },
     },
@@ -327,7 +380,9 @@ export function reportingRoutes(world: World): Route[] {
       handle({ query }) {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         if (provinces) {
-          return { items: provinces.filter((code) => reference.provinceByCode.has(code)).flatMap(reporting.rollout) };
+          return {
+            items: provinces.filter((code) => reference.provinceByCode.has(code)).flatMap(reporting.rollout),
+          };
         }
         const all = reference.provinces.flatMap((province) => reporting.rollout(province.code));
         return {
@@ -346,13 +401,20 @@ export function reportingRoutes(world: World): Route[] {
       summary: "Indicators (percent) per unit and year.",
       params: [
         ...UNIT_PARAMS,
-        { name: "year", description: `One of ${reporting.indicatorYears.join(", ")}; both when absent.`, schema: integer() },
+        {
+          name: "year",
+          description: `One of ${reporting.indicatorYears.join(", ")}; both when absent.`,
+          schema: integer(),
+        },
       ],
       response: itemsOf(ref("IndicatorValue")),
       handle({ query }) {
         const units = requestedUnits(query, world);
         const year = query.integer("year", 1900, 2100);
-        const years = year === undefined ? reporting.indicatorYears : reporting.indicatorYears.filter((each) => each === year);
+        const years =
+          year === undefined
+            ? reporting.indicatorYears
+            : reporting.indicatorYears.filter((each) => each === year);
         const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
         return { items: codes.flatMap((code) => years.flatMap((each) => reporting.indicators(code, each))) };
       },
@@ -364,7 +426,11 @@ export function reportingRoutes(world: World): Route[] {
       summary:
         "Decision 766 service index: the ranking of a year (2024: the 63 pre-2025 provinces; 2025: the 34), or some units of it.",
       params: [
-        { name: "year", description: "2024 or 2025 (required).", schema: integer({ minimum: 2024, maximum: 2025 }) },
+        {
+          name: "year",
+          description: "2024 or 2025 (required).",
+          schema: integer({ minimum: 2024, maximum: 2025 }),
+        },
         { name: "units", description: "Comma-separated unit codes of that year (≤ 500).", schema: string() },
       ],
       response: itemsOf(ref("ServiceIndexScore")),

@@ -59,7 +59,12 @@ export function communeFilter(query: Query, world: World, name = "commune"): num
 export const EMPTY_PAGE = { items: [], totalCount: 0, nextCursor: null };
 
 /** Looks a record up for a single GET: 400 when malformed, 404 when unknown. */
-export function single<T>(id: string, valid: (id: string) => boolean, what: string, find: (id: string) => T | null): T {
+export function single<T>(
+  id: string,
+  valid: (id: string) => boolean,
+  what: string,
+  find: (id: string) => T | null,
+): T {
   if (!valid(id)) throw badRequest(`'${id}' is not ${what}`);
   const found = find(id);
   if (found === null) throw notFound(`no record '${id}'`);
@@ -68,7 +73,10 @@ export function single<T>(id: string, valid: (id: string) => boolean, what: stri
 
 /** The communes of a province as indices, in code order. */
 export function communesOf(world: World, provinceCode: string): number[] {
-  return world.reference.communesByProvince.get(provinceCode)!.map((commune) => world.communeIndex.get(commune.code)!);
+  return world.reference.communesByProvince
+    .get(provinceCode)!
+    .map((commune) => world.communeIndex.get(commune.code)!);
 }
 
-export const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100);
+export const percent = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100;

@@ -1,5 +1,5 @@
 import type { LoaderSpec } from "../kit/loaders.ts";
-import { groupBy, indexBy, type Items, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import { groupBy, type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The business registry (`/business/v1`, sandbox/API.md): record shapes, one loader spec per record kind, and the
@@ -63,7 +63,11 @@ export function createBusinessPlatform(upstream: UpstreamClient) {
     kind: "business.enterprise",
     ttlSeconds: REGISTRY_TTL_SECONDS,
     async fetchMany(codes) {
-      const { items } = await upstream.get<Items<EnterpriseRecord>>("/enterprises", { ids: codes }, { route: "/enterprises" });
+      const { items } = await upstream.get<Items<EnterpriseRecord>>(
+        "/enterprises",
+        { ids: codes },
+        { route: "/enterprises" },
+      );
       return indexBy(items, (e) => e.code);
     },
   };
@@ -93,9 +97,13 @@ export function createBusinessPlatform(upstream: UpstreamClient) {
     kind: "business.stats",
     ttlSeconds: STATS_TTL_SECONDS,
     async fetchMany(unitCodes) {
-      const { items } = await upstream.get<Items<EnterpriseStatsRecord>>("/stats", unitCodeParams(unitCodes), {
-        route: "/stats",
-      });
+      const { items } = await upstream.get<Items<EnterpriseStatsRecord>>(
+        "/stats",
+        unitCodeParams(unitCodes),
+        {
+          route: "/stats",
+        },
+      );
       return indexBy(items, (s) => s.unitCode);
     },
   };

@@ -1,6 +1,7 @@
 import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
+import { canSeeRecord } from "../kit/caller.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { badUserInput } from "../kit/errors.ts";
+import { badUserInput, forbidden } from "../kit/errors.ts";
 import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
 import { fetchConnection, pageArgs } from "../reporting/connection.ts";
 import type { EnterpriseFilter, Resolvers } from "./generated/resolvers-types.ts";
@@ -17,7 +18,8 @@ function enterpriseCodeArg(name: string, value: string): string {
 }
 
 function personalIdArg(name: string, value: string): string {
-  if (!isPersonalId(value)) throw badUserInput(`${name}: '${value}' is not a 12-digit personal identification number`);
+  if (!isPersonalId(value))
+    throw badUserInput(`${name}: '${value}' is not a 12-digit personal identification number`);
   return value;
 }
 
@@ -26,8 +28,10 @@ export function listFilterOf(filter: EnterpriseFilter): EnterpriseListFilter {
     throw badUserInput("filter: give provinceCode or communeCode (the registry is listed per unit)");
   }
   const listFilter: EnterpriseListFilter = {};
-  if (filter.provinceCode != null) listFilter.province = provinceCodeArg("filter.provinceCode", filter.provinceCode);
-  if (filter.communeCode != null) listFilter.commune = communeCodeArg("filter.communeCode", filter.communeCode);
+  if (filter.provinceCode != null)
+    listFilter.province = provinceCodeArg("filter.provinceCode", filter.provinceCode);
+  if (filter.communeCode != null)
+    listFilter.commune = communeCodeArg("filter.communeCode", filter.communeCode);
   if (filter.status != null) listFilter.status = filter.status;
   if (filter.industryCode != null) {
     if (!INDUSTRY_CODE.test(filter.industryCode)) {
@@ -72,9 +76,18 @@ export function createBusinessResolvers(platform: BusinessPlatform): Resolvers {
       },
     },
     Enterprise: {
-      __resolveReference: (reference, ctx) => ctx.loaders.load(specs.enterprise, enterpriseCodeArg("code", reference.code)),
+      __resolveReference: (reference, ctx) =>
+        ctx.loaders.load(specs.enterprise, enterpriseCodeArg("code", reference.code)),
       mainIndustry: (enterprise) => enterprise.industry,
-      legalRepresentative: (enterprise) => (enterprise.representativeId === null ? null : { id: enterprise.representativeId }),
+      legalRepresentative(enterprise, _, ctx) {
+        if (enterprise.representativeId === null) return null;
+        // The reference alone carries the personal id, which the gateway may hand out without asking the population
+        // subgraph; a limited caller gets it only for enterprises registered in its own province/commune.
+        if (!canSeeRecord(ctx.caller, enterprise.headOffice)) {
+          throw forbidden("the legal representative of an enterprise outside your province/commune is not visible");
+        }
+        return { id: enterprise.representativeId };
+      },
     },
     Address: {
       commune: (address) => unitReference(address.communeCode),

@@ -17,12 +17,13 @@ const envSchema = z.object({
   platformBaseUrl: z.url().default("http://127.0.0.1:4010"),
   platformUrl: z.url().optional(),
   redisUrl: z.url().optional(),
+  redisKeyPrefix: z.string().default("lienthong:"),
   recordCache: z.enum(["on", "off"]).default("on"),
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
   internalContextSecret: z
     .string()
-    .min(16, "INTERNAL_CONTEXT_SECRET must be at least 16 characters")
+    .min(16, "must be at least 16 characters")
     .optional(),
   upstreamTimeoutMs: z.coerce.number().int().positive().default(5000),
   upstreamRetries: z.coerce.number().int().min(0).max(10).default(2),
@@ -39,6 +40,8 @@ export interface SubgraphConfig {
   platformUrl: string;
   /** Unset → the record cache is an in-memory LRU. */
   redisUrl: string | null;
+  /** Prefix of every Redis key this process writes; record keys are `<prefix>record:<subgraph>:<kind>:<variant>:<id>`. */
+  redisKeyPrefix: string;
   recordCache: boolean;
   recordCacheMaxEntries: number;
   /** A Redis command slower than this counts as a miss, so a hung Redis cannot hang requests. */
@@ -61,23 +64,32 @@ export function loadSubgraphConfig(
 ): SubgraphConfig {
   const prefix = name.toUpperCase();
   const read = (key: string) => emptyToUndefined(env[key]);
-  const parsed = envSchema.safeParse({
-    port: read(`${prefix}_PORT`) ?? SUBGRAPH_DEFAULT_PORTS[name],
-    host: read(`${prefix}_HOST`) ?? read("SUBGRAPH_HOST"),
-    platformBaseUrl: read("PLATFORM_BASE_URL"),
-    platformUrl: read(`${prefix}_PLATFORM_URL`),
-    redisUrl: read("REDIS_URL"),
-    recordCache: read("RECORD_CACHE"),
-    recordCacheMaxEntries: read("RECORD_CACHE_MAX_ENTRIES"),
-    redisCommandTimeoutMs: read("REDIS_COMMAND_TIMEOUT_MS"),
-    internalContextSecret: read("INTERNAL_CONTEXT_SECRET"),
-    upstreamTimeoutMs: read("UPSTREAM_TIMEOUT_MS"),
-    upstreamRetries: read("UPSTREAM_RETRIES"),
-    upstreamConnections: read("UPSTREAM_CONNECTIONS"),
-    logLevel: read("LOG_LEVEL"),
-  });
+  const hostKey = read(`${prefix}_HOST`) !== undefined ? `${prefix}_HOST` : "SUBGRAPH_HOST";
+  /** Which environment variable feeds each setting, so an error names what the operator has to fix. */
+  const sources: Record<keyof z.input<typeof envSchema>, string> = {
+    port: `${prefix}_PORT`,
+    host: hostKey,
+    platformBaseUrl: "PLATFORM_BASE_URL",
+    platformUrl: `${prefix}_PLATFORM_URL`,
+    redisUrl: "REDIS_URL",
+    redisKeyPrefix: "REDIS_KEY_PREFIX",
+    recordCache: "RECORD_CACHE",
+    recordCacheMaxEntries: "RECORD_CACHE_MAX_ENTRIES",
+    redisCommandTimeoutMs: "REDIS_COMMAND_TIMEOUT_MS",
+    internalContextSecret: "INTERNAL_CONTEXT_SECRET",
+    upstreamTimeoutMs: "UPSTREAM_TIMEOUT_MS",
+    upstreamRetries: "UPSTREAM_RETRIES",
+    upstreamConnections: "UPSTREAM_CONNECTIONS",
+    logLevel: "LOG_LEVEL",
+  };
+  const raw = Object.fromEntries(Object.entries(sources).map(([key, variable]) => [key, read(variable)]));
+  const parsed = envSchema.safeParse({ ...raw, port: raw.port ?? SUBGRAPH_DEFAULT_PORTS[name] });
   if (!parsed.success) {
-    throw new Error(`invalid ${name} subgraph configuration: ${z.prettifyError(parsed.error)}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof typeof sources;
+      return `${sources[key] ?? key}: ${issue.message}`;
+    });
+    throw new Error(`invalid ${name} subgraph configuration: ${problems.join("; ")}`);
   }
   const c = parsed.data;
   return {
@@ -86,6 +98,7 @@ export function loadSubgraphConfig(
     host: c.host,
     platformUrl: (c.platformUrl ?? `${c.platformBaseUrl.replace(/\/+$/, "")}/${name}/v1`).replace(/\/+$/, ""),
     redisUrl: c.redisUrl ?? null,
+    redisKeyPrefix: c.redisKeyPrefix,
     recordCache: c.recordCache === "on",
     recordCacheMaxEntries: c.recordCacheMaxEntries,
     redisCommandTimeoutMs: c.redisCommandTimeoutMs,

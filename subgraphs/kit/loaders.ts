@@ -103,6 +103,8 @@ function createBatchFunction<T>(
       for (const i of indexes) {
         const cacheKey = cacheKeys[i]!;
         const record = fetched.then((records) => records.get(keys[i]!) ?? null);
+        // Handled here so a failure nobody else joined is not an unhandled rejection; joiners get it themselves.
+        record.catch(() => {});
         inflight.set(cacheKey, record);
         // Coalescing lasts until the record is in the cache, so no request in between misses both.
         const release = () => {

@@ -17,7 +17,11 @@ export function indexBy<T>(items: readonly T[], keyOf: (item: T) => string): Map
 }
 
 /** Every requested key gets a list (empty when the platform had nothing for it). */
-export function groupBy<T>(keys: readonly string[], items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(
+  keys: readonly string[],
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
   for (const item of items) groups.get(keyOf(item))?.push(item);
   return groups;

@@ -15,6 +15,11 @@ export function loadTypeDefs(file: URL): DocumentNode {
 
 export interface SubgraphRuntime {
   deps: SubgraphDeps;
+  /**
+   * Waits (bounded) for Redis to connect, so the first requests after start use the record cache instead of
+   * failing open; resolves either way, never rejects.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   /** Closes what the deps hold open (platform connections, Redis). */
   close(): Promise<void>;
 }
@@ -26,7 +31,7 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
   const redis =
     config.recordCache && config.redisUrl
       ? createRedisClient(config.redisUrl, {
-          keyPrefix: `lienthong:record:${config.name}:`,
+          keyPrefix: `${config.redisKeyPrefix}record:${config.name}:`,
           commandTimeoutMs: config.redisCommandTimeoutMs,
           logger,
         })
@@ -50,6 +55,18 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
   });
   return {
     deps: { logger, metrics, recordCache, upstream },
+    async ready(timeoutMs = 2000) {
+      if (!redis || redis.status === "ready") return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          redis.off("ready", done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        redis.once("ready", done);
+      });
+    },
     async close() {
       await upstream.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
@@ -67,6 +84,7 @@ export async function runSubgraph(
   const { logger } = runtime.deps;
   logger.info({ config: redactedConfig(config) }, "configuration");
   const server = build(config, runtime.deps);
+  await runtime.ready();
   await server.start();
   let stopping = false;
   const shutdown = async (signal: string) => {

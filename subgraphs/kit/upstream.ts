@@ -158,7 +158,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       const response = await retryPolicy.execute(() => attempt(url));
       if (response.status === 404 && notFoundAsNull) {
-        await response.body?.cancel();
+        // Read the small problem body so the keep-alive connection goes back to the pool.
+        await response.text().catch(() => "");
         metrics.upstreamRequests.inc({ platform, route, outcome: "not_found" });
         return null;
       }

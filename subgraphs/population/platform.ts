@@ -1,5 +1,5 @@
 import type { LoaderSpec } from "../kit/loaders.ts";
-import { indexBy, type Items, unitCodeParams } from "../kit/platformRecords.ts";
+import { type Items, indexBy, unitCodeParams } from "../kit/platformRecords.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The population platform (`/population/v1`, sandbox/API.md): record shapes and one loader spec per record kind.
@@ -48,7 +48,11 @@ export function createPopulationPlatform(upstream: UpstreamClient) {
     kind: "population.citizen",
     ttlSeconds: PERSONAL_TTL_SECONDS,
     async fetchMany(ids) {
-      const { items } = await upstream.get<Items<CitizenRecord>>("/citizens", { ids }, { route: "/citizens" });
+      const { items } = await upstream.get<Items<CitizenRecord>>(
+        "/citizens",
+        { ids },
+        { route: "/citizens" },
+      );
       return indexBy(items, (c) => c.id);
     },
   };
@@ -57,7 +61,11 @@ export function createPopulationPlatform(upstream: UpstreamClient) {
     kind: "population.household",
     ttlSeconds: PERSONAL_TTL_SECONDS,
     async fetchMany(ids) {
-      const { items } = await upstream.get<Items<HouseholdRecord>>("/households", { ids }, { route: "/households" });
+      const { items } = await upstream.get<Items<HouseholdRecord>>(
+        "/households",
+        { ids },
+        { route: "/households" },
+      );
       return indexBy(items, (h) => h.id);
     },
   };
@@ -67,9 +75,13 @@ export function createPopulationPlatform(upstream: UpstreamClient) {
     kind: "population.stats",
     ttlSeconds: STATS_TTL_SECONDS,
     async fetchMany(unitCodes) {
-      const { items } = await upstream.get<Items<PopulationStatsRecord>>("/stats", unitCodeParams(unitCodes), {
-        route: "/stats",
-      });
+      const { items } = await upstream.get<Items<PopulationStatsRecord>>(
+        "/stats",
+        unitCodeParams(unitCodes),
+        {
+          route: "/stats",
+        },
+      );
       return indexBy(items, (s) => s.unitCode);
     },
   };

@@ -1,5 +1,5 @@
 import { isPersonalId } from "../../common/identifiers.ts";
-import { canSeeRecord, type Caller, hasScope } from "../kit/caller.ts";
+import { type Caller, canSeeRecord, hasScope } from "../kit/caller.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { badUserInput, forbidden, unauthorized } from "../kit/errors.ts";
 import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
@@ -8,7 +8,8 @@ import type { CitizenRecord, HouseholdRecord, PopulationPlatform } from "./platf
 
 export const MAX_CITIZEN_IDS = 100;
 
-const HOUSEHOLD_ID = /^[A-Za-z0-9-]{1,40}$/;
+/** `HK` + the 5-digit commune code + a 6-digit number (the household registry book). */
+const HOUSEHOLD_ID = /^HK\d{11}$/;
 
 /** `040******234`: enough for an officer to tell people apart on screen, not enough to use the number. */
 export function maskPersonalId(id: string): string {
@@ -16,12 +17,13 @@ export function maskPersonalId(id: string): string {
 }
 
 function personalIdArg(name: string, value: string): string {
-  if (!isPersonalId(value)) throw badUserInput(`${name}: '${value}' is not a 12-digit personal identification number`);
+  if (!isPersonalId(value))
+    throw badUserInput(`${name}: '${value}' is not a 12-digit personal identification number`);
   return value;
 }
 
 function householdIdArg(name: string, value: string): string {
-  if (!HOUSEHOLD_ID.test(value)) throw badUserInput(`${name}: '${value}' is not a household id`);
+  if (!HOUSEHOLD_ID.test(value)) throw badUserInput(`${name}: '${value}' is not a household id (HK followed by 11 digits)`);
   return value;
 }
 
@@ -40,13 +42,15 @@ function canSeeHousehold(caller: Caller, household: HouseholdRecord): boolean {
 /** The record, null when unknown, or the FORBIDDEN error when it exists outside the caller's province/commune. */
 function visibleCitizen(ctx: SubgraphContext, citizen: CitizenRecord | null): CitizenRecord | null {
   if (citizen === null) return null;
-  if (!canSeeCitizen(ctx.caller, citizen)) throw forbidden("this citizen lives outside your province/commune");
+  if (!canSeeCitizen(ctx.caller, citizen))
+    throw forbidden("this citizen lives outside your province/commune");
   return citizen;
 }
 
 function visibleHousehold(ctx: SubgraphContext, household: HouseholdRecord | null): HouseholdRecord | null {
   if (household === null) return null;
-  if (!canSeeHousehold(ctx.caller, household)) throw forbidden("this household is outside your province/commune");
+  if (!canSeeHousehold(ctx.caller, household))
+    throw forbidden("this household is outside your province/commune");
   return household;
 }
 
@@ -94,7 +98,8 @@ export function createPopulationResolvers(platform: PopulationPlatform): Resolve
     Citizen: {
       __resolveReference: (reference, ctx) => loadCitizen(ctx, personalIdArg("id", reference.id)),
       maskedId: (citizen) => maskPersonalId(citizen.id),
-      household: (citizen, _, ctx) => (citizen.householdId === null ? null : loadHousehold(ctx, citizen.householdId)),
+      household: (citizen, _, ctx) =>
+        citizen.householdId === null ? null : loadHousehold(ctx, citizen.householdId),
     },
     Household: {
       __resolveReference: (reference, ctx) => loadHousehold(ctx, householdIdArg("id", reference.id)),

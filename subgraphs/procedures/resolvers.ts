@@ -20,7 +20,10 @@ import {
 } from "./platform.ts";
 import { canSeeDossier, listingScope, requireDossierRead, visibleDossier } from "./visibility.ts";
 
-/** Codes differ between provincial systems (e.g. 000.00.15.H40-250101-0001): letters, digits, dots and dashes. */
+/**
+ * Dossier codes differ between provincial systems (H40-251112-0007, 000.00.15.H40-250101-0001): only the characters
+ * are checked here, the platform judges the rest.
+ */
 const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const NAME_CONTAINS_MAX = 100;
 
@@ -180,7 +183,7 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
       },
       province: (dossier: DossierRecord) => unitReference(dossier.provinceCode),
       commune: (dossier: DossierRecord) =>
-        dossier.communeCode === null ? null : { code: dossier.communeCode },
+        dossier.communeCode === null ? null : unitReference(dossier.communeCode),
       history: (dossier: DossierRecord, _: unknown, ctx: SubgraphContext) => {
         requireDossierRead(ctx.caller);
         return dossier.history;

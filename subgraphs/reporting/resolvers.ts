@@ -17,15 +17,16 @@ import type {
 import { isPresent, referencedRecord } from "./records.ts";
 
 /** The 2025 reorganisation took effect on 1 July 2025; figures of earlier years were computed for the pre-2025 units. */
-export const FIRST_YEAR_OF_CURRENT_UNITS = 2025;
+const FIRST_YEAR_OF_CURRENT_UNITS = 2025;
 
 type TaskStatus = TaskRecord["status"];
 
 /** completed / assigned in percent with 2 decimals, computed on integers so 1954/3430 gives exactly 56.97. */
-export function completionRate(completed: number, assigned: number): number {
+function completionRate(completed: number, assigned: number): number {
   return assigned === 0 ? 0 : Math.round((completed * 10_000) / assigned) / 100;
 }
 
+/** `counts` is null only for a unit the platform has no task record of: nothing assigned. */
 function taskProgressOf(program: Program, counts: TaskCounts | null) {
   const { assigned, completed, inProgress, overdue } = counts ?? {
     assigned: 0,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
+import type { Registry } from "prom-client";
 import { type Caller, signCallerContext } from "../../subgraphs/kit/caller.ts";
 
 export { signCallerContext };
@@ -34,4 +35,38 @@ export function redisUrl(): string {
 /** Signs a caller context header value the way the gateway does. */
 export function signTestContext(caller: Partial<Caller>, secret: string): string {
   return signCallerContext({ sub: "test", scopes: [], province: null, commune: null, ...caller }, secret);
+}
+
+/** The value of one series of a prom-client metric (counter, gauge, or a histogram's `_sum`/`_count`), 0 when absent. */
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const base = name.replace(/_(sum|count)$/, "");
+  const metric = registry.getSingleMetric(base) ?? registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const series = values.filter((v) =>
+    (v as { metricName?: string }).metricName === undefined
+      ? name === base
+      : (v as { metricName?: string }).metricName === name,
+  );
+  return series
+    .filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value))
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Fails (never skips) when the shared Redis is not answering, so a missing Redis is visible in CI. */
+export async function assertRedisReachable(url: string = redisUrl()): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`this test needs Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    redis.disconnect();
+  }
 }

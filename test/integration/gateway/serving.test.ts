@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEV_JWT_SECRET } from "../../../gateway/auth/jwt.ts";
+import { signToken } from "../../../gateway/auth/signToken.ts";
 import { verifyCallerContext } from "../../../subgraphs/kit/caller.ts";
 import { startStack, type TestStack } from "./fixtures.ts";
 
@@ -186,9 +188,13 @@ describe("query limits", () => {
 
 describe("observability", () => {
   it("logs one line per request with ids, names, outcome, codes and subgraphs but never variable values", async () => {
+    const token = await signToken(
+      { sub: "012345678999", scopes: ["population:read"], province: "40" },
+      { secret: DEV_JWT_SECRET, ttl: "5m" },
+    );
     await stack.post(
       { query: PROVINCE_QUERY, variables: { code: "40", note: "012345678901" }, operationName: "Dashboard" },
-      { "x-request-id": "req-log-1", authorization: "Bearer secret-token-value" },
+      { "x-request-id": "req-log-1", authorization: `Bearer ${token}` },
     );
     const lines = stack.logs.lines.filter(
       (line) => line.requestId === "req-log-1" && line.msg === "graphql request",
@@ -204,7 +210,9 @@ describe("observability", () => {
     expect(typeof lines[0]?.durationMs).toBe("number");
     const everything = stack.logs.raw.join("\n");
     expect(everything).not.toContain("012345678901");
-    expect(everything).not.toContain("secret-token-value");
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.split(".")[1]);
+    expect(everything).not.toContain("012345678999");
     expect(everything).not.toContain("Nghệ An");
   });
 
@@ -212,6 +220,20 @@ describe("observability", () => {
     await stack.post("{nope", { "x-request-id": "req-log-2" });
     const line = stack.logs.lines.find((l) => l.requestId === "req-log-2" && l.msg === "graphql request");
     expect(line).toMatchObject({ status: 400, outcome: "rejected", errorCodes: ["BAD_REQUEST"] });
+
+    await stack.post(
+      { query: "{ provinces { code } }" },
+      { "x-request-id": "req-log-3", authorization: "Bearer nonsense" },
+    );
+    const unauthenticated = stack.logs.lines.find(
+      (l) => l.requestId === "req-log-3" && l.msg === "graphql request",
+    );
+    expect(unauthenticated).toMatchObject({
+      status: 401,
+      outcome: "rejected",
+      errorCodes: ["UNAUTHENTICATED"],
+    });
+    expect(stack.logs.raw.join("\n")).not.toContain("nonsense");
   });
 
   it("exposes lienthong_ metrics", async () => {

@@ -2,6 +2,7 @@
 // and SIGTERM stops every worker cleanly.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,29 @@ let dir: string;
 let gateway: ChildProcess;
 let port: number;
 const lines: Record<string, unknown>[] = [];
+
+/** A request on its own connection, so the cluster's round robin picks a worker for each. */
+function onNewConnection(method: string, path: string, body?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        agent: false,
+        headers: { "content-type": "application/json" },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -71,6 +95,25 @@ describe("WORKERS=2", () => {
     });
     expect((await response.json()).data.provinces).toHaveLength(2);
     expect(lines.some((l) => l.msg === "no REDIS_URL: caches are in-memory, per process")).toBe(true);
+  });
+
+  it("/metrics sums every worker's counters, whichever worker answers the scrape", async () => {
+    for (let i = 0; i < 6; i++) {
+      await onNewConnection(
+        "POST",
+        "/graphql",
+        JSON.stringify({ query: "query Counted { provinces { code } }" }),
+      );
+    }
+    const servedBy = lines
+      .filter((l) => l.msg === "graphql request" && l.operation === "Counted")
+      .map((l) => l.pid);
+    expect(servedBy).toHaveLength(6);
+    expect(new Set(servedBy()).size).toBe(2);
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const text = await onNewConnection("GET", "/metrics");
+      expect(text).toMatch(/lienthong_gateway_requests_total\{operation="Counted",outcome="ok"\} 6\n/);
+    }
   });
 
   it("SIGTERM stops every worker and the primary exits 0", async () => {

@@ -14,7 +14,7 @@ import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { createInboundDedupPlugin } from "../../../gateway/plugins/inboundDedup.ts";
 import { createResponseCachePlugin } from "../../../gateway/plugins/responseCache.ts";
-import { createSandbox } from "../../../sandbox/index.ts";
+import { createSandbox } from "../../../sandbox/server.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
 import type { SubgraphConfig } from "../../../subgraphs/kit/config.ts";
 import { loadSubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";

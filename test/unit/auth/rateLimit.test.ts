@@ -28,7 +28,7 @@ describe("rate limiting without Redis", () => {
     for (let i = 0; i < 3; i += 1) await rateLimiter.consume(officer, "10.0.0.1");
     const error = await refusal(rateLimiter.consume(officer, "10.0.0.1"));
     expect(error.extensions.code).toBe("RATE_LIMITED");
-    const http = error.extensions.http as { status: number; headers: HeaderMap };
+    const http = error.extensions.http as unknown as { status: number; headers: HeaderMap };
     expect(http.status).toBe(429);
     const retryAfter = Number(http.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../../../bench/harness/args.ts";
 import { firstDifference } from "../../../bench/harness/graphqlClient.ts";
 import { summarizeLatencies } from "../../../bench/harness/latency.ts";
-import { rewriteSubgraphUrls } from "../../../bench/harness/supergraphFile.ts";
+import { rewriteSubgraphUrls, withoutSecurityPurpose } from "../../../bench/harness/supergraphFile.ts";
 
 describe("bench arguments", () => {
   it("defaults to 50 connections for 10 s and replaces RESULTS.md only for a complete run", () => {
@@ -72,5 +72,16 @@ describe("supergraph URL rewriting", () => {
 
   it("refuses a subgraph the supergraph does not have", () => {
     expect(() => rewriteSubgraphUrls(sdl, { c: "http://x" })).toThrow(/no subgraph named c/);
+  });
+});
+
+describe("supergraph for Apollo Gateway", () => {
+  it("drops the SECURITY purpose Apollo Gateway refuses, and nothing else", () => {
+    const sdl = `schema
+  @link(url: "https://specs.apollo.dev/join/v0.4", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY) { query: Query }`;
+    expect(withoutSecurityPurpose(sdl)).toBe(`schema
+  @link(url: "https://specs.apollo.dev/join/v0.4", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/requiresScopes/v0.1") { query: Query }`);
   });
 });

@@ -65,10 +65,14 @@ describe("upstream client", () => {
     mock.use(
       http.get(`${BASE}/stats`, () => {
         calls++;
-        return calls === 1 ? problem(503, "injected fault") : HttpResponse.json({ items: [{ unitCode: "40" }] });
+        return calls === 1
+          ? problem(503, "injected fault")
+          : HttpResponse.json({ items: [{ unitCode: "40" }] });
       }),
     );
-    await expect(client.get("/stats", { provinces: ["40"] })).resolves.toEqual({ items: [{ unitCode: "40" }] });
+    await expect(client.get("/stats", { provinces: ["40"] })).resolves.toEqual({
+      items: [{ unitCode: "40" }],
+    });
     expect(calls).toBe(2);
   });
 
@@ -87,7 +91,11 @@ describe("upstream client", () => {
   });
 
   it("maps a 400 problem to BAD_USER_INPUT with the platform's detail, without retrying", async () => {
-    mock.use(http.get(`${BASE}/citizens`, () => problem(400, "ids: '12ab' is not a 12-digit personal identification number")));
+    mock.use(
+      http.get(`${BASE}/citizens`, () =>
+        problem(400, "ids: '12ab' is not a 12-digit personal identification number"),
+      ),
+    );
     const error = await rejection(client.get("/citizens", { ids: ["12ab"] }));
     expect(errorCodeOf(error)).toBe("BAD_USER_INPUT");
     expect((error as Error).message).toBe("ids: '12ab' is not a 12-digit personal identification number");

@@ -61,7 +61,7 @@ describe("reporting subgraph: batching and the record cache", () => {
       province(code: "40") {
         communeCount
         wards: communes(type: WARD) { code }
-        communes { code taskProgress(program: RESOLUTION_57) { assigned } }
+        communes { code taskProgress(program: RESOLUTION_57) { assigned completionRate } }
       }
     }`);
     expect(result.body.errors).toBeUndefined();

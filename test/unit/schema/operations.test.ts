@@ -8,7 +8,9 @@ const OPERATIONS_DIR = new URL("../../../schema/operations/", import.meta.url);
 
 describe("client operations in schema/operations", () => {
   // What clients can query: the supergraph without its federation machinery.
-  const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, "utf8"), { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, "utf8"), { supportedFeatures: null })
+    .apiSchema()
+    .toGraphQLJSSchema();
   const files = readdirSync(OPERATIONS_DIR).filter((file) => file.endsWith(".graphql"));
 
   it("exist", () => {

@@ -20,7 +20,9 @@ describe("schema/supergraph.graphql", () => {
 
   it("reports composition errors instead of writing a supergraph", () => {
     const broken = sources.map((s) =>
-      s.name === "business" ? { ...s, sdl: s.sdl.replace("legalForm: LegalForm!", "legalForm: Int!\n  name2: Nope") } : s,
+      s.name === "business"
+        ? { ...s, sdl: s.sdl.replace("legalForm: LegalForm!", "legalForm: Int!\n  name2: Nope") }
+        : s,
     );
     const outcome = composeSupergraph(broken);
     expect(outcome.ok).toBe(false);

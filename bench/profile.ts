@@ -1,0 +1,12 @@
+import { topSelfFrames } from "./harness/cpuProfile.ts";
+
+// `npx tsx bench/profile.ts <file.cpuprofile> [N]`: the top N frames by self time of a profile written by
+// `npm run bench -- --profile DIR`.
+const [path, limit = "25"] = process.argv.slice(2);
+if (!path) {
+  console.error("usage: tsx bench/profile.ts <file.cpuprofile> [N]");
+  process.exit(2);
+}
+for (const { frame, selfPercent } of topSelfFrames(path, Number(limit))) {
+  console.log(`${selfPercent.toFixed(1).padStart(5)}%  ${frame}`);
+}

@@ -1,0 +1,76 @@
+import { CALLER_CONTEXT_HEADER, type Caller, signCallerContext } from "../../subgraphs/kit/caller.ts";
+import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "../../subgraphs/kit/config.ts";
+import { createSubgraphDeps } from "../../subgraphs/kit/runtime.ts";
+import type { SubgraphDeps, SubgraphServer } from "../../subgraphs/kit/server.ts";
+
+export interface GraphQLResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk arbitrary response shapes and assert them with expect
+  data: Record<string, any> | null | undefined;
+  errors:
+    | Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>
+    | undefined;
+}
+
+export interface TestSubgraph {
+  url: string;
+  config: SubgraphConfig;
+  deps: SubgraphDeps;
+  /** POSTs an operation, signing `caller` with the configured secret (unsigned when no secret is configured). */
+  query(query: string, variables?: Record<string, unknown>, caller?: Partial<Caller>): Promise<GraphQLResult>;
+  stop(): Promise<void>;
+}
+
+export async function postGraphQL(
+  url: string,
+  body: { query: string; variables?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Pick<GraphQLResult, "data" | "errors">;
+  return { status: response.status, headers: response.headers, data: json.data, errors: json.errors };
+}
+
+/** Starts a subgraph on a free loopback port with `env` as its whole environment (LOG_LEVEL silent unless given). */
+export async function startTestSubgraph(
+  name: SubgraphName,
+  create: (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer,
+  env: Record<string, string> = {},
+): Promise<TestSubgraph> {
+  const config = loadSubgraphConfig(name, {
+    [`${name.toUpperCase()}_PORT`]: "0",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const runtime = createSubgraphDeps(config);
+  const server = create(config, runtime.deps);
+  await runtime.ready();
+  const { url } = await server.start();
+  return {
+    url,
+    config,
+    deps: runtime.deps,
+    query(query, variables, caller) {
+      const headers: Record<string, string> = {};
+      if (config.internalContextSecret !== null) {
+        headers[CALLER_CONTEXT_HEADER] = signCallerContext(
+          { sub: "test", scopes: [], province: null, commune: null, ...caller },
+          config.internalContextSecret,
+        );
+      }
+      return postGraphQL(url, { query, variables }, headers);
+    },
+    async stop() {
+      await server.stop();
+      await runtime.close();
+    },
+  };
+}
+
+export const ENTITIES_QUERY = (selection: string) =>
+  `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`;

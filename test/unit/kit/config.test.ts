@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { loadSubgraphConfig, redactedConfig } from "../../../subgraphs/kit/config.ts";
+
+describe("subgraph configuration", () => {
+  it("runs locally with no environment at all", () => {
+    const config = loadSubgraphConfig("business", {});
+    expect(config).toMatchObject({
+      port: 4002,
+      platformUrl: "http://127.0.0.1:4010/business/v1",
+      redisUrl: null,
+      recordCache: true,
+      internalContextSecret: null,
+      upstreamTimeoutMs: 5000,
+      upstreamRetries: 2,
+    });
+  });
+
+  it("takes the platform base, a per-platform override and the subgraph's own port", () => {
+    const env = { PLATFORM_BASE_URL: "http://sandbox:4010/", REPORTING_PORT: "5004", RECORD_CACHE: "off" };
+    expect(loadSubgraphConfig("population", env).platformUrl).toBe("http://sandbox:4010/population/v1");
+    expect(loadSubgraphConfig("reporting", env)).toMatchObject({ port: 5004, recordCache: false });
+    const overridden = loadSubgraphConfig("population", { POPULATION_PLATFORM_URL: "https://lgsp.example/dan-cu/v1" });
+    expect(overridden.platformUrl).toBe("https://lgsp.example/dan-cu/v1");
+  });
+
+  it("says which setting is wrong", () => {
+    expect(() => loadSubgraphConfig("population", { POPULATION_PORT: "http" })).toThrow(/POPULATION_PORT/);
+    expect(() => loadSubgraphConfig("population", { RECORD_CACHE: "maybe" })).toThrow(/RECORD_CACHE/);
+    expect(() => loadSubgraphConfig("population", { INTERNAL_CONTEXT_SECRET: "short" })).toThrow(
+      "INTERNAL_CONTEXT_SECRET: must be at least 16 characters",
+    );
+  });
+
+  it("never prints the secret or Redis credentials", () => {
+    const config = loadSubgraphConfig("population", {
+      INTERNAL_CONTEXT_SECRET: "a-very-secret-value-indeed",
+      REDIS_URL: "redis://user:hunter2@redis:6379",
+    });
+    const printed = JSON.stringify(redactedConfig(config));
+    expect(printed).not.toContain("a-very-secret-value-indeed");
+    expect(printed).not.toContain("hunter2");
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  createInflightFetches,
+  createLoaderRegistry,
+  type LoaderSpec,
+} from "../../../subgraphs/kit/loaders.ts";
+import { createLogger } from "../../../subgraphs/kit/logger.ts";
+import { createSubgraphMetrics } from "../../../subgraphs/kit/metrics.ts";
+import { createRecordCache, type RecordCache } from "../../../subgraphs/kit/recordCache.ts";
+import { metricValue } from "../../support/index.ts";
+
+interface Rec {
+  id: string;
+}
+
+/** A spec over a fake platform that knows every key except those starting with "x", recording each call. */
+function fakeSpec(options: { delayMs?: number; fail?: boolean } = {}) {
+  const calls: string[][] = [];
+  let concurrent = 0;
+  let maxConcurrent = 0;
+  const spec: LoaderSpec<Rec> = {
+    kind: "test.rec",
+    ttlSeconds: 60,
+    async fetchMany(keys) {
+      calls.push([...keys]);
+      concurrent++;
+      maxConcurrent = Math.max(maxConcurrent, concurrent);
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1));
+      concurrent--;
+      if (options.fail) throw new Error("platform down");
+      return new Map(keys.filter((k) => !k.startsWith("x")).map((k) => [k, { id: k }]));
+    },
+  };
+  return { spec, calls, maxConcurrent: () => maxConcurrent };
+}
+
+function setup(cache?: RecordCache) {
+  const metrics = createSubgraphMetrics("test");
+  const recordCache =
+    cache ?? createRecordCache({ maxEntries: 10_000, metrics, logger: createLogger("test", "silent") });
+  const inflight = createInflightFetches();
+  return {
+    metrics,
+    cache: recordCache,
+    newRequest: () => createLoaderRegistry({ cache: recordCache, metrics, inflight }),
+  };
+}
+
+describe("loader registry", () => {
+  it("batches the loads of one tick into one fetch, in key order, with null for unknown keys", async () => {
+    const { spec, calls } = fakeSpec();
+    const loaders = setup().newRequest();
+    const results = await Promise.all([
+      loaders.load(spec, "b"),
+      loaders.load(spec, "x1"),
+      loaders.load(spec, "a"),
+    ]);
+    expect(results).toEqual([{ id: "b" }, null, { id: "a" }]);
+    expect(calls).toEqual([["b", "x1", "a"]]);
+  });
+
+  it("keeps variants apart", async () => {
+    const { spec, calls } = fakeSpec();
+    const loaders = setup().newRequest();
+    await Promise.all([loaders.load(spec, "a", "2024"), loaders.load(spec, "a", "2025")]);
+    expect(calls).toEqual([["a"], ["a"]]);
+  });
+
+  it("splits more than 500 misses into parallel chunks of at most 500", async () => {
+    const { spec, calls, maxConcurrent } = fakeSpec({ delayMs: 20 });
+    const keys = Array.from({ length: 1200 }, (_, i) => `k${i}`);
+    const results = await setup().newRequest().loadMany(spec, keys);
+    expect(results.every((r, i) => r?.id === keys[i])).toBe(true);
+    expect(calls.map((c) => c.length)).toEqual([500, 500, 200]);
+    expect(maxConcurrent()).toBe(3);
+  });
+
+  it("serves a later request from the record cache and fetches only the misses", async () => {
+    const { spec, calls } = fakeSpec();
+    const { newRequest, metrics } = setup();
+    await newRequest().loadMany(spec, ["a", "b"]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await newRequest().loadMany(spec, ["a", "b", "c"]);
+    expect(again).toEqual([{ id: "a" }, { id: "b" }, { id: "c" }]);
+    expect(calls).toEqual([["a", "b"], ["c"]]);
+    expect(
+      await metricValue(metrics.registry, "lienthong_record_cache_lookups_total", {
+        kind: "test.rec",
+        result: "hit",
+      }),
+    ).toBe(2);
+  });
+
+  it("coalesces concurrent misses of two requests into one platform fetch", async () => {
+    const { spec, calls } = fakeSpec({ delayMs: 30 });
+    const { newRequest } = setup();
+    const [first, second] = await Promise.all([
+      newRequest().loadMany(spec, ["a", "b"]),
+      newRequest().loadMany(spec, ["b", "a"]),
+    ]);
+    expect(first).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(second).toEqual([{ id: "b" }, { id: "a" }]);
+    expect(calls).toEqual([["a", "b"]]);
+  });
+
+  it("rejects the loads of a failed fetch and caches nothing from it", async () => {
+    const failing = fakeSpec({ fail: true });
+    const { newRequest } = setup();
+    await expect(newRequest().load(failing.spec, "a")).rejects.toThrow("platform down");
+    const working = fakeSpec();
+    await expect(newRequest().load(working.spec, "a")).resolves.toEqual({ id: "a" });
+    expect(working.calls).toEqual([["a"]]);
+  });
+
+  it("records the batch size per kind", async () => {
+    const { spec } = fakeSpec();
+    const { newRequest, metrics } = setup();
+    await newRequest().loadMany(spec, ["a", "b", "c"]);
+    expect(await metricValue(metrics.registry, "lienthong_loader_batch_size_sum", { kind: "test.rec" })).toBe(
+      3,
+    );
+  });
+});
