@@ -70,7 +70,9 @@ async function measure(
   const send = (subgraph: Awaited<ReturnType<typeof startTestSubgraph>>) => async () => {
     const result = await subgraph.query(query, variables);
     if (result.errors || result.data?._entities?.length !== communes.length) {
-      throw new Error(`${name}: unexpected answer ${JSON.stringify(result.errors ?? result.data).slice(0, 300)}`);
+      throw new Error(
+        `${name}: unexpected answer ${JSON.stringify(result.errors ?? result.data).slice(0, 300)}`,
+      );
     }
   };
 
@@ -116,17 +118,25 @@ async function main() {
   });
   const names = values.subgraphs.split(",").map((s) => s.trim());
   for (const name of names) {
-    if (!(name in TARGETS)) throw new Error(`unknown subgraph '${name}' (known: ${Object.keys(TARGETS).join(", ")})`);
+    if (!(name in TARGETS))
+      throw new Error(`unknown subgraph '${name}' (known: ${Object.keys(TARGETS).join(", ")})`);
   }
   const sandbox = await startTestSandbox();
   try {
     await sandbox.setFaults({ latencyMs: Number(values.latency), jitterMs: 0, errorRate: 0 });
     const communes = (
-      await sandbox.get<{ items: Array<{ code: string }> }>(`/reporting/v1/communes?provinces=${values.province}`)
+      await sandbox.get<{ items: Array<{ code: string }> }>(
+        `/reporting/v1/communes?provinces=${values.province}`,
+      )
     ).items.map((c) => c.code);
     const rows = [];
     for (const name of names) {
-      rows.push(await measure(name as SubgraphName, sandbox, communes, { runs: Number(values.runs), redis: values.redis }));
+      rows.push(
+        await measure(name as SubgraphName, sandbox, communes, {
+          runs: Number(values.runs),
+          redis: values.redis,
+        }),
+      );
     }
     console.log(
       `province ${values.province}, sandbox latency ${values.latency} ms, record cache ${values.redis === "off" ? "in-memory" : "Redis"}, ${values.runs} warm runs`,

@@ -84,7 +84,9 @@ export function createBusinessResolvers(platform: BusinessPlatform): Resolvers {
         // The reference alone carries the personal id, which the gateway may hand out without asking the population
         // subgraph; a limited caller gets it only for enterprises registered in its own province/commune.
         if (!canSeeRecord(ctx.caller, enterprise.headOffice)) {
-          throw forbidden("the legal representative of an enterprise outside your province/commune is not visible");
+          throw forbidden(
+            "the legal representative of an enterprise outside your province/commune is not visible",
+          );
         }
         return { id: enterprise.representativeId };
       },

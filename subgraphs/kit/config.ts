@@ -21,10 +21,7 @@ const envSchema = z.object({
   recordCache: z.enum(["on", "off"]).default("on"),
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
-  internalContextSecret: z
-    .string()
-    .min(16, "must be at least 16 characters")
-    .optional(),
+  internalContextSecret: z.string().min(16, "must be at least 16 characters").optional(),
   upstreamTimeoutMs: z.coerce.number().int().positive().default(5000),
   upstreamRetries: z.coerce.number().int().min(0).max(10).default(2),
   upstreamConnections: z.coerce.number().int().positive().default(32),

@@ -23,7 +23,8 @@ function personalIdArg(name: string, value: string): string {
 }
 
 function householdIdArg(name: string, value: string): string {
-  if (!HOUSEHOLD_ID.test(value)) throw badUserInput(`${name}: '${value}' is not a household id (HK followed by 11 digits)`);
+  if (!HOUSEHOLD_ID.test(value))
+    throw badUserInput(`${name}: '${value}' is not a household id (HK followed by 11 digits)`);
   return value;
 }
 

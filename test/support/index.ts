@@ -65,7 +65,9 @@ export async function assertRedisReachable(url: string = redisUrl()): Promise<vo
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`this test needs Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `this test needs Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -57,6 +57,10 @@ export type Enterprise = {
   headOffice: Address;
   internationalName: Maybe<Scalars['String']['output']>;
   legalForm: LegalForm;
+  /**
+   * The legal representative (a reference: the population subgraph owns the person). A caller limited to a province or
+   * commune sees it only for enterprises whose head office is there; otherwise null with FORBIDDEN.
+   */
   legalRepresentative: Maybe<Citizen>;
   mainIndustry: Industry;
   name: Scalars['String']['output'];

@@ -98,17 +98,14 @@ describe("WORKERS=2", () => {
   });
 
   it("/metrics sums every worker's counters, whichever worker answers the scrape", async () => {
-    for (let i = 0; i < 6; i++) {
-      await onNewConnection(
-        "POST",
-        "/graphql",
-        JSON.stringify({ query: "query Counted { provinces { code } }" }),
-      );
-    }
-    const servedBy = lines
-      .filter((l) => l.msg === "graphql request" && l.operation === "Counted")
-      .map((l) => l.pid);
-    expect(servedBy).toHaveLength(6);
+    const counted = JSON.stringify({ query: "query Counted { provinces { code } }" });
+    for (let i = 0; i < 6; i++) await onNewConnection("POST", "/graphql", counted);
+    const servedBy = () =>
+      lines.filter((l) => l.msg === "graphql request" && l.operation === "Counted").map((l) => l.pid);
+    // each worker writes its log line once the response is out; wait for the last one to arrive
+    for (let wait = 0; servedBy().length < 6 && wait < 40; wait++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(servedBy()).toHaveLength(6);
     expect(new Set(servedBy()).size).toBe(2);
     for (let scrape = 0; scrape < 4; scrape++) {
       const text = await onNewConnection("GET", "/metrics");

@@ -26,11 +26,13 @@ describe("business subgraph against the sandbox and Redis", () => {
       REDIS_KEY_PREFIX: uniqueRedisPrefix("business"),
       INTERNAL_CONTEXT_SECRET: "business-integration-secret",
     });
-    ngheAnCommunes = (await sandbox.get<Page<{ code: string }>>("/reporting/v1/communes?provinces=40")).items.map(
-      (c) => c.code,
-    );
-    ngheAnStats = (await sandbox.get<Page<EnterpriseStatsRecord>>("/business/v1/stats?provinces=40")).items[0]!;
-    enterprise = (await sandbox.get<Page<EnterpriseRecord>>("/business/v1/enterprises?province=40&limit=1")).items[0]!;
+    ngheAnCommunes = (
+      await sandbox.get<Page<{ code: string }>>("/reporting/v1/communes?provinces=40")
+    ).items.map((c) => c.code);
+    ngheAnStats = (await sandbox.get<Page<EnterpriseStatsRecord>>("/business/v1/stats?provinces=40"))
+      .items[0]!;
+    enterprise = (await sandbox.get<Page<EnterpriseRecord>>("/business/v1/enterprises?province=40&limit=1"))
+      .items[0]!;
   });
   afterAll(async () => {
     await subgraph?.stop();
@@ -57,10 +59,15 @@ describe("business subgraph against the sandbox and Redis", () => {
   });
 
   it("answers Province.enterpriseStats and the enterprises of a province", async () => {
-    const stats = await subgraph.query(ENTITIES_QUERY("... on Province { enterpriseStats { total active } }"), {
-      representations: [{ __typename: "Province", code: "40" }],
-    });
-    expect(stats.data?._entities).toEqual([{ enterpriseStats: { total: ngheAnStats.total, active: ngheAnStats.active } }]);
+    const stats = await subgraph.query(
+      ENTITIES_QUERY("... on Province { enterpriseStats { total active } }"),
+      {
+        representations: [{ __typename: "Province", code: "40" }],
+      },
+    );
+    expect(stats.data?._entities).toEqual([
+      { enterpriseStats: { total: ngheAnStats.total, active: ngheAnStats.active } },
+    ]);
     const list = await subgraph.query(
       `{ enterprises(filter: { provinceCode: "40" }, first: 3) { totalCount edges { node { code } } pageInfo { hasNextPage } } }`,
     );
@@ -80,9 +87,12 @@ describe("business subgraph against the sandbox and Redis", () => {
       headOffice: { commune: { code: enterprise.headOffice.communeCode } },
       legalRepresentative: { id: enterprise.representativeId },
     });
-    const represented = await subgraph.query(ENTITIES_QUERY("... on Citizen { representedEnterprises { code } }"), {
-      representations: [{ __typename: "Citizen", id: enterprise.representativeId }],
-    });
+    const represented = await subgraph.query(
+      ENTITIES_QUERY("... on Citizen { representedEnterprises { code } }"),
+      {
+        representations: [{ __typename: "Citizen", id: enterprise.representativeId }],
+      },
+    );
     expect(represented.data?._entities[0].representedEnterprises).toContainEqual({ code: enterprise.code });
   });
 

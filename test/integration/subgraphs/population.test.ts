@@ -20,8 +20,12 @@ describe("population subgraph against the sandbox and Redis", () => {
   let hanoiCitizen: CitizenRecord;
 
   const firstCitizenOf = async (province: string) => {
-    const communes = await sandbox.get<Page<{ code: string }>>(`/reporting/v1/communes?provinces=${province}`);
-    const page = await sandbox.get<Page<CitizenRecord>>(`/population/v1/citizens?commune=${communes.items[0]!.code}&limit=1`);
+    const communes = await sandbox.get<Page<{ code: string }>>(
+      `/reporting/v1/communes?provinces=${province}`,
+    );
+    const page = await sandbox.get<Page<CitizenRecord>>(
+      `/population/v1/citizens?commune=${communes.items[0]!.code}&limit=1`,
+    );
     return page.items[0]!;
   };
   const platformCalls = async (endpoint: string) => (await sandbox.stats()).byEndpoint[endpoint] ?? 0;
@@ -59,7 +63,8 @@ describe("population subgraph against the sandbox and Redis", () => {
       (sum, e) => sum + e.populationStats.total,
       0,
     );
-    const [province] = (await sandbox.get<Page<PopulationStatsRecord>>("/population/v1/stats?provinces=40")).items;
+    const [province] = (await sandbox.get<Page<PopulationStatsRecord>>("/population/v1/stats?provinces=40"))
+      .items;
     expect(communeTotal).toBe(province!.total);
     expect((await sandbox.stats()).byEndpoint).toEqual({ "GET /population/v1/stats": 2 });
 
@@ -75,10 +80,14 @@ describe("population subgraph against the sandbox and Redis", () => {
   });
 
   it("answers Province.populationStats from the platform's province figures", async () => {
-    const result = await subgraph.query(ENTITIES_QUERY("... on Province { populationStats { total male female } }"), {
-      representations: [{ __typename: "Province", code: "40" }],
-    });
-    const [province] = (await sandbox.get<Page<PopulationStatsRecord>>("/population/v1/stats?provinces=40")).items;
+    const result = await subgraph.query(
+      ENTITIES_QUERY("... on Province { populationStats { total male female } }"),
+      {
+        representations: [{ __typename: "Province", code: "40" }],
+      },
+    );
+    const [province] = (await sandbox.get<Page<PopulationStatsRecord>>("/population/v1/stats?provinces=40"))
+      .items;
     expect(result.data?._entities).toEqual([
       { populationStats: { total: province!.total, male: province!.male, female: province!.female } },
     ]);

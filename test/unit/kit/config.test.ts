@@ -19,7 +19,9 @@ describe("subgraph configuration", () => {
     const env = { PLATFORM_BASE_URL: "http://sandbox:4010/", REPORTING_PORT: "5004", RECORD_CACHE: "off" };
     expect(loadSubgraphConfig("population", env).platformUrl).toBe("http://sandbox:4010/population/v1");
     expect(loadSubgraphConfig("reporting", env)).toMatchObject({ port: 5004, recordCache: false });
-    const overridden = loadSubgraphConfig("population", { POPULATION_PLATFORM_URL: "https://lgsp.example/dan-cu/v1" });
+    const overridden = loadSubgraphConfig("population", {
+      POPULATION_PLATFORM_URL: "https://lgsp.example/dan-cu/v1",
+    });
     expect(overridden.platformUrl).toBe("https://lgsp.example/dan-cu/v1");
   });
 

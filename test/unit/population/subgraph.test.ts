@@ -155,7 +155,10 @@ describe("population subgraph (platform mocked)", () => {
       fullName: "Người 234",
       gender: "MALE",
       permanentResidence: { commune: { code: "40001" } },
-      household: { id: "HK40001000001", members: [{ maskedId: "040******234" }, { maskedId: "040******321" }] },
+      household: {
+        id: "HK40001000001",
+        members: [{ maskedId: "040******234" }, { maskedId: "040******321" }],
+      },
     });
     expect(result.headers.get("cache-control")).toBe("max-age=30, private");
   });
@@ -241,12 +244,17 @@ describe("population subgraph (platform mocked)", () => {
     try {
       const representations = NGHE_AN_COMMUNES.slice(0, 3).map((code) => ({ __typename: "Commune", code }));
       const started = Date.now();
-      const result = await withDeadRedis.query(ENTITIES_QUERY("... on Commune { populationStats { total } }"), {
-        representations,
-      });
+      const result = await withDeadRedis.query(
+        ENTITIES_QUERY("... on Commune { populationStats { total } }"),
+        {
+          representations,
+        },
+      );
       expect(Date.now() - started).toBeLessThan(500);
       expect(result.errors).toBeUndefined();
-      expect(result.data?._entities).toEqual(representations.map(() => ({ populationStats: { total: 1000 } })));
+      expect(result.data?._entities).toEqual(
+        representations.map(() => ({ populationStats: { total: 1000 } })),
+      );
       expect(platformRequests).toEqual(["/population/v1/stats"]);
     } finally {
       await withDeadRedis.stop();
