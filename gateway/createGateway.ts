@@ -150,6 +150,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     supergraph.current()?.subgraphs.map((s) => ({ name: s.name, url: urlOf(s) })) ?? null;
   let server: Server | null = null;
   let inFlight = 0;
+  let stopping = false;
 
   const handle = createHttpHandler({
     apollo,
@@ -184,9 +185,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       const httpServer = createServer((request, response) => {
         inFlight++;
         response.on("close", () => inFlight--);
+        // While draining, tell keep-alive clients to reconnect (to another replica) after this answer.
+        if (stopping) response.setHeader("connection", "close");
         void handle(request, response);
       });
-      // Shorter than any load balancer's idle timeout is wrong; longer keeps sockets from churning.
+      // Longer than load balancers' usual 60 s idle timeout, so they, not we, close idle sockets (no 502 on reuse).
       httpServer.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -201,6 +204,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
     async stop() {
       const deadline = Date.now() + config.server.shutdownTimeoutMs;
+      stopping = true;
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

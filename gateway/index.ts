@@ -38,29 +38,40 @@ async function runGateway(config: GatewayConfig, logger: Logger) {
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-/** WORKERS > 1: a primary that only forks workers sharing the port, replaces crashed ones, relays signals. */
+/**
+ * WORKERS > 1: a primary that only forks workers sharing the port, replaces workers that crash while
+ * serving, and relays signals. A worker that dies before it ever listened (bad supergraph, port taken) would
+ * die again: the primary then stops everything and exits non-zero for the supervisor to see.
+ */
 function runPrimary(config: GatewayConfig, logger: Logger) {
   let stopping = false;
+  const listened = new Set<number>();
   serveClusterMetrics();
-  const fork = () => cluster.fork();
-  for (let i = 0; i < config.server.workers; i++) fork();
-  cluster.on("exit", (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-      return;
-    }
-    logger.error({ worker: worker.process.pid, code, signal }, "gateway worker died; starting another");
-    fork();
-  });
-  const stop = (signal: NodeJS.Signals) => {
+  cluster.on("listening", (worker) => listened.add(worker.id));
+  const stop = (signal: NodeJS.Signals, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
     // Workers drain within SHUTDOWN_TIMEOUT_MS; do not wait for ever on one that hangs.
     setTimeout(() => process.exit(1), config.server.shutdownTimeoutMs + 2000).unref();
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+    });
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    if (!listened.has(worker.id)) {
+      logger.fatal({ worker: worker.process.pid, code, signal }, "gateway worker failed to start; stopping");
+      stop("SIGTERM", 1);
+      return;
+    }
+    logger.error({ worker: worker.process.pid, code, signal }, "gateway worker died; starting another");
+    cluster.fork();
+  });
+  for (let i = 0; i < config.server.workers; i++) cluster.fork();
+  process.on("SIGTERM", () => stop("SIGTERM", 0));
+  process.on("SIGINT", () => stop("SIGINT", 0));
 }
 
 async function main() {

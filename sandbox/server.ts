@@ -18,7 +18,7 @@ import { createWorld } from "./world.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Platform answers never change for a given "today", so whole response bodies are cached by URL. */
-const RESPONSE_CACHE_BYTES = 24 * 1024 * 1024;
+const RESPONSE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface Sandbox {
   start(): Promise<{ url: string; port: number }>;

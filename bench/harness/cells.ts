@@ -164,7 +164,8 @@ async function measureLoad(
   deps: CellDeps,
 ): Promise<Measured> {
   const request = { url: target.url, connections: settings.connections, bodies, headers: {} };
-  await deps.load.run({ ...request, durationSeconds: settings.warmupSeconds });
+  if (settings.warmupSeconds > 0)
+    await deps.load.run({ ...request, durationSeconds: settings.warmupSeconds });
   await deps.sandbox?.resetStats();
   const result = await deps.load.run({ ...request, durationSeconds: settings.durationSeconds });
   const stats = await deps.sandbox?.stats();

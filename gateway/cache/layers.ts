@@ -46,7 +46,7 @@ export function createCacheLayers(
     fetchSteps: caches.entity ? [createEntityCacheStep({ store: stores.entity })] : [],
     plugins: [
       // Installed even when off, so every response says `x-cache: BYPASS`.
-      createResponseCachePlugin({ enabled: caches.response, store: stores.response }),
+      createResponseCachePlugin({ enabled: caches.response, store: stores.response, metrics: deps.metrics }),
       ...(caches.dedup
         ? [createInboundDedupPlugin({ metrics: deps.metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })]
         : []),

@@ -43,8 +43,12 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
         const forget = () => {
           if (inFlight.get(key) === led) inFlight.delete(key);
         };
-        void led.then(forget);
-        setTimeout(forget, maxWaitMs).unref();
+        const guard = setTimeout(forget, maxWaitMs);
+        guard.unref();
+        void led.then(() => {
+          clearTimeout(guard);
+          forget();
+        });
       }
       return {
         async responseForOperation(requestContext) {

@@ -7,6 +7,7 @@ import { privateKey } from "../cache/keys.ts";
 import { requestOperationKey } from "../cache/requestKey.ts";
 import type { CacheEntry, CacheStore } from "../cache/store.ts";
 import type { GatewayContext } from "../context.ts";
+import type { GatewayMetrics } from "../observability/metrics.ts";
 
 export const CACHE_HEADER = "x-cache";
 
@@ -24,6 +25,8 @@ export interface ResponseCacheOptions {
   /** Off: every request is answered by execution and marked `x-cache: BYPASS`. */
   enabled: boolean;
   store: CacheStore;
+  /** Counts the requests that skip the lookup (layer off, mutations) as `result="bypass"`. */
+  metrics: Pick<GatewayMetrics, "cacheLookups">;
 }
 
 /**
@@ -32,14 +35,17 @@ export interface ResponseCacheOptions {
  * smallest hint of every subgraph fetch (fed by the data source), so a response never outlives its freshest part.
  */
 export function createResponseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
-  const { enabled, store } = options;
+  const { enabled, store, metrics } = options;
   return {
     async requestDidStart() {
       let outcome: Outcome = "BYPASS";
       let publicKey: string | null = null;
       return {
         async responseForOperation(requestContext) {
-          if (!enabled || requestContext.operation.operation !== "query") return null;
+          if (!enabled || requestContext.operation.operation !== "query") {
+            metrics.cacheLookups.inc({ layer: store.layer, result: "bypass" });
+            return null;
+          }
           const key = requestOperationKey(requestContext);
           const lookup = await lookupResponse(store, key, requestContext.contextValue.caller.sub);
           if (lookup.status === "error") return null;

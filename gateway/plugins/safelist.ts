@@ -7,8 +7,8 @@ import type { GatewayContext } from "../context.ts";
  * Safelist mode: only the operations of the manifest run, sent either by hash alone (the APQ extension; the text
  * comes from the manifest, so no registration round trip is needed) or as their exact text. Any other text,
  * introspection included, is refused with 400 OPERATION_NOT_ALLOWED before it is planned or registered as a
- * persisted query; a hash outside the manifest gets Apollo's own PERSISTED_QUERY_NOT_FOUND (the APQ protocol's answer,
- * after which a client sends the text and is refused).
+ * persisted query; a hash outside the manifest gets Apollo's own PERSISTED_QUERY_NOT_FOUND, as 400 here: in safelist
+ * mode it is a final answer, not the APQ protocol's invitation to register the text.
  */
 export function createSafelistPlugin(manifest: SafelistManifest): ApolloServerPlugin<GatewayContext> {
   const bodies = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
@@ -29,6 +29,11 @@ export function createSafelistPlugin(manifest: SafelistManifest): ApolloServerPl
               extensions: { code: "OPERATION_NOT_ALLOWED", http: { status: 400 } },
             });
           }
+        },
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          if (errors?.some((e) => e.extensions?.code === "PERSISTED_QUERY_NOT_FOUND"))
+            response.http.status = 400;
         },
       };
     },

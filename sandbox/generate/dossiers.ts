@@ -186,11 +186,22 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       isCommuneUnit(u) ? "COMMUNE" : "PROVINCIAL",
     ));
 
-  function outline(ref: DossierRef): Outline {
-    const u = ref.unit;
-    const key = hash(unitKey(u), ref.day, ref.seq);
+  const emptyOutline = (): Outline => ({
+    key: 0,
+    procedure: 0,
+    channel: "DIRECT",
+    digitized: false,
+    received: 0,
+    due: 0,
+    end: 0,
+    outcome: "RECEIVED",
+  });
+
+  /** Fills `into` (tallies reuse one object: millions of dossiers would otherwise churn the heap). */
+  function outline(u: number, day: number, seq: number, into: Outline = emptyOutline()): Outline {
+    const key = hash(unitKey(u), day, seq);
     const prefix = dayPrefix(u);
-    const ofDay = prefix[ref.day + 1]! - prefix[ref.day]!;
+    const ofDay = prefix[day + 1]! - prefix[day]!;
     const options = candidates(u);
     const procedureIndex = options[hash(key, 1) % options.length]!;
     const procedure = catalogue.procedures[procedureIndex]!;
@@ -198,8 +209,8 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       procedure.onlineService === "FULL" ? 0.75 : procedure.onlineService === "PARTIAL" ? 0.45 : 0;
     const channelDraw = unit(key, 2);
     const channel: Channel = channelDraw < onlineShare ? "ONLINE" : channelDraw > 0.95 ? "POSTAL" : "DIRECT";
-    const receivedDay = firstDay + ref.day;
-    const minuteOfDay = OPENING_MINUTE + Math.floor(((ref.seq + 0.5) * OPEN_MINUTES) / ofDay);
+    const receivedDay = firstDay + day;
+    const minuteOfDay = OPENING_MINUTE + Math.floor(((seq + 0.5) * OPEN_MINUTES) / ofDay);
     const received = receivedDay * MINUTES_PER_DAY + minuteOfDay;
     const due = addWorkingDays(receivedDay, procedure.processingDays) * MINUTES_PER_DAY + minuteOfDay;
     const outcomeDraw = unit(key, 5);
@@ -221,16 +232,15 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
           ? due + 60 + Math.floor(timing * 14 * MINUTES_PER_DAY)
           : received + Math.floor(span * (0.15 + 0.83 * timing)),
     );
-    return {
-      key,
-      procedure: procedureIndex,
-      channel,
-      digitized: channel === "ONLINE" || unit(key, 3) < 0.7,
-      received,
-      due,
-      end,
-      outcome,
-    };
+    into.key = key;
+    into.procedure = procedureIndex;
+    into.channel = channel;
+    into.digitized = channel === "ONLINE" || unit(key, 3) < 0.7;
+    into.received = received;
+    into.due = due;
+    into.end = end;
+    into.outcome = outcome;
+    return into;
   }
 
   /** The events that happened up to "now". */
@@ -322,7 +332,7 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       .replaceAll("-", "")}-${String(ref.seq).padStart(4, "0")}`;
 
   function dossier(ref: DossierRef): Dossier {
-    const line = outline(ref);
+    const line = outline(ref.unit, ref.day, ref.seq);
     const provinceCode = unitProvinceCode(ref.unit);
     const happened = events(line);
     const resolved = resolvedAt(line);
@@ -375,10 +385,11 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     found = new Int32Array(STAT_FIELDS.length * stride);
     const prefix = dayPrefix(u);
     const values = new Int32Array(STAT_FIELDS.length);
+    const line = emptyOutline();
     for (let day = 0; day < WINDOW_DAYS; day++) {
       values.fill(0);
       for (let seq = 0; seq < prefix[day + 1]! - prefix[day]!; seq++) {
-        const line = outline({ unit: u, day, seq });
+        outline(u, day, seq, line);
         const resolved = resolvedAt(line);
         values[0]! += 1;
         if (resolved !== null) {
@@ -460,7 +471,7 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     dossier,
     locate,
     facts(ref) {
-      const line = outline(ref);
+      const line = outline(ref.unit, ref.day, ref.seq);
       return { status: statusOf(line), procedure: line.procedure, overdue: isOverdue(line) };
     },
     counts,

@@ -15,12 +15,16 @@ function fmix32(value: number): number {
   return h >>> 0;
 }
 
-/** A 32-bit hash of up to four integer coordinates. */
+/**
+ * A 32-bit hash of up to four integer coordinates. Trailing zero coordinates are skipped (one mixing round
+ * less each), so `hash(a, b)` and `hash(a, b, 0)` are the same value: callers never rely on them differing.
+ */
 export function hash(a: number, b = 0, c = 0, d = 0): number {
   let h = fmix32(SEED ^ Math.imul(a | 0, 0x9e37_79b1));
   h = fmix32(h + Math.imul(b | 0, 0x85eb_ca77) + 0x27d4_eb2f);
-  h = fmix32(h + Math.imul(c | 0, 0xc2b2_ae3d) + 0x1656_67b1);
-  return fmix32(h + Math.imul(d | 0, 0x27d4_eb2d) + 0x7f4a_7c15);
+  if (c !== 0 || d !== 0) h = fmix32(h + Math.imul(c | 0, 0xc2b2_ae3d) + 0x1656_67b1);
+  if (d !== 0) h = fmix32(h + Math.imul(d | 0, 0x27d4_eb2d) + 0x7f4a_7c15);
+  return h;
 }
 
 /** A uniform number in [0, 1) from the same coordinates as `hash`. */

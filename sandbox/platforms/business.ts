@@ -65,7 +65,7 @@ export const businessSchemas: Record<string, JsonSchema> = {
 
 export function businessRoutes(world: World): Route[] {
   const { enterprises, reference } = world;
-  const matches = createMatchCache(8 * 1024 * 1024);
+  const matches = createMatchCache(4 * 1024 * 1024);
 
   const findEnterprise = (code: string) => {
     const found = enterprises.locate(code);

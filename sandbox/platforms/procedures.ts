@@ -94,7 +94,7 @@ export const proceduresSchemas: Record<string, JsonSchema> = {
 
 export function proceduresRoutes(world: World): Route[] {
   const { catalogue, dossiers, reference } = world;
-  const matches = createMatchCache(16 * 1024 * 1024);
+  const matches = createMatchCache(8 * 1024 * 1024);
 
   const findProcedure = (code: string) => {
     const index = catalogue.byCode.get(code);

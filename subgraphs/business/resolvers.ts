@@ -2,7 +2,7 @@ import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
 import { canSeeRecord } from "../kit/caller.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { badUserInput, forbidden } from "../kit/errors.ts";
-import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
+import { communeCodeArg, provinceCodeArg, unitReference, unitStatistics } from "../kit/units.ts";
 import { fetchConnection, pageArgs } from "../reporting/connection.ts";
 import type { EnterpriseFilter, Resolvers } from "./generated/resolvers-types.ts";
 import type { BusinessPlatform, EnterpriseListFilter } from "./platform.ts";
@@ -54,15 +54,7 @@ export function listFilterOf(filter: EnterpriseFilter): EnterpriseListFilter {
 export function createBusinessResolvers(platform: BusinessPlatform): Resolvers {
   const specs = platform.loaders;
 
-  /** A unit exists for this subgraph when the registry has statistics for it; unknown units resolve to null. */
-  const loadUnit = async (ctx: SubgraphContext, code: string) =>
-    (await ctx.loaders.load(specs.stats, code)) === null ? null : { code };
-
-  const statsOf = async (ctx: SubgraphContext, code: string) => {
-    const stats = await ctx.loaders.load(specs.stats, code);
-    if (stats === null) throw badUserInput(`unit ${code}: the business registry has no statistics for it`);
-    return stats;
-  };
+  const units = unitStatistics(specs.stats, "business registry");
 
   return {
     Query: {
@@ -101,12 +93,12 @@ export function createBusinessResolvers(platform: BusinessPlatform): Resolvers {
       },
     },
     Province: {
-      __resolveReference: (reference, ctx) => loadUnit(ctx, provinceCodeArg("code", reference.code)),
-      enterpriseStats: (province, _, ctx) => statsOf(ctx, province.code),
+      __resolveReference: (reference, ctx) => units.reference(ctx, provinceCodeArg("code", reference.code)),
+      enterpriseStats: (province, _, ctx) => units.of(ctx, province.code),
     },
     Commune: {
-      __resolveReference: (reference, ctx) => loadUnit(ctx, communeCodeArg("code", reference.code)),
-      enterpriseStats: (commune, _, ctx) => statsOf(ctx, commune.code),
+      __resolveReference: (reference, ctx) => units.reference(ctx, communeCodeArg("code", reference.code)),
+      enterpriseStats: (commune, _, ctx) => units.of(ctx, commune.code),
     },
   };
 }

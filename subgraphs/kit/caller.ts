@@ -120,5 +120,7 @@ export function canSeeRecord(caller: Caller, location: RecordLocation): boolean 
 /** Callers with the same key see exactly the same data, so caches may be shared between them. */
 export function visibilityClass(caller: Caller): string {
   const scopes = [...new Set(caller.scopes)].sort().join(" ");
-  return `scopes=${scopes};province=${caller.province ?? "*"};commune=${caller.commune ?? "*"}`;
+  // `@authenticated` fields tell a token without scopes apart from no token at all.
+  const auth = caller.sub === null ? "anonymous" : "token";
+  return `auth=${auth};scopes=${scopes};province=${caller.province ?? "*"};commune=${caller.commune ?? "*"}`;
 }

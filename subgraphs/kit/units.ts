@@ -1,5 +1,7 @@
 import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import type { SubgraphContext } from "./context.ts";
 import { badUserInput } from "./errors.ts";
+import type { LoaderSpec } from "./loaders.ts";
 import type { UnitRef } from "./platformRecords.ts";
 
 // Administrative unit codes as arguments and references: a malformed code is the client's mistake and comes back
@@ -18,4 +20,21 @@ export function communeCodeArg(name: string, value: string): string {
 /** The key of a Province or Commune owned by the reporting subgraph, for resolvers that point at one. */
 export function unitReference(code: string): UnitRef {
   return { code };
+}
+
+/**
+ * A subgraph's view of the units it contributes statistics to: a unit the platform has no statistics for is unknown
+ * (its reference resolves to null), and the statistics come through the loader, batched over all units of a request.
+ */
+export function unitStatistics<T>(spec: LoaderSpec<T>, platform: string) {
+  return {
+    async reference(ctx: SubgraphContext, code: string): Promise<UnitRef | null> {
+      return (await ctx.loaders.load(spec, code)) === null ? null : unitReference(code);
+    },
+    async of(ctx: SubgraphContext, code: string): Promise<T> {
+      const stats = await ctx.loaders.load(spec, code);
+      if (stats === null) throw badUserInput(`unit ${code}: the ${platform} has no statistics for it`);
+      return stats;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { isPersonalId } from "../../common/identifiers.ts";
 import { type Caller, canSeeRecord, hasScope } from "../kit/caller.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { badUserInput, forbidden, unauthorized } from "../kit/errors.ts";
-import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
+import { communeCodeArg, provinceCodeArg, unitReference, unitStatistics } from "../kit/units.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";
 import type { CitizenRecord, HouseholdRecord, PopulationPlatform } from "./platform.ts";
 
@@ -64,15 +64,7 @@ export function createPopulationResolvers(platform: PopulationPlatform): Resolve
   const loadHousehold = async (ctx: SubgraphContext, id: string) =>
     visibleHousehold(ctx, await ctx.loaders.load(specs.household, id));
 
-  /** A unit exists for this subgraph when the platform has statistics for it; unknown units resolve to null. */
-  const loadUnit = async (ctx: SubgraphContext, code: string) =>
-    (await ctx.loaders.load(specs.stats, code)) === null ? null : { code };
-
-  const statsOf = async (ctx: SubgraphContext, code: string) => {
-    const stats = await ctx.loaders.load(specs.stats, code);
-    if (stats === null) throw badUserInput(`unit ${code}: the population platform has no statistics for it`);
-    return stats;
-  };
+  const units = unitStatistics(specs.stats, "population platform");
 
   return {
     Query: {
@@ -125,12 +117,12 @@ export function createPopulationResolvers(platform: PopulationPlatform): Resolve
       },
     },
     Province: {
-      __resolveReference: (reference, ctx) => loadUnit(ctx, provinceCodeArg("code", reference.code)),
-      populationStats: (province, _, ctx) => statsOf(ctx, province.code),
+      __resolveReference: (reference, ctx) => units.reference(ctx, provinceCodeArg("code", reference.code)),
+      populationStats: (province, _, ctx) => units.of(ctx, province.code),
     },
     Commune: {
-      __resolveReference: (reference, ctx) => loadUnit(ctx, communeCodeArg("code", reference.code)),
-      populationStats: (commune, _, ctx) => statsOf(ctx, commune.code),
+      __resolveReference: (reference, ctx) => units.reference(ctx, communeCodeArg("code", reference.code)),
+      populationStats: (commune, _, ctx) => units.of(ctx, commune.code),
     },
   };
 }

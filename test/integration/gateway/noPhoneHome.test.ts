@@ -11,6 +11,7 @@ interface Attempt {
 }
 
 const attempts: Attempt[] = [];
+const REDIS_URL = "redis://127.0.0.1:6379";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "::ffff:127.0.0.1"]);
 const originalConnect = net.Socket.prototype.connect;
 
@@ -48,7 +49,10 @@ beforeAll(async () => {
   delete process.env.APOLLO_TELEMETRY_DISABLED;
 
   const { startStack } = await import("./fixtures.ts");
-  stack = await startStack();
+  // Redis configured too: the shared test server, with this run's own rate-limit key prefix.
+  stack = await startStack({
+    env: { REDIS_URL: REDIS_URL, RATE_LIMIT_PREFIX: `test:nophonehome:${process.pid}:${Date.now()}` },
+  });
 });
 
 afterAll(async () => {
@@ -57,19 +61,21 @@ afterAll(async () => {
 });
 
 describe("no phone home", () => {
-  it("opens connections only to the subgraphs on loopback while serving", async () => {
+  it("opens connections only to the subgraphs and Redis on loopback while serving", async () => {
     await stack.post({ query: '{ province(code: "40") { name population } }' });
     await stack.post({ query: "{ nope }" });
     await fetch(`${stack.origin}/`, { headers: { accept: "text/html" } });
-    await fetch(`${stack.origin}/ready`);
+    // /ready PINGs Redis; it must answer (a test that needs Redis fails without it)
+    expect((await fetch(`${stack.origin}/ready`)).status).toBe(200);
     // usage reporting and telemetry would start on timers; give them room to try
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
     const gatewayPort = Number(new URL(stack.origin).port);
-    const allowedPorts = new Set([gatewayPort, ...stack.subgraphs.map((s) => s.port)]);
+    const allowedPorts = new Set([gatewayPort, 6379, ...stack.subgraphs.map((s) => s.port)]);
     const outbound = attempts.filter((a) => !LOOPBACK.has(a.host) || !allowedPorts.has(a.port ?? -1));
     expect(outbound).toEqual([]);
-    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.some((a) => a.port === 6379)).toBe(true);
+    expect(attempts.some((a) => stack.subgraphs.some((s) => s.port === a.port))).toBe(true);
     expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe("true");
   });
 

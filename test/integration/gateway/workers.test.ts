@@ -120,4 +120,25 @@ describe("WORKERS=2", () => {
     expect(lines.filter((l) => l.msg === "gateway stopped")).toHaveLength(2);
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   });
+
+  it("a worker that cannot start (missing supergraph) makes the primary stop and exit non-zero, not re-fork", async () => {
+    const broken = spawn(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
+      env: {
+        PATH: process.env.PATH,
+        GATEWAY_PORT: String(await freePort()),
+        WORKERS: "2",
+        SUPERGRAPH_PATH: join(dir, "missing.graphql"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    broken.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+    broken.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) =>
+      broken.once("exit", (exitCode) => resolve(exitCode)),
+    );
+    expect(code).toBe(1);
+    expect(output.join("")).toContain("gateway worker failed to start; stopping");
+    expect(output.join("")).toContain("missing.graphql");
+  });
 });

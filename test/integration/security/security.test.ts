@@ -383,6 +383,18 @@ describe("the subgraphs trust only the gateway", () => {
       body: JSON.stringify(query(id)),
     });
 
+  it("ignores a caller context a client sends to the gateway itself", async () => {
+    const national = { sub: "intruder", scopes: NATIONAL_FULL.scopes, province: null, commune: null };
+    const result = await ask(gateway, "query ($id: ID!) { citizen(id: $id) { fullName dateOfBirth } }", {
+      variables: { id: people.other.id },
+      headers: { [CALLER_CONTEXT_HEADER]: signCallerContext(national, CONTEXT_SECRET) },
+    });
+    expect(result.status).toBe(200);
+    expect(result.body.data?.citizen).toBeNull();
+    expect(codesOf(result.body)).toEqual(["UNAUTHENTICATED"]);
+    expectNoPersonalData(result.text, people.other);
+  });
+
   it("refuses a request without a caller context", async () => {
     const response = await post({}, people.other.id);
     expect(response.status).toBe(401);
@@ -504,10 +516,11 @@ describe("abuse protection", () => {
     expect(codesOf(adHoc.body)).toEqual(["OPERATION_NOT_ALLOWED"]);
     const introspection = await ask(safelisted, "{ __schema { types { name } } }");
     expect(codesOf(introspection.body)).toEqual(["OPERATION_NOT_ALLOWED"]);
-    // An unknown hash gets the APQ protocol's answer; the text the client then sends is refused as above.
+    // An unknown hash is a final 400 here, not the APQ protocol's invitation to register the text.
     const unknown = await safelisted.post({
       extensions: { persistedQuery: { version: 1, sha256Hash: "ab".repeat(32) } },
     });
+    expect(unknown.status).toBe(400);
     const unknownBody = (await unknown.json()) as GraphQLBody;
     expect(unknownBody.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
     expect(unknownBody.data).toBeUndefined();

@@ -48,7 +48,7 @@ describe("business subgraph against the sandbox and Redis", () => {
     const representations = ngheAnCommunes.map((code) => ({ __typename: "Commune", code }));
     const cold = await subgraph.query(query, { representations });
     expect(cold.errors).toBeUndefined();
-    const entities = cold.data?._entities as Array<{ enterpriseStats: { total: number } }>;
+    const entities = (cold.data?._entities ?? []) as Array<{ enterpriseStats: { total: number } }>;
     expect(entities.reduce((sum, e) => sum + e.enterpriseStats.total, 0)).toBe(ngheAnStats.total);
     expect((await sandbox.stats()).byEndpoint).toEqual({ "GET /business/v1/stats": 1 });
 

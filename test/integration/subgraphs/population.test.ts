@@ -59,10 +59,9 @@ describe("population subgraph against the sandbox and Redis", () => {
     const representations = ngheAnCommunes.map((code) => ({ __typename: "Commune", code }));
     const cold = await subgraph.query(query, { representations });
     expect(cold.errors).toBeUndefined();
-    const communeTotal = (cold.data?._entities as Array<{ populationStats: { total: number } }>).reduce(
-      (sum, e) => sum + e.populationStats.total,
-      0,
-    );
+    const communeTotal = (
+      (cold.data?._entities ?? []) as Array<{ populationStats: { total: number } }>
+    ).reduce((sum, e) => sum + e.populationStats.total, 0);
     const [province] = (await sandbox.get<Page<PopulationStatsRecord>>("/population/v1/stats?provinces=40"))
       .items;
     expect(communeTotal).toBe(province!.total);

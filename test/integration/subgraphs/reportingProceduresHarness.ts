@@ -31,6 +31,8 @@ export interface Stack {
   platformRequests(): Promise<Record<string, number>>;
   resetPlatformRequests(): Promise<void>;
   setLatency(ms: number): Promise<void>;
+  /** Removes this run's records from Redis (only keys under its own prefix). */
+  flushRecordCache(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,14 +103,17 @@ export async function startStack(
         body: JSON.stringify({ latencyMs: ms }),
       });
     },
-    async stop() {
-      await server.stop();
-      await runtime.close();
-      // Only this run's keys: everything under its own prefix.
+    async flushRecordCache() {
       const keys: string[] = [];
       const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
       for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch);
+      // The client adds the prefix itself, SCAN answers full keys.
       if (keys.length > 0) await redis.unlink(...keys.map((key) => key.slice(prefix.length)));
+    },
+    async stop() {
+      await server.stop();
+      await runtime.close();
+      await this.flushRecordCache();
       await redis.quit();
       await sandbox.stop();
     },

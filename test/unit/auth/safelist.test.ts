@@ -62,7 +62,7 @@ describe("safelist", () => {
     }
   });
 
-  it("leaves a hash outside the manifest to Apollo, which answers PERSISTED_QUERY_NOT_FOUND", async () => {
+  it("leaves a hash outside the manifest to Apollo (PERSISTED_QUERY_NOT_FOUND, sent as 400)", async () => {
     const request: GraphQLRequest = {
       extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
     };

@@ -6,7 +6,7 @@ import {
   ScopeClaimError,
   satisfies,
 } from "../../../gateway/auth/scopes.ts";
-import { ANONYMOUS } from "../../../subgraphs/kit/caller.ts";
+import { ANONYMOUS, visibilityClass } from "../../../subgraphs/kit/caller.ts";
 import { caller } from "./fixture.ts";
 
 describe("@requiresScopes semantics", () => {
@@ -51,6 +51,15 @@ describe("the scope claim", () => {
     expect(() => parseScopeClaim("population:read <script>")).toThrow(ScopeClaimError);
     expect(() => parseScopeClaim(Array.from({ length: 51 }, (_, i) => `s${i}`).join(" "))).toThrow(
       ScopeClaimError,
+    );
+  });
+});
+
+describe("visibility classes", () => {
+  it("keep anonymous callers apart from tokens without scopes (they differ on @authenticated fields)", () => {
+    expect(visibilityClass(ANONYMOUS)).not.toBe(visibilityClass(caller([])));
+    expect(visibilityClass(caller(["b", "a"], { sub: "x" }))).toBe(
+      visibilityClass(caller(["a", "b"], { sub: "y" })),
     );
   });
 });

@@ -65,10 +65,14 @@ describe("response cache plugin", () => {
   });
 
   it("says BYPASS and always executes when switched off", async () => {
-    const { run, executions } = start(false);
+    const { run, executions, metrics } = start(false);
     await run('{ province(code: "40") }');
     const second = await run('{ province(code: "40") }');
     expect(second.xCache).toBe("BYPASS");
     expect(executions.province).toBe(2);
+    const { values } = await metrics.cacheLookups.get();
+    expect(values).toEqual([
+      expect.objectContaining({ labels: { layer: "response", result: "bypass" }, value: 2 }),
+    ]);
   });
 });

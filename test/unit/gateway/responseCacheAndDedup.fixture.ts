@@ -62,7 +62,7 @@ export function createTestServer(options: { responseCache: boolean; dedup: boole
       },
     },
     plugins: [
-      createResponseCachePlugin({ enabled: options.responseCache, store }),
+      createResponseCachePlugin({ enabled: options.responseCache, store, metrics }),
       ...(options.dedup ? [createInboundDedupPlugin({ metrics, maxWaitMs: 5000 })] : []),
     ],
   });

@@ -42,7 +42,7 @@ describe("citizens", () => {
 
   it("have valid personal ids that encode their gender, birth year and birth province, and invert", () => {
     let checked = 0;
-    for (const { c, index } of samples(3, world.population.size)) {
+    for (const { c, index } of samples(2, world.population.size)) {
       const citizen = world.population.citizen(c, index);
       const parsed = parsePersonalId(citizen.id);
       expect(isPersonalId(citizen.id), citizen.id).toBe(true);
@@ -55,7 +55,7 @@ describe("citizens", () => {
       expect(citizen.dateOfBirth <= TODAY).toBe(true);
       checked += 1;
     }
-    expect(checked).toBeGreaterThan(9_000);
+    expect(checked).toBeGreaterThan(6_000);
   });
 
   it("give every index of a commune a distinct id", () => {
@@ -123,7 +123,7 @@ describe("citizens", () => {
 describe("enterprises", () => {
   it("have valid codes of their province that invert, and a representative of their commune", () => {
     let checked = 0;
-    for (const { c, index } of samples(3, world.enterprises.count)) {
+    for (const { c, index } of samples(2, world.enterprises.count)) {
       const enterprise = world.enterprises.enterprise(c, index);
       expect(isEnterpriseCode(enterprise.code), enterprise.code).toBe(true);
       expect(enterprise.code.slice(0, 2)).toBe(enterprise.headOffice.provinceCode);
@@ -134,7 +134,7 @@ describe("enterprises", () => {
       expect(enterprise.foundedOn <= TODAY).toBe(true);
       checked += 1;
     }
-    expect(checked).toBeGreaterThan(9_000);
+    expect(checked).toBeGreaterThan(6_000);
   });
 
   it("total about a million, and a commune's tally counts its enterprises", () => {
