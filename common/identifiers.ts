@@ -160,3 +160,18 @@ export function isDate(value: string): boolean {
   const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
   return day <= monthDays;
 }
+
+/** Household id: "HK" + 5-digit commune code + 6 digits. */
+export function isHouseholdId(value: string): boolean {
+  return /^HK\d{11}$/.test(value);
+}
+
+/** Dossier code: "H" + unit (2-digit province or 5-digit commune) + "-yymmdd-" + 4-digit sequence. */
+export function isDossierCode(value: string): boolean {
+  return /^H(\d{2}|\d{5})-\d{6}-\d{4}$/.test(value);
+}
+
+/** Reporting task id: programme prefix (R57, P02, P06) + unit code + 4-digit number, e.g. "R57-40-0001". */
+export function isTaskId(value: string): boolean {
+  return /^(R57|P02|P06)-(\d{2}|\d{5})-\d{4}$/.test(value);
+}

@@ -137,6 +137,8 @@ const authSection = z
     RATE_LIMIT_IOC_POINTS: positiveInt(6000),
     RATE_LIMIT_IOC_SCOPES: z.string().default("ioc:dashboard"),
     RATE_LIMIT_PREFIX: z.string().default("lienthong:ratelimit"),
+    // Load balancers in front of the gateway that append to X-Forwarded-For; 0 = clients connect directly.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     SAFELIST: onOff("off"),
     SAFELIST_DIR: z.string().default("schema/operations"),
   })
@@ -152,6 +154,7 @@ const authSection = z
       elevatedPoints: env.RATE_LIMIT_IOC_POINTS,
       elevatedScopes: env.RATE_LIMIT_IOC_SCOPES.split(/[\s,]+/).filter((scope) => scope.length > 0),
       keyPrefix: env.RATE_LIMIT_PREFIX,
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     },
     safelist: { enabled: env.SAFELIST, dir: env.SAFELIST_DIR },
   }));

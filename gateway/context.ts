@@ -13,6 +13,7 @@ export interface GatewayContext {
   logger: Logger;
   /** Filled by each cache layer ("response", "entity", "apq", "dedup"); logged once per request. */
   cacheOutcomes: Record<string, CacheOutcome>;
+  /** Subgraphs this request actually sent HTTP fetches to (cache hits excluded). */
   subgraphsTouched: Set<string>;
   /** Filled by the request log plugin for the one log line and the request metrics. */
   operations: { name: string | null; outcome: RequestOutcome; errorCodes: string[] }[];

@@ -43,7 +43,7 @@ export interface GatewayDeps {
   metrics: GatewayMetrics;
   /** The shared Redis client (null without REDIS_URL). The gateway closes it on stop. */
   redis: Redis | null;
-  /** Who is calling; anonymous until the auth feature supplies a resolver. */
+  /** Who is calling; the auth feature's JWT resolver when absent. */
   resolveCaller?: CallerResolver;
   /**
    * Fetch steps that run before the resilience steps, outermost first: the entity cache goes here, so a
@@ -165,8 +165,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         rateLimiter: config.auth.rateLimit.enabled
           ? createRateLimiter(config.auth.rateLimit, { redis, logger })
           : null,
+        trustedProxyHops: config.auth.rateLimit.trustedProxyHops,
       }),
-    readiness: createReadinessCheck({ subgraphs, redis }),
+    readiness: createReadinessCheck({ subgraphs, redis, draining: () => stopping }),
     landingPage: createLandingPage({
       operationsDir: config.server.landingOperationsDir,
       graphqlPath: GRAPHQL_PATH,

@@ -4,7 +4,10 @@ import { createSandbox } from "./server.ts";
 const startedAt = performance.now();
 const config = readConfig(process.env);
 const sandbox = createSandbox(config);
-const { url } = await sandbox.start();
+const { url } = await sandbox.start().catch((error: Error) => {
+  console.error(`sandbox: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+  process.exit(1);
+});
 console.log(
   JSON.stringify({
     msg: "sandbox listening",

@@ -44,80 +44,90 @@ function childEnvironment(): NodeJS.ProcessEnv {
   return shared;
 }
 
-const children = new Map<string, ChildProcess>();
-let stopping = false;
-
 function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.WriteStream) {
   createInterface({ input: stream }).on("line", (line) => out.write(`${prefix}${line}\n`));
 }
 
-function launch(service: Service, childEnv: NodeJS.ProcessEnv, index: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", service.entry], {
-    env: childEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const label = service.name.padEnd(NAME_WIDTH);
-  const prefix = process.stdout.isTTY
-    ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m | `
-    : `${label} | `;
-  prefixLines(child.stdout!, prefix, process.stdout);
-  prefixLines(child.stderr!, prefix, process.stderr);
-  child.on("exit", (code, signal) => {
-    children.delete(service.name);
-    if (stopping) return;
-    say(`${service.name} exited (${signal ?? `code ${code}`}); stopping everything`);
-    void stopAll(1);
-  });
-  children.set(service.name, child);
-}
+/** The child processes of one run: launched with prefixed output, watched, and stopped together. */
+function createSupervisor(childEnv: NodeJS.ProcessEnv) {
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
 
-async function waitForHealth(service: Service): Promise<void> {
-  const url = `http://${HOST}:${service.port}/health`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!stopping) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${service.name} did not answer ${url} within ${READY_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  function launch(service: Service, index: number) {
+    const child = spawn(process.execPath, ["--import", "tsx", service.entry], {
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const label = service.name.padEnd(NAME_WIDTH);
+    const prefix = process.stdout.isTTY
+      ? `\x1b[${COLORS[index % COLORS.length]}m${label}\x1b[0m | `
+      : `${label} | `;
+    prefixLines(child.stdout!, prefix, process.stdout);
+    prefixLines(child.stderr!, prefix, process.stderr);
+    child.on("exit", (code, signal) => {
+      children.delete(service.name);
+      if (stopping) return;
+      say(`${service.name} exited (${signal ?? `code ${code}`}); stopping everything`);
+      void stopAll(1);
+    });
+    children.set(service.name, child);
   }
-}
 
-async function stopAll(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const exits = [...children.values()].map(
-    (child) => new Promise<void>((resolve) => child.once("exit", () => resolve())),
-  );
-  for (const child of children.values()) child.kill("SIGTERM");
-  const timer = setTimeout(() => {
-    for (const child of children.values()) child.kill("SIGKILL");
-  }, STOP_TIMEOUT_MS);
-  await Promise.all(exits);
-  clearTimeout(timer);
-  process.exit(exitCode);
+  async function waitForHealth(service: Service): Promise<void> {
+    const url = `http://${HOST}:${service.port}/health`;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (!stopping) {
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${service.name} did not answer ${url} within ${READY_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async function stopAll(exitCode: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    const exits = [...children.values()].map(
+      (child) => new Promise<void>((resolve) => child.once("exit", () => resolve())),
+    );
+    for (const child of children.values()) child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      for (const child of children.values()) child.kill("SIGKILL");
+    }, STOP_TIMEOUT_MS);
+    await Promise.all(exits);
+    clearTimeout(timer);
+    process.exit(exitCode);
+  }
+
+  return { launch, waitForHealth, stopAll, stopping: () => stopping };
 }
 
 async function main() {
-  process.on("SIGINT", () => void stopAll(0));
-  process.on("SIGTERM", () => void stopAll(0));
-  const childEnv = childEnvironment();
+  const supervisor = createSupervisor(childEnvironment());
+  process.on("SIGINT", () => void supervisor.stopAll(0));
+  process.on("SIGTERM", () => void supervisor.stopAll(0));
   say(
     env.REDIS_URL
       ? "REDIS_URL set: caches, APQ and rate limits are shared through Redis"
       : "no REDIS_URL: every cache runs in memory inside its own process (set REDIS_URL to share them)",
   );
 
-  const backends = [SANDBOX, ...SUBGRAPHS];
-  for (const [index, service] of backends.entries()) launch(service, childEnv, index);
-  await Promise.all(backends.map(waitForHealth));
-  launch(GATEWAY, childEnv, backends.length);
-  await waitForHealth(GATEWAY);
-  if (stopping) return;
+  try {
+    const backends = [SANDBOX, ...SUBGRAPHS];
+    for (const [index, service] of backends.entries()) supervisor.launch(service, index);
+    await Promise.all(backends.map(supervisor.waitForHealth));
+    supervisor.launch(GATEWAY, backends.length);
+    await supervisor.waitForHealth(GATEWAY);
+  } catch (error) {
+    say(`failed: ${(error as Error).message}`);
+    await supervisor.stopAll(1);
+  }
+  if (supervisor.stopping()) return;
 
   const endpoint = `http://${HOST}:${GATEWAY.port}/graphql`;
   const sample = JSON.stringify({ query: '{ province(code: "40") { name communeCount } }' });
@@ -128,7 +138,4 @@ async function main() {
   say("Ctrl-C stops everything");
 }
 
-main().catch((error: Error) => {
-  say(`failed: ${error.message}`);
-  void stopAll(1);
-});
+void main();

@@ -88,7 +88,17 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
     for (const phase of phases) {
       if (phase.gateways.length === 0 || phase.workloads.length === 0) continue;
       deps.log(`— ${phase.name}: starting subgraphs`);
-      const stack = await phase.startStack();
+      let stack: SubgraphStack;
+      try {
+        stack = await phase.startStack();
+      } catch (error) {
+        const reason = `subgraphs did not start: ${firstLines((error as Error).message)}`;
+        deps.log(`  ${reason}`);
+        for (const gateway of phase.gateways) {
+          results.push(...phase.workloads.map((workload) => failedCell(workload, gateway, reason)));
+        }
+        continue;
+      }
       try {
         for (const gateway of phase.gateways) {
           const cells = await runGateway(gateway, phase, stack, {
@@ -231,7 +241,7 @@ async function runGateway(
       nodeArgs: profileArgs,
     });
   } catch (error) {
-    const reason = `did not start: ${(error as Error).message.split("\n").slice(0, 6).join(" ")}`;
+    const reason = `did not start: ${firstLines((error as Error).message)}`;
     context.log(`  ${gatewayId}: ${reason}`);
     return phase.workloads.map((workload) => failedCell(workload, gatewayId, reason));
   }
@@ -264,6 +274,10 @@ async function purgeAll(port: number, opsToken: string): Promise<void> {
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`purge failed: ${response.status} ${text}`);
+}
+
+function firstLines(message: string): string {
+  return message.split("\n").slice(0, 6).join(" ");
 }
 
 function failedCell(workload: WorkloadId, gateway: GatewayId, note: string): CellResult {

@@ -24,7 +24,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from "graphql";
-import { getDirectiveValues } from "graphql/execution/values.js";
+import { getDirectiveValues, getVariableValues } from "graphql/execution/values.js";
 import type { Caller } from "../../subgraphs/kit/caller.ts";
 import type { AuthorizationPolicy } from "./authorizationPolicy.ts";
 import { combineRequirements, isAuthenticated, type Requirement, satisfies } from "./scopes.ts";
@@ -119,10 +119,25 @@ function requirementFor(
 }
 
 function isIncluded(walk: Walk, node: SelectionNode): boolean {
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, walk.variables);
-  if (skip?.if === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, walk.variables);
-  return include?.if !== false;
+  try {
+    const skip = getDirectiveValues(GraphQLSkipDirective, node, walk.variables);
+    if (skip?.if === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, node, walk.variables);
+    return include?.if !== false;
+  } catch {
+    // Unusable variables: execution will refuse them; meanwhile the selection is authorized like any other.
+    return true;
+  }
+}
+
+/** Variables with the operation's defaults applied, as execution will see them. */
+function coercedVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  inputs: Record<string, unknown>,
+) {
+  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], inputs);
+  return coerced ?? inputs;
 }
 
 const probeField: FieldNode = {
@@ -276,7 +291,7 @@ export function authorizeOperation(input: AuthorizeInput): AuthorizedOperation {
     schema: input.schema,
     policy: input.policy,
     caller: input.caller,
-    variables: input.variables ?? {},
+    variables: coercedVariables(input.schema, operation, input.variables ?? {}),
     fragments: new Map(
       input.document.definitions
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

@@ -53,7 +53,7 @@ const HMAC_ALGORITHMS = ["HS256"];
 const PUBLIC_KEY_ALGORITHMS = ["RS256", "ES256"];
 const CLOCK_TOLERANCE_SECONDS = 30;
 const MAX_TOKEN_LENGTH = 8192;
-const SUB_PATTERN = /^[\w.@:-]{1,128}$/;
+const SUB_PATTERN = /^[\w.@:|-]{1,128}$/;
 const PROVINCE_PATTERN = /^\d{2}$/;
 const COMMUNE_PATTERN = /^\d{5}$/;
 
@@ -163,7 +163,9 @@ export function createTokenVerifier(
     if (alg && PUBLIC_KEY_ALGORITHMS.includes(alg) && jwks) {
       return (await jwtVerify(token, jwks, { ...options, algorithms: PUBLIC_KEY_ALGORITHMS })).payload;
     }
-    throw unauthenticated(`signing algorithm ${alg ?? "(none)"} not accepted`);
+    // The name is the client's own text and ends up in a response header: only a plausible one is repeated.
+    const named = typeof alg === "string" && /^[A-Za-z0-9]{1,16}$/.test(alg) ? alg : "(unrecognised)";
+    throw unauthenticated(`signing algorithm ${named} not accepted`);
   }
 
   return {

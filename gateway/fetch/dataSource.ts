@@ -9,7 +9,7 @@ import type { FetchHandler, SubgraphFetch } from "./pipeline.ts";
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
 
-export const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
+const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
 
 /**
  * What @apollo/gateway calls for every fetch of a query plan: hands the fetch to our pipeline and folds the
@@ -43,7 +43,6 @@ export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
       kind: fetchKind(query, variables),
       context,
     };
-    context.subgraphsTouched.add(name);
     try {
       const result = await this.options.pipeline(fetch);
       // No hint from the subgraph means "do not cache": restrict to 0 rather than leaving the policy open.

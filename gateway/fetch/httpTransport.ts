@@ -30,6 +30,8 @@ export function createHttpTransport(options: {
 
   const handler: FetchHandler = async (fetch) => {
     const target = new URL(fetch.url);
+    // Only fetches that really go out count: an entity-cache hit never reaches this step.
+    fetch.context.subgraphsTouched.add(fetch.subgraph);
     const stopTimer = options.metrics.subgraphFetchDuration.startTimer({ subgraph: fetch.subgraph });
     try {
       const response = await poolFor(target.origin)

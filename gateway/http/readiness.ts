@@ -21,6 +21,8 @@ export const healthUrlOf = (graphqlUrl: string) => new URL("/health", graphqlUrl
 export function createReadinessCheck(deps: {
   subgraphs: () => SubgraphEndpoint[] | null;
   redis: Redis | null;
+  /** True once shutdown began: load balancers should stop sending new work here. */
+  draining: () => boolean;
 }): () => Promise<Readiness> {
   async function checkSubgraph({ name, url }: SubgraphEndpoint): Promise<[string, string]> {
     try {
@@ -36,6 +38,7 @@ export function createReadinessCheck(deps: {
   return async () => {
     const subgraphs = deps.subgraphs();
     const checks: Record<string, string> = { supergraph: subgraphs ? "ok" : "not loaded" };
+    if (deps.draining()) checks.gateway = "shutting down";
     const results = await Promise.all([
       ...(subgraphs ?? []).map(checkSubgraph),
       ...(deps.redis

@@ -10,7 +10,7 @@ import type { GatewayLimits } from "../plugins/limits.ts";
 import { BodyTooLargeError, readBody } from "./body.ts";
 import type { Readiness } from "./readiness.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
-import { createRequestSummary } from "./requestSummary.ts";
+import { createRequestSummary, type RequestSummary } from "./requestSummary.ts";
 import { sendGraphQLError, sendJson, sendText } from "./respond.ts";
 import type { HttpRoute } from "./routes.ts";
 
@@ -28,6 +28,9 @@ class EdgeRefusal extends Error {
     super(message);
   }
 }
+
+/** What the one log line needs to know about a GraphQL request beyond its status and duration. */
+type RequestRecord = Pick<RequestSummary, "context" | "edgeErrorCode">;
 
 export interface HttpHandlerDeps {
   apollo: ApolloServer<GatewayContext>;
@@ -112,8 +115,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     response: ServerResponse,
     requestId: string,
     search: string,
-    onContext: (context: GatewayContext) => void,
-    onRefusal: (code: string) => void,
+    record: RequestRecord,
   ) {
     const method = request.method ?? "GET";
     if (method !== "GET" && method !== "POST") {
@@ -122,10 +124,6 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         BAD_REQUEST,
         `${method} is not supported on ${GRAPHQL_PATH}: use GET or POST`,
       );
-    }
-    if (method === "GET" && wantsHtml(request, new URLSearchParams(search))) {
-      sendText(response, 200, "text/html; charset=utf-8", await deps.landingPage(originOf(request)));
-      return;
     }
     const body = method === "POST" ? await graphqlBody(request) : undefined;
     const headers = new HeaderMap();
@@ -137,11 +135,11 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       context: async () => {
         const caller = await deps.resolveCaller(request).catch((error: unknown) => {
           // Apollo answers with this error; the request log should still name its code.
-          onRefusal(String((error as GraphQLError).extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          record.edgeErrorCode = String((error as GraphQLError).extensions?.code ?? "INTERNAL_SERVER_ERROR");
           throw error;
         });
         const context = createGatewayContext({ requestId, caller, logger: deps.logger });
-        onContext(context);
+        record.context = context;
         return context;
       },
     });
@@ -173,33 +171,27 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     response.setHeader(REQUEST_ID_HEADER, requestId);
     const url = new URL(request.url ?? "/", "http://gateway");
     const method = request.method ?? "GET";
-    let context: GatewayContext | null = null;
-    let edgeErrorCode: string | null = null;
+    const record: RequestRecord = { context: null, edgeErrorCode: null };
 
     try {
       if (url.pathname === GRAPHQL_PATH) {
+        if (method === "GET" && wantsHtml(request, url.searchParams)) {
+          return sendText(
+            response,
+            200,
+            "text/html; charset=utf-8",
+            await deps.landingPage(originOf(request)),
+          );
+        }
         response.on("finish", () =>
           summarize({
             requestId,
             status: response.statusCode,
             durationMs: performance.now() - startedAt,
-            context,
-            edgeErrorCode,
+            ...record,
           }),
         );
-        await serveGraphQL(
-          request,
-          response,
-          requestId,
-          url.search,
-          (created) => {
-            context = created;
-          },
-          (code) => {
-            edgeErrorCode = code;
-          },
-        );
-        return;
+        return await serveGraphQL(request, response, requestId, url.search, record);
       }
       const route = routes.get(`${method} ${url.pathname}`);
       if (route) return await serveRoute(route, request, response, url.search, requestId);
@@ -231,7 +223,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       }
     } catch (error) {
       if (error instanceof EdgeRefusal) {
-        edgeErrorCode = error.code;
+        record.edgeErrorCode = error.code;
         // An oversized body is left unread: close the connection rather than read on.
         const headers: Record<string, string> =
           error.status === 405 ? { allow: "GET, POST" } : error.status === 413 ? { connection: "close" } : {};
@@ -243,7 +235,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         "request failed inside the gateway",
       );
       if (response.headersSent) return void response.destroy();
-      edgeErrorCode = "INTERNAL_SERVER_ERROR";
+      record.edgeErrorCode = "INTERNAL_SERVER_ERROR";
       sendGraphQLError(response, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
     }
   };

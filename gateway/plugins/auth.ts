@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, print } from "graphql";
 import { type AuthorizationPolicy, createAuthorizationPolicy } from "../auth/authorizationPolicy.ts";
+import { clientAddress } from "../auth/clientAddress.ts";
 import {
   type AuthorizedOperation,
   applyAuthorization,
@@ -15,10 +16,14 @@ import type { Logger } from "../observability/logger.ts";
 import type { RateLimiter } from "./rateLimit.ts";
 
 /** The caller of a request is whoever its bearer token says (anonymous without one), within the rate limit. */
-export function createAuthCallerResolver(deps: { verifier: TokenVerifier; rateLimiter: RateLimiter | null }) {
-  const { verifier, rateLimiter } = deps;
+export function createAuthCallerResolver(deps: {
+  verifier: TokenVerifier;
+  rateLimiter: RateLimiter | null;
+  trustedProxyHops: number;
+}) {
+  const { verifier, rateLimiter, trustedProxyHops } = deps;
   const resolve: CallerResolver = async (request: IncomingMessage) => {
-    const clientIp = request.socket.remoteAddress ?? "unknown";
+    const clientIp = clientAddress(request, trustedProxyHops);
     let caller: Awaited<ReturnType<CallerResolver>>;
     try {
       caller = await verifier.verify(request.headers.authorization);

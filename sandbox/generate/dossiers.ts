@@ -105,11 +105,20 @@ export const STAT_FIELDS = [
 type StatField = (typeof STAT_FIELDS)[number];
 export type DossierCounts = Record<StatField, number>;
 
+const percent = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100;
+
+/** The rates the platform publishes, in percent with 2 decimals (0 when there is nothing to divide). */
+export function dossierRates(counts: DossierCounts) {
+  return {
+    onTimeRate: percent(counts.resolvedOnTime, counts.resolved),
+    onlineRate: percent(counts.online, counts.received),
+    digitizedRate: percent(counts.digitized, counts.received),
+  };
+}
+
 export interface Dossiers {
-  readonly unitCount: number;
   readonly firstDay: number;
-  unitOfCommune(commune: number): number;
-  unitOfProvince(provinceCode: string): number;
   /** Dossiers of a unit: the prefix sums of its per-day counts (length WINDOW_DAYS + 1). */
   dayPrefix(unit: number): Int32Array;
   refAt(unit: number, position: number): DossierRef;
@@ -117,8 +126,10 @@ export interface Dossiers {
   locate(code: string): DossierRef | null;
   /** The filterable facts of a dossier, cheaper than the record. */
   facts(ref: DossierRef): { status: DossierStatus; procedure: number; overdue: boolean };
-  /** Counts of the dossiers received on days [fromDay, toDay] (window-relative, inclusive). */
-  counts(unit: number, fromDay: number, toDay: number): DossierCounts;
+  /** The units whose dossiers count for a province (its own and its communes') or a commune; [] if unknown. */
+  unitsOf(unitCode: string): number[];
+  /** Counts of the dossiers the units received on days [fromDay, toDay] (window-relative, inclusive). */
+  counts(units: readonly number[], fromDay: number, toDay: number): DossierCounts;
   ofCitizen(citizen: CitizenRef): DossierRef[];
   ofEnterprise(enterprise: EnterpriseRef): DossierRef[];
 }
@@ -378,12 +389,16 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
 
   // Per unit: for each counted figure, prefix sums over receiving days, in one array (figure-major).
   const stride = WINDOW_DAYS + 1;
-  const tallies = new Map<number, Int32Array>();
-  function tally(u: number): Int32Array {
+  // Half the memory for the (many) units whose yearly total fits 16 bits.
+  const tallies = new Map<number, Uint16Array | Int32Array>();
+  function tally(u: number): Uint16Array | Int32Array {
     let found = tallies.get(u);
     if (found) return found;
-    found = new Int32Array(STAT_FIELDS.length * stride);
     const prefix = dayPrefix(u);
+    found =
+      prefix[WINDOW_DAYS]! < 65_536
+        ? new Uint16Array(STAT_FIELDS.length * stride)
+        : new Int32Array(STAT_FIELDS.length * stride);
     const values = new Int32Array(STAT_FIELDS.length);
     const line = emptyOutline();
     for (let day = 0; day < WINDOW_DAYS; day++) {
@@ -409,15 +424,26 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     return found;
   }
 
-  function counts(u: number, fromDay: number, toDay: number): DossierCounts {
-    const sums = tally(u);
+  function counts(units: readonly number[], fromDay: number, toDay: number): DossierCounts {
     const from = Math.max(0, fromDay);
     const to = Math.min(WINDOW_DAYS - 1, toDay);
-    const result = {} as DossierCounts;
-    STAT_FIELDS.forEach((field, f) => {
-      result[field] = to < from ? 0 : sums[f * stride + to + 1]! - sums[f * stride + from]!;
-    });
+    const result = Object.fromEntries(STAT_FIELDS.map((field) => [field, 0])) as DossierCounts;
+    if (to < from) return result;
+    for (const u of units) {
+      const sums = tally(u);
+      STAT_FIELDS.forEach((field, f) => {
+        result[field] += sums[f * stride + to + 1]! - sums[f * stride + from]!;
+      });
+    }
     return result;
+  }
+
+  function unitsOf(unitCode: string): number[] {
+    const commune = communeIndex.get(unitCode);
+    if (commune !== undefined) return [commune];
+    const province = provinceIndex.get(unitCode);
+    if (province === undefined) return [];
+    return [communeCount + province, ...provinceCommunes[province]!];
   }
 
   function ofCitizen(citizen: CitizenRef): DossierRef[] {
@@ -462,10 +488,7 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
   }
 
   return {
-    unitCount,
     firstDay,
-    unitOfCommune: (c) => c,
-    unitOfProvince: (provinceCode) => communeCount + provinceIndex.get(provinceCode)!,
     dayPrefix,
     refAt,
     dossier,
@@ -474,6 +497,7 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
       const line = outline(ref.unit, ref.day, ref.seq);
       return { status: statusOf(line), procedure: line.procedure, overdue: isOverdue(line) };
     },
+    unitsOf,
     counts,
     ofCitizen,
     ofEnterprise,

@@ -219,12 +219,7 @@ export function createEnterprises(reference: Reference, population: Population, 
       headOffice: {
         communeCode: commune.code,
         provinceCode: commune.provinceCode,
-        line: addressLine(
-          commune.type === "WARD",
-          unit(key, index, 9),
-          unit(key, index, 10),
-          unit(key, index, 11),
-        ),
+        line: addressLine(commune.type === "WARD", hash(key, index, 9)),
       },
       representativeId: population.citizenId(c, adultStart + representativeAssignment(c).member(index)),
     };

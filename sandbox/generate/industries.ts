@@ -293,4 +293,3 @@ export const INDUSTRIES: readonly Industry[] = [
 ];
 
 export const INDUSTRY_WEIGHTS = cumulative(INDUSTRIES.map((industry) => industry.weight));
-export const INDUSTRY_BY_CODE = new Map(INDUSTRIES.map((industry) => [industry.code, industry]));

@@ -1,4 +1,4 @@
-import { cumulative, pick, pickWeighted } from "./prng.ts";
+import { cumulative, pick, pickWeighted, unit } from "./prng.ts";
 
 /** Vietnamese personal names and address lines, with family-name frequencies close to the census. */
 
@@ -190,19 +190,17 @@ const HAMLET_SECOND = [
 ];
 
 /**
- * A residential address line: house number, street and residential group in a ward; house number and
- * hamlet elsewhere. `a`, `b`, `c` are independent uniform numbers.
+ * A residential address line, derived from `seed`: house number, street and residential group in a ward;
+ * house number and hamlet (numbered or named) elsewhere.
  */
-export function addressLine(ward: boolean, a: number, b: number, c: number): string {
-  const houseNumber = 1 + Math.floor(a * 240);
-  if (ward) {
-    const group = 1 + Math.floor(c * 30);
-    return `Số ${houseNumber} đường ${pick(STREETS, b)}, tổ dân phố ${group}`;
-  }
+export function addressLine(ward: boolean, seed: number): string {
+  const houseNumber = 1 + Math.floor(unit(seed, 1) * 240);
+  if (ward)
+    return `Số ${houseNumber} đường ${pick(STREETS, unit(seed, 2))}, tổ dân phố ${1 + Math.floor(unit(seed, 3) * 30)}`;
   const hamlet =
-    c < 0.35
-      ? `thôn ${1 + Math.floor(c * 40)}`
-      : `thôn ${pick(HAMLET_FIRST, b)} ${pick(HAMLET_SECOND, (c * 7919) % 1)}`;
+    unit(seed, 4) < 0.35
+      ? `thôn ${1 + Math.floor(unit(seed, 3) * 15)}`
+      : `thôn ${pick(HAMLET_FIRST, unit(seed, 2))} ${pick(HAMLET_SECOND, unit(seed, 3))}`;
   return `Số ${houseNumber}, ${hamlet}`;
 }
 

@@ -265,12 +265,7 @@ export function createPopulation(reference: Reference, today: number): Populatio
 
   const householdLine = (c: number, household: number) => {
     const key = communeKey(c);
-    return addressLine(
-      communes[c]!.type === "WARD",
-      unit(key, household, 11),
-      unit(key, household, 12),
-      unit(key, household, 13),
-    );
+    return addressLine(communes[c]!.type === "WARD", hash(key, household, 11));
   };
   const householdId = (c: number, household: number) =>
     `HK${communes[c]!.code}${String(household).padStart(6, "0")}`;
@@ -318,12 +313,7 @@ export function createPopulation(reference: Reference, today: number): Populatio
     return {
       communeCode: target.code,
       provinceCode: target.provinceCode,
-      line: addressLine(
-        target.type === "WARD",
-        unit(key, index, 20),
-        unit(key, index, 21),
-        unit(key, index, 22),
-      ),
+      line: addressLine(target.type === "WARD", hash(key, index, 20)),
     };
   }
 

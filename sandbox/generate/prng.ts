@@ -32,16 +32,6 @@ export function unit(a: number, b = 0, c = 0, d = 0): number {
   return hash(a, b, c, d) / 4_294_967_296;
 }
 
-/** A stable integer key for a string (xmur3). */
-export function stringKey(text: string): number {
-  let h = 1_779_033_703 ^ text.length;
-  for (let k = 0; k < text.length; k++) {
-    h = Math.imul(h ^ text.charCodeAt(k), 3_432_918_353);
-    h = (h << 13) | (h >>> 19);
-  }
-  return fmix32(h);
-}
-
 export function pick<T>(items: readonly T[], random: number): T {
   return items[Math.floor(random * items.length)]!;
 }

@@ -1,4 +1,4 @@
-import { isPersonalId } from "../../common/identifiers.ts";
+import { isHouseholdId, isPersonalId } from "../../common/identifiers.ts";
 import type { PopulationStats } from "../generate/population.ts";
 import { PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
@@ -21,7 +21,6 @@ import type { World } from "../world.ts";
 import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/population/v1";
-const isHouseholdId = (id: string) => /^HK\d{11}$/.test(id);
 
 export const populationSchemas: Record<string, JsonSchema> = {
   Address: object({

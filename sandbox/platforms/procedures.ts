@@ -1,4 +1,11 @@
-import { isDate, isEnterpriseCode, isPersonalId, isProcedureCode } from "../../common/identifiers.ts";
+import {
+  isDate,
+  isDossierCode,
+  isEnterpriseCode,
+  isPersonalId,
+  isProcedureCode,
+  isProvinceCode,
+} from "../../common/identifiers.ts";
 import { dayOf } from "../generate/dates.ts";
 import {
   DOSSIER_STATUSES,
@@ -44,7 +51,6 @@ import {
 } from "./units.ts";
 
 const BASE = "/procedures/v1";
-const isDossierCode = (code: string) => /^H(\d{2}|\d{5})-\d{6}-\d{4}$/.test(code);
 const isApplicantId = (id: string) => isPersonalId(id) || isEnterpriseCode(id);
 
 export const proceduresSchemas: Record<string, JsonSchema> = {
@@ -113,27 +119,17 @@ export function proceduresRoutes(world: World): Route[] {
       to === undefined ? WINDOW_DAYS - 1 : dayOf(to) - dossiers.firstDay,
     ];
   };
-  const unitsOfProvince = (provinceCode: string) => [
-    dossiers.unitOfProvince(provinceCode),
-    ...communesOf(world, provinceCode).map(dossiers.unitOfCommune),
-  ];
-  const statsOf = (unitCode: string, units: number[], fromDay: number, toDay: number) => {
-    const sum = Object.fromEntries(STAT_FIELDS.map((field) => [field, 0])) as DossierCounts;
-    for (const unit of units) {
-      const counts = dossiers.counts(unit, fromDay, toDay);
-      for (const field of STAT_FIELDS) sum[field] += counts[field];
-    }
+  const statsOf = (unitCode: string, fromDay: number, toDay: number) => {
+    const counts = dossiers.counts(dossiers.unitsOf(unitCode), fromDay, toDay);
     return {
       unitCode,
-      received: sum.received,
-      resolved: sum.resolved,
-      resolvedOnTime: sum.resolvedOnTime,
-      resolvedLate: sum.resolvedLate,
-      inProgress: sum.inProgress,
-      overdue: sum.overdue,
-      onTimeRate: percent(sum.resolvedOnTime, sum.resolved),
-      onlineRate: percent(sum.online, sum.received),
-      digitizedRate: percent(sum.digitized, sum.received),
+      received: counts.received,
+      resolved: counts.resolved,
+      resolvedOnTime: counts.resolvedOnTime,
+      resolvedLate: counts.resolvedLate,
+      inProgress: counts.inProgress,
+      overdue: counts.overdue,
+      ...dossierRates(counts),
     };
   };
 
@@ -208,7 +204,7 @@ export function proceduresRoutes(world: World): Route[] {
       ],
       response: itemsOf(ref("ProcedureCount")),
       handle({ query }) {
-        const provinces = query.list("provinces", (code) => /^\d{2}$/.test(code), "a 2-digit province code");
+        const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         const agency = query.oneOf("agency", AGENCIES);
         if (!provinces) throw badRequest("provinces: required");
         return {
@@ -309,9 +305,9 @@ export function proceduresRoutes(world: World): Route[] {
         };
         const area =
           commune !== undefined
-            ? [dossiers.unitOfCommune(commune)]
+            ? dossiers.unitsOf(reference.communes[commune]!.code)
             : province
-              ? unitsOfProvince(province)
+              ? dossiers.unitsOf(province)
               : null;
         const communeMatchesProvince =
           commune === undefined ||
@@ -391,10 +387,8 @@ export function proceduresRoutes(world: World): Route[] {
         const [fromDay, toDay] = dayRange(query, "from", "to");
         return {
           items: [
-            ...units.provinces.map((code) => statsOf(code, unitsOfProvince(code), fromDay, toDay)),
-            ...units.communes.map((c) =>
-              statsOf(reference.communes[c]!.code, [dossiers.unitOfCommune(c)], fromDay, toDay),
-            ),
+            ...units.provinces.map((code) => statsOf(code, fromDay, toDay)),
+            ...units.communes.map((c) => statsOf(reference.communes[c]!.code, fromDay, toDay)),
           ],
         };
       },

@@ -1,4 +1,4 @@
-import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import { isCommuneCode, isProvinceCode, isTaskId } from "../../common/identifiers.ts";
 import {
   INDICATORS,
   PLATFORMS,
@@ -41,7 +41,6 @@ import {
 
 const BASE = "/reporting/v1";
 const isLegacyCode = (code: string) => /^(\d{2}|\d{5})$/.test(code);
-const isTaskId = (id: string) => /^(R57|P02|P06)-(\d{2}|\d{5})-\d{4}$/.test(id);
 
 export const reportingSchemas: Record<string, JsonSchema> = {
   Province: object({

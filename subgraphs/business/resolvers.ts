@@ -1,6 +1,5 @@
 import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
 import { canSeeRecord } from "../kit/caller.ts";
-import type { SubgraphContext } from "../kit/context.ts";
 import { badUserInput, forbidden } from "../kit/errors.ts";
 import { communeCodeArg, provinceCodeArg, unitReference, unitStatistics } from "../kit/units.ts";
 import { fetchConnection, pageArgs } from "../reporting/connection.ts";

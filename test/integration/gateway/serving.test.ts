@@ -256,13 +256,39 @@ describe("observability", () => {
   it("answers /health, and serves a local landing page at / and to browsers at /graphql", async () => {
     expect(await (await fetch(`${stack.origin}/health`)).json()).toEqual({ status: "ok" });
     for (const url of [`${stack.origin}/`, stack.url]) {
-      const page = await fetch(url, { headers: { accept: "text/html" } });
+      const page = await fetch(url, { headers: { accept: "text/html", "x-request-id": "req-page" } });
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain("/graphql");
       expect(html).toContain("ProvinceDashboard");
       expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"'\s]*apollo/i);
       expect(html).not.toMatch(/<script/i);
+    }
+    // a page view is not a GraphQL request: no request log line, no request metric
+    expect(stack.logs.lines.some((l) => l.requestId === "req-page" && l.msg === "graphql request")).toBe(
+      false,
+    );
+  });
+});
+
+describe("introspection", () => {
+  const INTROSPECT = { query: "{ __schema { queryType { name } } }" };
+
+  it("is on by default outside production", async () => {
+    const body = await (await stack.post(INTROSPECT)).json();
+    expect(body.data.__schema.queryType.name).toBe("Query");
+  });
+
+  it("is refused when switched off (the production default)", async () => {
+    const closed = await startStack({ env: { INTROSPECTION: "off" } });
+    try {
+      const response = await closed.post(INTROSPECT);
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      expect(body.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(body.errors[0].message).toMatch(/introspection/i);
+    } finally {
+      await closed.stop();
     }
   });
 });

@@ -301,10 +301,11 @@ describe("control endpoints", () => {
 
   it("inject latency, outages and errors, and reject malformed settings", async () => {
     try {
-      const slow = await sandbox.call("PUT", "/_sandbox/faults", { latencyMs: 150 });
-      expect(slow.body).toMatchObject({ latencyMs: 150, jitterMs: 0, errorRate: 0 });
-      expect((await get("/reporting/v1/provinces/40")).ms).toBeGreaterThanOrEqual(145);
-      expect((await get("/health")).ms).toBeLessThan(145);
+      const slow = await sandbox.call("PUT", "/_sandbox/faults", { latencyMs: 300 });
+      expect(slow.body).toMatchObject({ latencyMs: 300, jitterMs: 0, errorRate: 0 });
+      expect((await get("/reporting/v1/provinces/40")).ms).toBeGreaterThanOrEqual(295);
+      // Control routes are never slowed down, so tests and health checks stay fast.
+      expect((await get("/health")).ms).toBeLessThan(295);
 
       await sandbox.call("PUT", "/_sandbox/faults", { latencyMs: 0, outage: { population: true } });
       const down = await get("/population/v1/stats?provinces=40");

@@ -246,7 +246,7 @@ describe("province scoping (a province-40 officer)", () => {
     expectNoPersonalData(result.text, people.representative);
   });
 
-  it("reads a province-01 dossier's public status but not its applicant or history", async () => {
+  it("gets FORBIDDEN and never the applicant or history of a province-01 dossier", async () => {
     const result = await ask(
       gateway,
       `query ($code: ID!) { dossier(code: $code) { code status
@@ -256,7 +256,7 @@ describe("province scoping (a province-40 officer)", () => {
     );
     expect(result.status).toBe(200);
     const dossier = result.body.data?.dossier as Record<string, unknown> | null;
-    // history is non-null: refusing it may null the whole dossier; either way the applicant is not there.
+    // The procedures subgraph answers the whole out-of-province dossier with null; the applicant is never there.
     if (dossier) expect(dossier.applicant ?? null).toBeNull();
     expect(codesOf(result.body)).toContain("FORBIDDEN");
     expectNoPersonalData(result.text, otherDossier.applicant);

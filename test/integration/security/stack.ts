@@ -8,12 +8,10 @@ import { parse } from "graphql";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { signToken } from "../../../gateway/auth/signToken.ts";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createCacheLayers } from "../../../gateway/cache/layers.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { createInboundDedupPlugin } from "../../../gateway/plugins/inboundDedup.ts";
-import { createResponseCachePlugin } from "../../../gateway/plugins/responseCache.ts";
 import { createSandbox } from "../../../sandbox/server.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
 import type { SubgraphConfig } from "../../../subgraphs/kit/config.ts";
@@ -142,16 +140,15 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       redis.once("ready", resolve);
       redis.once("error", reject);
     });
-    const store = (layer: "response") =>
-      createCacheStore({ redis, layer, maxEntries: 1000, metrics, logger });
+    // The cache layers exactly as gateway/index.ts wires them: entity cache, APQ, response cache, dedup.
+    const caches = createCacheLayers(config, { redis, metrics, logger });
     const gateway: Gateway = createGateway(config, {
       logger,
       metrics,
       redis,
-      plugins: [
-        createResponseCachePlugin({ enabled: config.caches.response, store: store("response") }),
-        createInboundDedupPlugin({ metrics, maxWaitMs: 5000 }),
-      ],
+      fetchSteps: [...caches.fetchSteps],
+      plugins: [...caches.plugins],
+      apqCache: caches.apqCache,
     });
     const { url } = await gateway.start();
     const running: RunningGateway = {

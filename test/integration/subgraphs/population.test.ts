@@ -111,6 +111,27 @@ describe("population subgraph against the sandbox and Redis", () => {
     expect(await platformCalls("GET /population/v1/citizens/{id}")).toBe(0);
   });
 
+  it("answers citizens(ids) in order and household(id) from batch lookups", async () => {
+    const reader = { scopes: ["population:read"], province: "40" };
+    const result = await subgraph.query(
+      `query($ids: [ID!]!, $household: ID!) { citizens(ids: $ids) { fullName } household(id: $household) { id commune { code } } }`,
+      { ids: [hanoiCitizen.id, ngheAnCitizen.id, "040085000000"], household: ngheAnCitizen.householdId },
+      reader,
+    );
+    expect(result.data).toEqual({
+      citizens: [null, { fullName: ngheAnCitizen.fullName }, null],
+      household: {
+        id: ngheAnCitizen.householdId,
+        commune: { code: ngheAnCitizen.permanentResidence.communeCode },
+      },
+    });
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["citizens", 0], "FORBIDDEN"]]);
+    const stats = (await sandbox.stats()).byEndpoint;
+    expect(stats["GET /population/v1/citizens"]).toBe(1);
+    // An earlier test may already have put the household in the record cache.
+    expect(stats["GET /population/v1/households"] ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it("resolves Citizen and Household references", async () => {
     const result = await subgraph.query(
       ENTITIES_QUERY("... on Citizen { fullName } ... on Household { head { fullName } }"),

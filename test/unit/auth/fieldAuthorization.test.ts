@@ -219,6 +219,19 @@ describe("field authorization", () => {
     expect(skipped.data).toEqual({ citizen: { fullName: "Nguyễn Văn A" } });
     const included = await run(query, caller(["population:read"]), { pii: true });
     expect(codes(included.errors)).toEqual([["citizen.id", "UNAUTHORIZED"]]);
+    const byDefault = "query ($pii: Boolean = true) { citizen(id: 1) { fullName id @include(if: $pii) } }";
+    expect(codes((await run(byDefault, caller(["population:read"]))).errors)).toEqual([
+      ["citizen.id", "UNAUTHORIZED"],
+    ]);
+    const unusable = authorizeOperation({
+      schema: apiSchema,
+      policy,
+      document: parse(query),
+      operationName: undefined,
+      variables: { pii: "not a boolean" },
+      caller: caller(["population:read"]),
+    });
+    expect(unusable.denied.map((d) => d.path.join("."))).toEqual(["citizen.id"]);
   });
 
   it("gives callers with different scopes different documents for the same text", () => {

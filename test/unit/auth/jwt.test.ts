@@ -124,6 +124,15 @@ describe("HS256 tokens", () => {
     expect((await rejection(verifier.verify(bearer(arrayScope)))).message).toMatch(/scope claim/);
   });
 
+  it("never echoes a forged algorithm name into the WWW-Authenticate header", async () => {
+    const header = Buffer.from(JSON.stringify({ alg: "HS256\r\nSet-Cookie: x=1", typ: "JWT" })).toString(
+      "base64url",
+    );
+    const payload = Buffer.from(JSON.stringify({ sub: "x", exp: 9999999999 })).toString("base64url");
+    const error = await rejection(verifier.verify(bearer(`${header}.${payload}.c2lnbmF0dXJl`)));
+    expect(error.message).toBe("Invalid token: signing algorithm (unrecognised) not accepted");
+  });
+
   it("requires an expiry", async () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "HS256" })
@@ -211,6 +220,17 @@ describe("RS256 / ES256 tokens from a JWKS", () => {
     // With both key sources, HS256 is checked against the configured secret only, never against a public key.
     const both = createTokenVerifier({ ...base, jwksUrl: JWKS_URL });
     expect((await rejection(both.verify(bearer(forged)))).message).toMatch(/bad signature/);
+  });
+
+  it("accepts no development-secret token once a JWKS is configured", async () => {
+    const verifier = createTokenVerifier({ ...base, jwtSecret: null, jwksUrl: JWKS_URL });
+    const devToken = await signToken(
+      { sub: "local", scopes: ["population:pii"] },
+      { secret: DEV_JWT_SECRET, ttl: "5m" },
+    );
+    expect((await rejection(verifier.verify(bearer(devToken)))).message).toMatch(
+      /algorithm HS256 not accepted/,
+    );
   });
 
   it("refuses a token signed by a key the identity provider does not publish", async () => {

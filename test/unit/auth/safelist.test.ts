@@ -40,6 +40,11 @@ async function refused(request: GraphQLRequest): Promise<GraphQLError> {
 }
 
 describe("safelist", () => {
+  it("the checked-in manifest lists exactly schema/operations (else: npx tsx scripts/safelist-manifest.ts)", async () => {
+    const operations = new URL("../../../schema/operations/", import.meta.url).pathname;
+    expect(readSafelistManifest(operations)).toEqual(await buildSafelistManifest(operations));
+  });
+
   it("lists every operation file under its APQ hash", () => {
     const manifest = readSafelistManifest(dir);
     expect(manifest.operations).toEqual([

@@ -19,7 +19,7 @@ const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   enum CacheControlScope { PUBLIC PRIVATE }
   directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-  type Query { unit: Unit  person: Person  whoami: String  boom: String  picky: String }
+  type Query { unit: Unit  person: Person  whoami: String  boom: String  picky: String  slow: String }
   type Unit @key(fields: "code") @cacheControl(maxAge: 60) { code: ID! }
   type Person @cacheControl(maxAge: 30, scope: PRIVATE) { name: String! }
 `);
@@ -31,6 +31,10 @@ const resolvers = {
     whoami: (_: unknown, __: unknown, ctx: SubgraphContext) => `${ctx.caller.sub}@${ctx.caller.province}`,
     boom: () => {
       throw new Error("connection string postgres://user:pw@db/x failed");
+    },
+    slow: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return "done";
     },
     picky: () => {
       throw badUserInput("picky: not today");
@@ -145,5 +149,22 @@ describe("subgraph server", () => {
     const { response, json } = await post("{not json");
     expect(response.status).toBe(400);
     expect(json.errors?.[0]?.extensions.code).toBe("BAD_REQUEST");
+  });
+
+  it("finishes requests in flight when stopped, then refuses new connections", async () => {
+    const config = loadSubgraphConfig("population", { POPULATION_PORT: "0", LOG_LEVEL: "silent" });
+    const local = createSubgraphDeps(config);
+    const stopping = createSubgraphServer({ name: "test", typeDefs, resolvers, config, deps: local.deps });
+    const { url } = await stopping.start();
+    const inFlight = fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ slow }" }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stopping.stop();
+    expect(await (await inFlight).json()).toEqual({ data: { slow: "done" } });
+    await expect(fetch(url.replace("/graphql", "/health"))).rejects.toThrow();
+    await local.close();
   });
 });

@@ -157,7 +157,7 @@ describe("enterprises", () => {
 
 describe("dossiers", () => {
   it("have timelines consistent with their status, on-time and overdue flags", () => {
-    const unit = world.dossiers.unitOfCommune(small);
+    const [unit] = world.dossiers.unitsOf(world.reference.communes[small]!.code) as [number];
     const total = world.dossiers.dayPrefix(unit)[WINDOW_DAYS]!;
     const counted = {
       received: 0,
@@ -197,14 +197,11 @@ describe("dossiers", () => {
       if (dossier.digitized) counted.digitized += 1;
     }
     expect(total).toBeGreaterThan(100);
-    expect(world.dossiers.counts(unit, 0, WINDOW_DAYS - 1)).toEqual(counted);
+    expect(world.dossiers.counts([unit], 0, WINDOW_DAYS - 1)).toEqual(counted);
   });
 
   it("are found again from their applicant", () => {
-    const units = [
-      world.dossiers.unitOfCommune(small),
-      world.dossiers.unitOfProvince(world.reference.communes[small]!.provinceCode),
-    ];
+    const units = [small, world.dossiers.unitsOf(world.reference.communes[small]!.provinceCode)[0]!];
     for (const unit of units) {
       const total = world.dossiers.dayPrefix(unit)[WINDOW_DAYS]!;
       for (let k = 0; k < 200; k++) {
@@ -284,8 +281,8 @@ describe("determinism", () => {
       expect(again.enterprises.enterprise(c, 0)).toEqual(world.enterprises.enterprise(c, 0));
       const ref = world.dossiers.refAt(c, 0);
       expect(again.dossiers.dossier(ref)).toEqual(world.dossiers.dossier(ref));
-      expect(again.dossiers.counts(c, 0, WINDOW_DAYS - 1)).toEqual(
-        world.dossiers.counts(c, 0, WINDOW_DAYS - 1),
+      expect(again.dossiers.counts([c], 0, WINDOW_DAYS - 1)).toEqual(
+        world.dossiers.counts([c], 0, WINDOW_DAYS - 1),
       );
     }
     expect(again.reporting.tasks("40", "RESOLUTION_57")).toEqual(

@@ -3,10 +3,13 @@ import {
   enterpriseCheckDigit,
   isCommuneCode,
   isDate,
+  isDossierCode,
   isEnterpriseCode,
+  isHouseholdId,
   isPersonalId,
   isProcedureCode,
   isProvinceCode,
+  isTaskId,
   PRE_2025_PROVINCE_CODES,
   parsePersonalId,
 } from "../../../common/identifiers.ts";
@@ -109,5 +112,21 @@ describe("unit, procedure and date formats", () => {
     expect(isDate("2025-04-31")).toBe(false);
     expect(isDate("2025-1-01")).toBe(false);
     expect(isDate("2025-11-13T00:00:00Z")).toBe(false);
+  });
+});
+
+describe("sandbox record ids", () => {
+  it("accepts household, dossier and task ids of the documented shapes only", () => {
+    expect(isHouseholdId("HK16681000005")).toBe(true);
+    expect(isHouseholdId("HK1668100005")).toBe(false);
+    expect(isHouseholdId("hk16681000005")).toBe(false);
+    expect(isDossierCode("H16681-251112-0007")).toBe(true);
+    expect(isDossierCode("H40-251112-0003")).toBe(true);
+    expect(isDossierCode("H400-251112-0003")).toBe(false);
+    expect(isDossierCode("H40-25111-0003")).toBe(false);
+    expect(isTaskId("R57-40-0001")).toBe(true);
+    expect(isTaskId("P02-16681-0016")).toBe(true);
+    expect(isTaskId("X57-40-0001")).toBe(false);
+    expect(isTaskId("R57-400-0001")).toBe(false);
   });
 });

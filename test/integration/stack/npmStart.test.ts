@@ -1,0 +1,95 @@
+// `npm start`'s script as a user runs it: six processes on the ports given through the environment, an endpoint
+// that answers the national overview, and nothing left running after SIGTERM.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { afterAll, expect, it } from "vitest";
+import { freePort } from "../../support/index.ts";
+import { readOperation } from "../../support/stack.ts";
+
+const PORT_VARIABLES = [
+  "SANDBOX_PORT",
+  "POPULATION_PORT",
+  "BUSINESS_PORT",
+  "PROCEDURES_PORT",
+  "REPORTING_PORT",
+  "GATEWAY_PORT",
+] as const;
+
+/** Direct children of a process, from /proc (field 4 of /proc/<pid>/stat is the parent pid). */
+function childPids(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return children;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let start: ChildProcess | null = null;
+
+afterAll(() => {
+  // Only when the test failed before its own SIGTERM: never leave the stack running.
+  if (start?.exitCode === null && start.pid !== undefined) process.kill(start.pid, "SIGKILL");
+});
+
+it("npm start: serves NationalOverview on the configured port, and SIGTERM stops every process", async () => {
+  const ports = Object.fromEntries(
+    await Promise.all(PORT_VARIABLES.map(async (name) => [name, String(await freePort())] as const)),
+  );
+  // A clean environment: no REDIS_URL or URL overrides from the developer's shell.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "warn", ...ports };
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  start = child;
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => output.push(line));
+  const ready = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      output.push(line);
+      const endpoint = /GraphQL endpoint: (\S+)/.exec(line);
+      if (endpoint) resolve(endpoint[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${output.join("\n")}`)));
+  });
+  const endpoint = await ready;
+  expect(endpoint).toBe(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
+  expect(output.join("\n")).toContain("no REDIS_URL");
+
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: await readOperation("NationalOverview") }),
+  });
+  const body = await response.json();
+  expect(response.status).toBe(200);
+  expect(body.errors).toBeUndefined();
+  expect(body.data.nationalTaskProgress).toMatchObject({ assigned: 3430, completed: 1954, completionRate: 56.97 });
+  expect(body.data.provinces).toHaveLength(34);
+
+  const children = childPids(child.pid!);
+  expect(children).toHaveLength(6);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  expect(children.filter(isRunning)).toEqual([]);
+  await expect(fetch(endpoint, { method: "POST" })).rejects.toThrow();
+}, 90_000);

@@ -1,0 +1,228 @@
+// The whole product in one process, wired like production: the sandbox, the four real subgraphs (record cache in
+// the shared Redis) and gateways assembled as gateway/index.ts assembles them (cache layers, auth, rate limit), on
+// free loopback ports, serving the checked-in supergraph with its subgraph URLs pointed at this run's ports.
+// Every Redis key of a run lives under one unique prefix, removed on stop.
+import { readFile } from "node:fs/promises";
+import { Redis } from "ioredis";
+import { signToken } from "../../gateway/auth/signToken.ts";
+import { createCacheLayers } from "../../gateway/cache/layers.ts";
+import { loadGatewayConfig } from "../../gateway/config.ts";
+import { createGateway } from "../../gateway/createGateway.ts";
+import { createLogger } from "../../gateway/observability/logger.ts";
+import { createGatewayMetrics } from "../../gateway/observability/metrics.ts";
+import type { SandboxConfig } from "../../sandbox/config.ts";
+import { createBusinessSubgraph } from "../../subgraphs/business/index.ts";
+import type { SubgraphConfig, SubgraphName } from "../../subgraphs/kit/config.ts";
+import type { SubgraphDeps, SubgraphServer } from "../../subgraphs/kit/server.ts";
+import { createPopulationSubgraph } from "../../subgraphs/population/index.ts";
+import { createProceduresSubgraph } from "../../subgraphs/procedures/index.ts";
+import { createReportingSubgraph } from "../../subgraphs/reporting/index.ts";
+import { assertRedisReachable, redisUrl, uniqueRedisPrefix } from "./index.ts";
+import { startTestSandbox, type TestSandbox } from "./sandbox.ts";
+import { type GraphQLResult, postGraphQL, startTestSubgraph, type TestSubgraph } from "./subgraph.ts";
+
+export const STACK_CONTEXT_SECRET = "stack-suite-internal-context-secret";
+export const STACK_JWT_SECRET = "stack-suite-jwt-secret-of-at-least-32-bytes";
+export const STACK_OPS_TOKEN = "stack-suite-ops-token";
+
+export const SUBGRAPH_FACTORIES: Record<
+  SubgraphName,
+  (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer
+> = {
+  population: createPopulationSubgraph,
+  business: createBusinessSubgraph,
+  procedures: createProceduresSubgraph,
+  reporting: createReportingSubgraph,
+};
+export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_FACTORIES) as SubgraphName[];
+
+const SUPERGRAPH_PATH = new URL("../../schema/supergraph.graphql", import.meta.url).pathname;
+const OPERATIONS_DIR = new URL("../../schema/operations/", import.meta.url);
+
+export type OperationName = "ProvinceDashboard" | "CommunePortal" | "CitizenProfile" | "NationalOverview";
+
+/** A client operation exactly as checked in under `schema/operations/`. */
+export function readOperation(name: OperationName): Promise<string> {
+  return readFile(new URL(`${name}.graphql`, OPERATIONS_DIR), "utf8");
+}
+
+export interface StackGateway {
+  /** The /graphql URL. */
+  url: string;
+  origin: string;
+  /** POSTs an operation; `token` goes in as a bearer token. */
+  query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult>;
+  /** Empties the gateway's response and entity caches through `POST /ops/purge`. */
+  purge(): Promise<void>;
+  /** One series of the gateway's /metrics text, summed over the series matching `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  sandbox?: Partial<SandboxConfig>;
+  /** Extra subgraph environment, e.g. `{ RECORD_CACHE: "off" }`. */
+  subgraphEnv?: Record<string, string>;
+  /** Environment of the gateway started with the stack (`stack.gateway`). */
+  gatewayEnv?: Record<string, string>;
+}
+
+export interface Stack {
+  sandbox: TestSandbox;
+  subgraphs: Record<SubgraphName, TestSubgraph>;
+  /** The gateway started with the stack. */
+  gateway: StackGateway;
+  /**
+   * Another gateway over the same subgraphs, with its own caches (a Redis namespace of its own) and `env` on top of
+   * the stack's defaults; `SUBGRAPH_URL_<NAME>` in `env` reroutes one subgraph (e.g. through a recorder).
+   */
+  startGateway(env?: Record<string, string>): Promise<StackGateway>;
+  /** An HS256 bearer token the stack's gateways accept, made by the project's own signer. */
+  token(claims: { scopes: string[]; province?: string; commune?: string; sub?: string }): Promise<string>;
+  /** Stops one subgraph for good (its port stops answering); the rest of the stack keeps running. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Removes the subgraphs' cached platform records (this run's keys only). */
+  flushRecordCaches(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Deletes every key under `pattern` (a prefix of this run's own, never anybody else's). */
+async function unlinkMatching(redis: Redis, pattern: string): Promise<void> {
+  const stream = redis.scanStream({ match: pattern, count: 500 });
+  for await (const keys of stream as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+}
+
+async function startGatewayOn(
+  subgraphs: Record<SubgraphName, TestSubgraph>,
+  keyPrefix: string,
+  env: Record<string, string>,
+): Promise<StackGateway> {
+  const urls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphs[name].url]),
+  );
+  // An explicit environment: the developer's own variables (REDIS_URL, OPS_TOKEN…) must not leak in.
+  const config = loadGatewayConfig({
+    GATEWAY_PORT: "0",
+    SUPERGRAPH_PATH,
+    SUPERGRAPH_WATCH: "off",
+    REDIS_URL: redisUrl(),
+    INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
+    AUTH_JWT_SECRET: STACK_JWT_SECRET,
+    OPS_TOKEN: STACK_OPS_TOKEN,
+    LOG_LEVEL: "silent",
+    ...urls,
+    ...env,
+  });
+  const logger = createLogger(config);
+  const metrics = createGatewayMetrics();
+  // createRedis's options, plus the key prefix that keeps this run apart from everybody sharing the Redis.
+  const redis = new Redis(redisUrl(), {
+    keyPrefix,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    commandTimeout: config.redis.commandTimeoutMs,
+  });
+  await new Promise<void>((resolve, reject) => {
+    redis.once("ready", () => resolve());
+    redis.once("error", reject);
+  });
+  const caches = createCacheLayers(config, { redis, metrics, logger });
+  const gateway = createGateway(config, {
+    logger,
+    metrics,
+    redis,
+    fetchSteps: caches.fetchSteps,
+    plugins: caches.plugins,
+    apqCache: caches.apqCache,
+    routes: caches.routes,
+  });
+  const { url, port } = await gateway.start();
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    origin,
+    query: (query, variables, token) =>
+      postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
+    async purge() {
+      const response = await fetch(`${origin}/ops/purge`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
+        body: JSON.stringify({ scope: "all" }),
+      });
+      if (!response.ok) throw new Error(`purge: HTTP ${response.status} ${await response.text()}`);
+    },
+    async metric(name, labels = {}) {
+      const text = await (await fetch(`${origin}/metrics`)).text();
+      const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+      let sum = 0;
+      for (const line of text.split("\n")) {
+        const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+        if (match?.[1] !== name) continue;
+        if (wanted.every((pair) => (match[2] ?? "").includes(pair))) sum += Number(match[3]);
+      }
+      return sum;
+    },
+    stop: () => gateway.stop(),
+  };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  await assertRedisReachable();
+  const prefix = uniqueRedisPrefix("stack");
+  const cleaner = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const sandbox = await startTestSandbox(options.sandbox);
+  const subgraphs = {} as Record<SubgraphName, TestSubgraph>;
+  const running = new Set<SubgraphName>();
+  const gateways: StackGateway[] = [];
+  let gatewayCount = 0;
+
+  async function stopSubgraph(name: SubgraphName) {
+    if (running.delete(name)) await subgraphs[name].stop();
+  }
+
+  async function stop() {
+    for (const gateway of gateways) await gateway.stop();
+    for (const name of SUBGRAPH_NAMES) await stopSubgraph(name);
+    await sandbox.stop();
+    await unlinkMatching(cleaner, `${prefix}*`);
+    await cleaner.quit();
+  }
+
+  try {
+    await Promise.all(
+      SUBGRAPH_NAMES.map(async (name) => {
+        subgraphs[name] = await startTestSubgraph(name, SUBGRAPH_FACTORIES[name], {
+          PLATFORM_BASE_URL: sandbox.url,
+          REDIS_URL: redisUrl(),
+          REDIS_KEY_PREFIX: prefix,
+          INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
+          ...options.subgraphEnv,
+        });
+        running.add(name);
+      }),
+    );
+    const startGateway = async (env: Record<string, string> = {}) => {
+      const gateway = await startGatewayOn(subgraphs, `${prefix}gateway${++gatewayCount}:`, env);
+      gateways.push(gateway);
+      return gateway;
+    };
+    const gateway = await startGateway(options.gatewayEnv);
+    return {
+      sandbox,
+      subgraphs,
+      gateway,
+      startGateway,
+      token: ({ sub = "stack-officer", ...claims }) =>
+        signToken({ sub, ...claims }, { secret: STACK_JWT_SECRET, ttl: "10m" }),
+      stopSubgraph,
+      flushRecordCaches: () => unlinkMatching(cleaner, `${prefix}record:*`),
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+}
