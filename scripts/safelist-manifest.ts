@@ -10,7 +10,7 @@ const text = `${JSON.stringify(await buildSafelistManifest(dir), null, 2)}\n`;
 if (process.argv.includes("--check")) {
   const current = await readFile(path, "utf8").catch(() => "");
   if (current !== text) {
-    process.stderr.write(`${path} is stale: run npx tsx scripts/safelist-manifest.ts\n`);
+    process.stderr.write(`${path} is stale: run npm run safelist\n`);
     process.exit(1);
   }
   process.stdout.write(`${path} is current\n`);

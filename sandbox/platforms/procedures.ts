@@ -7,13 +7,7 @@ import {
   isProvinceCode,
 } from "../../common/identifiers.ts";
 import { dayOf } from "../generate/dates.ts";
-import {
-  DOSSIER_STATUSES,
-  type DossierCounts,
-  type DossierRef,
-  STAT_FIELDS,
-  WINDOW_DAYS,
-} from "../generate/dossiers.ts";
+import { DOSSIER_STATUSES, type DossierRef, dossierRates, WINDOW_DAYS } from "../generate/dossiers.ts";
 import { foldText } from "../generate/names.ts";
 import { AGENCIES, type Procedure } from "../generate/procedures.ts";
 import { createMatchCache, PAGE_PARAMS, page } from "../http/paging.ts";
@@ -40,10 +34,8 @@ import type { World } from "../world.ts";
 import { createUnitSequence } from "./sequence.ts";
 import {
   communeFilter,
-  communesOf,
   EMPTY_PAGE,
   PROVINCES_PARAM,
-  percent,
   provinceFilter,
   requestedUnits,
   single,
