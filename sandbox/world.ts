@@ -1,9 +1,9 @@
-import { dayOf } from "./generate/dates.ts";
-import { createDossiers, type Dossiers } from "./generate/dossiers.ts";
+import { dayOf, dayOfYmd, yearOfDay } from "./generate/dates.ts";
+import { createDossiers, type Dossiers, dossierRates } from "./generate/dossiers.ts";
 import { createEnterprises, type Enterprises } from "./generate/enterprises.ts";
 import { createPopulation, type Population } from "./generate/population.ts";
 import { type Catalogue, createCatalogue } from "./generate/procedures.ts";
-import { createReporting, type Reporting } from "./generate/reporting.ts";
+import { createReporting, type MeasuredRates, type Reporting } from "./generate/reporting.ts";
 import { loadReference, type Reference } from "./reference.ts";
 
 /** Everything the platforms answer from: reference data plus the deterministic generators over it. */
@@ -25,6 +25,13 @@ export function createWorld(todayDate: string): World {
   const population = createPopulation(reference, today);
   const enterprises = createEnterprises(reference, population, today);
   const catalogue = createCatalogue(reference);
+  const dossiers = createDossiers(reference, { population, enterprises, catalogue }, today);
+  const measuredRates: MeasuredRates = (unitCode, year) => {
+    const from = dayOfYmd(year, 1, 1) - dossiers.firstDay;
+    if (from < 0 || year > yearOfDay(today)) return null;
+    const to = Math.min(today, dayOfYmd(year, 12, 31)) - dossiers.firstDay;
+    return dossierRates(dossiers.counts(dossiers.unitsOf(unitCode), from, to));
+  };
   return {
     today,
     reference,
@@ -32,7 +39,7 @@ export function createWorld(todayDate: string): World {
     population,
     enterprises,
     catalogue,
-    dossiers: createDossiers(reference, { population, enterprises, catalogue }, today),
-    reporting: createReporting(reference, today),
+    dossiers,
+    reporting: createReporting(reference, today, measuredRates),
   };
 }

@@ -182,7 +182,20 @@ export interface Reporting {
   readonly indicatorYears: number[];
 }
 
-export function createReporting(reference: Reference, today: number): Reporting {
+/** Rates the procedure settlement system measured over a year's dossiers; null when it lacks that whole year. */
+export type MeasuredRates = (
+  unitCode: string,
+  year: number,
+) => { onTimeRate: number; onlineRate: number; digitizedRate: number } | null;
+
+/** Indicators that are the procedure settlement system's own figures, so dashboards never see two values. */
+const MEASURED_INDICATORS: Partial<Record<(typeof INDICATORS)[number], "onTimeRate" | "onlineRate" | "digitizedRate">> = {
+  ON_TIME_RATE: "onTimeRate",
+  ONLINE_SUBMISSION_RATE: "onlineRate",
+  DIGITIZED_DOSSIER_RATE: "digitizedRate",
+};
+
+export function createReporting(reference: Reference, today: number, measuredRates: MeasuredRates): Reporting {
   const todayYear = yearOfDay(today);
   const provinceCodes = reference.provinces.map((province) => province.code);
   const r57 = allocateResolution57(provinceCodes);
@@ -301,13 +314,15 @@ export function createReporting(reference: Reference, today: number): Reporting 
   const indicatorYears = [todayYear - 1, todayYear];
   function indicators(unitCode: string, year: number) {
     const key = Number(unitCode) + (unitCode.length === 2 ? 100_000 : 0);
+    const measured = measuredRates(unitCode, year);
     return INDICATORS.map((indicator, k) => {
       const [low, high] = INDICATOR_RANGES[indicator];
       const growth = year === todayYear ? 0 : 3 + 4 * unit(key, k, 0x85);
       const drawn = low + (high - low) * unit(key, k, 0x84) - growth;
+      const source = MEASURED_INDICATORS[indicator];
       const value =
         PINNED_INDICATORS[`${unitCode}:${indicator}:${year}`] ??
-        Math.round(Math.max(low - 5, drawn) * 10) / 10;
+        (source && measured ? measured[source] : Math.round(Math.max(low - 5, drawn) * 10) / 10);
       return { unitCode, indicator, year, value, unit: "percent" as const };
     });
   }

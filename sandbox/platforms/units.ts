@@ -77,6 +77,3 @@ export function communesOf(world: World, provinceCode: string): number[] {
     .get(provinceCode)!
     .map((commune) => world.communeIndex.get(commune.code)!);
 }
-
-export const percent = (part: number, whole: number) =>
-  whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100;

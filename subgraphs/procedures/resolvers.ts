@@ -18,7 +18,7 @@ import {
   type ProceduresPlatform,
   periodVariant,
 } from "./platform.ts";
-import { canSeeDossier, listingScope, requireDossierRead, visibleDossier } from "./visibility.ts";
+import { assertDossierVisible, canSeeDossier, listingScope, requireDossierRead } from "./visibility.ts";
 
 /**
  * Dossier codes differ between provincial systems (H40-251112-0007, 000.00.15.H40-250101-0001): only the characters
@@ -129,8 +129,8 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
         );
       },
 
-      dossier: async (_: unknown, args: { code: string }, ctx: SubgraphContext) =>
-        visibleDossier(ctx.caller, await ctx.loaders.load(specs.dossier, dossierCodeArg("code", args.code))),
+      dossier: (_: unknown, args: { code: string }, ctx: SubgraphContext) =>
+        ctx.loaders.load(specs.dossier, dossierCodeArg("code", args.code)),
 
       dossiers: (_: unknown, args: PageArguments & { filter: DossierFilterInput }, ctx: SubgraphContext) => {
         requireDossierRead(ctx.caller);
@@ -167,10 +167,8 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
     },
 
     Dossier: {
-      __resolveReference: async (ref: { code: string }, ctx: SubgraphContext) =>
-        DOSSIER_CODE.test(ref.code)
-          ? visibleDossier(ctx.caller, await ctx.loaders.load(specs.dossier, ref.code))
-          : null,
+      __resolveReference: (ref: { code: string }, ctx: SubgraphContext) =>
+        DOSSIER_CODE.test(ref.code) ? ctx.loaders.load(specs.dossier, ref.code) : null,
       procedure: async (dossier: DossierRecord, _: unknown, ctx: SubgraphContext) =>
         referencedRecord(
           await ctx.loaders.load(specs.procedure, dossier.procedureCode),
@@ -178,6 +176,7 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
         ),
       applicant: (dossier: DossierRecord, _: unknown, ctx: SubgraphContext) => {
         requireDossierRead(ctx.caller);
+        assertDossierVisible(ctx.caller, dossier);
         const { kind, id } = dossier.applicant;
         return kind === "CITIZEN" ? { __typename: "Citizen", id } : { __typename: "Enterprise", code: id };
       },
@@ -186,6 +185,7 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
         dossier.communeCode === null ? null : unitReference(dossier.communeCode),
       history: (dossier: DossierRecord, _: unknown, ctx: SubgraphContext) => {
         requireDossierRead(ctx.caller);
+        assertDossierVisible(ctx.caller, dossier);
         return dossier.history;
       },
     },

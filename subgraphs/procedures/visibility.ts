@@ -15,12 +15,15 @@ export function canSeeDossier(caller: Caller, dossier: DossierRecord): boolean {
   return canSeeRecord(caller, { provinceCode: dossier.provinceCode, communeCode: dossier.communeCode });
 }
 
-/** A single dossier outside the caller's province/commune: null for the field, FORBIDDEN in the errors. */
-export function visibleDossier(caller: Caller, dossier: DossierRecord | null): DossierRecord | null {
-  if (dossier !== null && !canSeeDossier(caller, dossier)) {
+/**
+ * The protected parts of a dossier (applicant, history) outside the caller's province/commune: FORBIDDEN. The public
+ * status fields stay readable by everyone, as on the public portal's status lookup, so a scoped officer never sees
+ * less of a dossier than an anonymous visitor does.
+ */
+export function assertDossierVisible(caller: Caller, dossier: DossierRecord): void {
+  if (!canSeeDossier(caller, dossier)) {
     throw forbidden(`dossier ${dossier.code} is outside the caller's province or commune`);
   }
-  return dossier;
 }
 
 export interface UnitScope {

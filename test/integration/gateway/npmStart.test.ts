@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   for (const name of NAMES) ports[name] = await freePort();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
   for (const name of NAMES) env[`${name}_PORT`] = String(ports[name]);
   stack = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env,

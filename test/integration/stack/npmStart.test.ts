@@ -42,12 +42,23 @@ function isRunning(pid: number): boolean {
   }
 }
 
-let start: ChildProcess | null = null;
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
 
-afterAll(() => {
-  // Only when the test failed before its own SIGTERM: never leave the stack running.
-  if (start?.exitCode === null && start.pid !== undefined) process.kill(start.pid, "SIGKILL");
-});
+let start: ChildProcess | null = null;
+let started: number[] = [];
+
+afterAll(async () => {
+  // Only when the test failed before its own SIGTERM: never leave the stack (or an orphaned child) running.
+  if (!start || start.exitCode !== null || start.signalCode !== null) return;
+  start.kill("SIGTERM");
+  const timer = setTimeout(() => start?.kill("SIGKILL"), 20_000);
+  await exitOf(start);
+  clearTimeout(timer);
+  for (const pid of started.filter(isRunning)) process.kill(pid, "SIGKILL");
+}, 30_000);
 
 it("npm start: serves NationalOverview on the configured port, and SIGTERM stops every process", async () => {
   const ports = Object.fromEntries(
@@ -71,6 +82,8 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
     child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${output.join("\n")}`)));
   });
   const endpoint = await ready;
+  started = childPids(child.pid!);
+  expect(started).toHaveLength(6);
   expect(endpoint).toBe(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
   expect(output.join("\n")).toContain("no REDIS_URL");
 
@@ -85,11 +98,8 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
   expect(body.data.nationalTaskProgress).toMatchObject({ assigned: 3430, completed: 1954, completionRate: 56.97 });
   expect(body.data.provinces).toHaveLength(34);
 
-  const children = childPids(child.pid!);
-  expect(children).toHaveLength(6);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.kill("SIGTERM");
-  expect(await exited).toBe(0);
-  expect(children.filter(isRunning)).toEqual([]);
+  expect(await exitOf(child)).toBe(0);
+  expect(started.filter(isRunning)).toEqual([]);
   await expect(fetch(endpoint, { method: "POST" })).rejects.toThrow();
 }, 90_000);

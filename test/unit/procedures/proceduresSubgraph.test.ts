@@ -129,11 +129,18 @@ describe("procedures subgraph: who may see what", () => {
     expect(result.body.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED");
   });
 
-  it("gives a caller limited to province 40 null and FORBIDDEN for a dossier of province 01", async () => {
-    const result = await subgraph.query('{ dossier(code: "H01-0001") { code status } }', {}, OFFICER_40);
-    expect(result.body.data).toEqual({ dossier: null });
+  it("lets a caller limited to province 40 look up the status of a dossier of province 01 but not its applicant", async () => {
+    const status = await subgraph.query('{ dossier(code: "H01-0001") { code status } }', {}, OFFICER_40);
+    expect(status.body).toEqual({ data: { dossier: { code: "H01-0001", status: expect.any(String) } } });
+
+    const result = await subgraph.query(
+      '{ dossier(code: "H01-0001") { code applicant { __typename } } }',
+      {},
+      OFFICER_40,
+    );
+    expect(result.body.data).toEqual({ dossier: { code: "H01-0001", applicant: null } });
     expect(result.body.errors).toEqual([
-      expect.objectContaining({ path: ["dossier"], extensions: { code: "FORBIDDEN" } }),
+      expect.objectContaining({ path: ["dossier", "applicant"], extensions: { code: "FORBIDDEN" } }),
     ]);
   });
 
