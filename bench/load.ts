@@ -51,6 +51,9 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
   };
 }
 
+// Without its harness there is nobody to report to: leave rather than linger as an orphan.
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", (message: LoadRequest) => {
   runLoad(message).then(
     (result) => reply({ id: message.id, result }),

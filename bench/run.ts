@@ -5,6 +5,7 @@ import { parseBenchArgs, USAGE } from "./harness/args.ts";
 import { runBenchmark } from "./harness/benchmark.ts";
 import { describeMachine } from "./harness/machine.ts";
 import { methodNotes } from "./harness/methodNotes.ts";
+import { createProcessGroup } from "./harness/processes.ts";
 import type { RunRecord } from "./harness/report.ts";
 import { formatTextTable, renderResultsMarkdown } from "./harness/report.ts";
 
@@ -25,6 +26,14 @@ const machine = describeMachine();
 const startedAt = new Date().toISOString();
 console.log(`bench (${args.mode}): ${args.gateways.join(", ")} × ${args.workloads.join(", ")}`);
 
+const processes = createProcessGroup();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the gateways and subgraphs started by the harness`);
+    void processes.stopAll().then(() => process.exit(130));
+  });
+}
+
 const results = await runBenchmark(
   {
     settings: args.settings,
@@ -34,7 +43,7 @@ const results = await runBenchmark(
     sandboxLatencyMs: SANDBOX_LATENCY_MS,
     profileDir: args.profileDir,
   },
-  { log: (line) => console.log(line) },
+  { processes, log: (line) => console.log(line) },
 );
 
 const record: RunRecord = {

@@ -57,9 +57,9 @@ export interface GatewayDeps {
   /** Extra JSON endpoints (e.g. POST /ops/purge). */
   routes?: HttpRoute[];
   /**
-   * Supergraph security features (spec URL without version, e.g. "https://specs.apollo.dev/requiresScopes")
-   * that `plugins` enforce. Without them a supergraph using @authenticated / @requiresScopes is refused,
-   * because @apollo/gateway itself would ignore those directives.
+   * Supergraph security features (spec URL without version, e.g. "https://specs.apollo.dev/policy") that
+   * `plugins` enforce, beyond @authenticated / @requiresScopes (always enforced by the field authorization
+   * plugin). A supergraph using any other security feature is refused: @apollo/gateway would ignore it.
    */
   enforcedSecurityFeatures?: string[];
   /** Text for /metrics; this process's registry when absent (index.ts passes the cluster's with WORKERS > 1). */

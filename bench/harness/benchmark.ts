@@ -8,7 +8,7 @@ import type { GatewayId } from "./gateways.ts";
 import { GATEWAYS, gatewayUrl } from "./gateways.ts";
 import { createLoadClient } from "./loadClient.ts";
 import { freePort } from "./ports.ts";
-import { startProcess } from "./processes.ts";
+import type { ProcessGroup, RunningProcess } from "./processes.ts";
 import { createSandboxClient } from "./sandboxClient.ts";
 import type { PlatformSubgraphOptions, Sandbox, StackDeps, SubgraphStack } from "./stacks.ts";
 import { startGuildStack, startPlatformSubgraphs, startSandbox } from "./stacks.ts";
@@ -27,6 +27,7 @@ export interface BenchmarkOptions {
 }
 
 export interface BenchmarkDeps {
+  processes: ProcessGroup;
   log(line: string): void;
 }
 
@@ -49,7 +50,7 @@ export const GUILD_OURS_ENV = { MAX_COST: "1000000" };
 
 export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<CellResult[]> {
   const workDir = mkdtempSync(join(tmpdir(), "lienthong-bench-"));
-  const stackDeps: StackDeps = { workDir, baseEnv: { ...process.env } };
+  const stackDeps: StackDeps = { processes: deps.processes, workDir, baseEnv: { ...process.env } };
   const load = createLoadClient();
   const reference: ReferenceData = new Map();
   const results: CellResult[] = [];
@@ -105,6 +106,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
             options,
             bodies,
             cellDeps: { load, sandbox: sandboxClient, reference },
+            processes: deps.processes,
             launch: { secret: phase.internalContextSecret, opsToken, jwtSecret, baseEnv: stackDeps.baseEnv },
             log: deps.log,
           });
@@ -198,6 +200,7 @@ interface GatewayRunContext {
   options: BenchmarkOptions;
   bodies: Map<WorkloadId, string[]>;
   cellDeps: CellDeps;
+  processes: ProcessGroup;
   launch: {
     secret: string | null;
     opsToken: string;
@@ -216,7 +219,7 @@ async function runGateway(
   const gateway = GATEWAYS[gatewayId];
   const port = await freePort();
   const url = gatewayUrl(port);
-  let process: Awaited<ReturnType<typeof startProcess>>;
+  let process: RunningProcess;
   // One directory per gateway process: node writes a profile per thread (the tsx loader has its own).
   const profileArgs = context.options.profileDir
     ? [
@@ -225,7 +228,7 @@ async function runGateway(
       ]
     : [];
   try {
-    process = await startProcess({
+    process = await context.processes.start({
       ...gateway.spec(
         {
           port,
@@ -255,7 +258,11 @@ async function runGateway(
         context.bodies.get(workload) ?? [],
         { gateway: gatewayId, url, pid: process.pid, purge },
         context.options.settings,
-        context.cellDeps,
+        // Only platform workloads reach the sandbox; its counters mean nothing for the Guild subgraphs.
+        {
+          ...context.cellDeps,
+          sandbox: WORKLOADS[workload].stack === "platform" ? context.cellDeps.sandbox : null,
+        },
       ).catch((error: Error) => failedCell(workload, gatewayId, error.message));
       if (result.status !== "ok") context.log(`    ${result.status}: ${result.note}`);
       results.push(result);

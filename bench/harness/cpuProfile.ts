@@ -18,8 +18,17 @@ export interface FrameShare {
 
 /** The frames where a V8 CPU profile (`node --cpu-prof`) spent most of its own time, largest first. */
 export function topSelfFrames(path: string, limit: number): FrameShare[] {
+  return selfTimeBy(path, describe, limit);
+}
+
+/** Self time per npm package (or repository folder, or V8 pseudo-frame such as the garbage collector). */
+export function selfTimeByPackage(path: string, limit: number): FrameShare[] {
+  return selfTimeBy(path, packageOf, limit);
+}
+
+function selfTimeBy(path: string, key: (node: ProfileNode) => string, limit: number): FrameShare[] {
   const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
-  const frameOf = new Map(profile.nodes.map((node) => [node.id, describe(node)]));
+  const frameOf = new Map(profile.nodes.map((node) => [node.id, key(node)]));
   const selfTime = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((nodeId, index) => {
@@ -41,4 +50,14 @@ function describe(node: ProfileNode): string {
     .replace(/^.*node_modules\//, "")
     .replace(/^.*\/work\/main\//, "");
   return `${functionName || "(anonymous)"} ${file ? `${file}:${lineNumber + 1}` : ""}`.trim();
+}
+
+function packageOf(node: ProfileNode): string {
+  const { functionName, url } = node.callFrame;
+  if (!url) return functionName.startsWith("(") ? functionName : "(native)";
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (inPackage?.[1]) return inPackage[1];
+  if (url.startsWith("node:")) return "node: internals";
+  const inRepo = /\/work\/main\/([^/]+\/[^/]+)/.exec(url) ?? /([^/]+\/[^/]+)$/.exec(url);
+  return inRepo?.[1] ?? url;
 }

@@ -28,7 +28,34 @@ export interface RunningProcess {
 
 const OUTPUT_TAIL_CHARS = 4000;
 
-export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
+/** Every process the harness started, so an interrupted run can stop them instead of orphaning them. */
+export interface ProcessGroup {
+  start(spec: ProcessSpec): Promise<RunningProcess>;
+  stopAll(): Promise<void>;
+}
+
+export function createProcessGroup(): ProcessGroup {
+  const running = new Set<RunningProcess>();
+  return {
+    start: (spec) =>
+      startProcess(spec, (process) => {
+        running.add(process);
+        const stop = process.stop;
+        process.stop = async () => {
+          await stop();
+          running.delete(process);
+        };
+      }),
+    stopAll: async () => {
+      await Promise.all([...running].map((process) => process.stop()));
+    },
+  };
+}
+
+async function startProcess(
+  spec: ProcessSpec,
+  onSpawn: (process: RunningProcess) => void,
+): Promise<RunningProcess> {
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), "--import", "tsx", spec.script], {
     env: spec.env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,6 +75,7 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     outputTail: () => output,
     stop: () => stopChild(child, exited),
   };
+  onSpawn(running);
   try {
     await waitUntilReady(spec, exited, () => output);
   } catch (error) {

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./ports.ts";
-import type { RunningProcess } from "./processes.ts";
-import { startProcess } from "./processes.ts";
+import type { ProcessGroup, RunningProcess } from "./processes.ts";
 import { rewriteSubgraphUrls } from "./supergraphFile.ts";
 
 /** Subgraphs a gateway under test is pointed at, and the supergraph file describing them. */
@@ -12,6 +11,7 @@ export interface SubgraphStack {
 }
 
 export interface StackDeps {
+  processes: ProcessGroup;
   workDir: string;
   baseEnv: Record<string, string | undefined>;
 }
@@ -23,7 +23,7 @@ export const PLATFORM_SUBGRAPHS = ["population", "business", "procedures", "repo
 
 export async function startGuildStack(deps: StackDeps): Promise<SubgraphStack> {
   const port = await freePort();
-  const server = await startProcess({
+  const server = await deps.processes.start({
     name: "guild-subgraphs",
     script: repoFile("bench/guild/index.ts"),
     env: { ...deps.baseEnv, GUILD_PORT: String(port), SUBGRAPH_DELAY_MS: "0" },
@@ -45,7 +45,7 @@ export interface Sandbox {
 
 export async function startSandbox(deps: StackDeps): Promise<Sandbox> {
   const port = await freePort();
-  const process = await startProcess({
+  const process = await deps.processes.start({
     name: "sandbox",
     script: repoFile("sandbox/index.ts"),
     env: { ...deps.baseEnv, SANDBOX_PORT: String(port), LOG_LEVEL: "warn" },
@@ -70,7 +70,7 @@ export async function startPlatformSubgraphs(
   const ports = await Promise.all(PLATFORM_SUBGRAPHS.map(() => freePort()));
   const started = await Promise.allSettled(
     PLATFORM_SUBGRAPHS.map((name, index) =>
-      startProcess({
+      deps.processes.start({
         name: `${name} (${options.name})`,
         script: repoFile(`subgraphs/${name}/index.ts`),
         env: {

@@ -54,7 +54,12 @@ export function createErrorFormatter(deps: { logger: Logger; rewrites: ErrorRewr
       return { ...formatted, extensions };
     }
     deps.logger.error(
-      { code: code ?? null, subgraph: formatted.extensions?.serviceName ?? null, message: formatted.message },
+      {
+        code: code ?? null,
+        subgraph: formatted.extensions?.serviceName ?? null,
+        // Identifiers (12-digit citizen ids, tax codes, phone numbers) are personal data: not even in our logs.
+        message: formatted.message.replace(/\d{9,}/g, "[number]"),
+      },
       "internal error masked",
     );
     return {

@@ -183,8 +183,13 @@ export function createEnterprises(reference: Reference, population: Population, 
 
   const foundedDay = (c: number, index: number) =>
     FIRST_FOUNDING_DAY + Math.floor(unit(communeKey(c), index, 1) ** 0.6 * (today - FIRST_FOUNDING_DAY + 1));
-  const status = (c: number, index: number) =>
-    pickWeighted(ENTERPRISE_STATUSES, STATUS_WEIGHTS, unit(communeKey(c), index, 2));
+  // Winding up takes time: enterprises younger than two years are still active.
+  const status = (c: number, index: number): EnterpriseStatus => {
+    const drawn = pickWeighted(ENTERPRISE_STATUSES, STATUS_WEIGHTS, unit(communeKey(c), index, 2));
+    return drawn === "ACTIVE" || drawn === "SUSPENDED" || foundedDay(c, index) < today - 730
+      ? drawn
+      : "ACTIVE";
+  };
   const industry = (c: number, index: number) =>
     pickWeighted(INDUSTRIES, INDUSTRY_WEIGHTS, unit(communeKey(c), index, 3));
   const legalForm = (c: number, index: number) =>

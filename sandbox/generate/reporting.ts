@@ -189,13 +189,19 @@ export type MeasuredRates = (
 ) => { onTimeRate: number; onlineRate: number; digitizedRate: number } | null;
 
 /** Indicators that are the procedure settlement system's own figures, so dashboards never see two values. */
-const MEASURED_INDICATORS: Partial<Record<(typeof INDICATORS)[number], "onTimeRate" | "onlineRate" | "digitizedRate">> = {
+const MEASURED_INDICATORS: Partial<
+  Record<(typeof INDICATORS)[number], "onTimeRate" | "onlineRate" | "digitizedRate">
+> = {
   ON_TIME_RATE: "onTimeRate",
   ONLINE_SUBMISSION_RATE: "onlineRate",
   DIGITIZED_DOSSIER_RATE: "digitizedRate",
 };
 
-export function createReporting(reference: Reference, today: number, measuredRates: MeasuredRates): Reporting {
+export function createReporting(
+  reference: Reference,
+  today: number,
+  measuredRates: MeasuredRates,
+): Reporting {
   const todayYear = yearOfDay(today);
   const provinceCodes = reference.provinces.map((province) => province.code);
   const r57 = allocateResolution57(provinceCodes);

@@ -25,6 +25,12 @@ export const STACK_CONTEXT_SECRET = "stack-suite-internal-context-secret";
 export const STACK_JWT_SECRET = "stack-suite-jwt-secret-of-at-least-32-bytes";
 export const STACK_OPS_TOKEN = "stack-suite-ops-token";
 
+/**
+ * The simulator builds a whole country's dossiers on the first national statistics request: seconds on a busy
+ * 2-core machine, past the product's 5 s platform timeout. The tests are about our stack, not that one-off cost.
+ */
+export const SLOW_SIMULATOR_TIMEOUTS = { UPSTREAM_TIMEOUT_MS: "20000", SUBGRAPH_TIMEOUT_MS: "25000" };
+
 export const SUBGRAPH_FACTORIES: Record<
   SubgraphName,
   (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer
@@ -111,6 +117,7 @@ async function startGatewayOn(
     INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
     AUTH_JWT_SECRET: STACK_JWT_SECRET,
     OPS_TOKEN: STACK_OPS_TOKEN,
+    SUBGRAPH_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.SUBGRAPH_TIMEOUT_MS,
     LOG_LEVEL: "silent",
     ...urls,
     ...env,
@@ -129,6 +136,8 @@ async function startGatewayOn(
     redis.once("ready", () => resolve());
     redis.once("error", reject);
   });
+  // Later errors are the caches' to handle (they fail open); without a listener ioredis would print each one.
+  redis.on("error", () => metrics.redisErrors.inc());
   const caches = createCacheLayers(config, { redis, metrics, logger });
   const gateway = createGateway(config, {
     logger,
@@ -199,6 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           REDIS_URL: redisUrl(),
           REDIS_KEY_PREFIX: prefix,
           INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
+          UPSTREAM_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.UPSTREAM_TIMEOUT_MS,
           ...options.subgraphEnv,
         });
         running.add(name);

@@ -207,6 +207,18 @@ describe("listings agree with statistics", () => {
     expect(listed.totalCount).toBe(second.received);
   });
 
+  it("reports the dossier rates the procedure system measured as this year's indicators", async () => {
+    for (const unit of ["provinces=40", `communes=${small}`]) {
+      const stats = (await get(`/procedures/v1/stats?${unit}&from=2025-01-01&to=2025-11-13`)).body.items[0];
+      const indicators = (await get(`/reporting/v1/indicators?${unit}&year=2025`)).body.items;
+      const value = (name: string) =>
+        indicators.find((item: { indicator: string }) => item.indicator === name).value;
+      expect(value("ON_TIME_RATE")).toBe(stats.onTimeRate);
+      expect(value("ONLINE_SUBMISSION_RATE")).toBe(stats.onlineRate);
+      expect(value("DIGITIZED_DOSSIER_RATE")).toBe(stats.digitizedRate);
+    }
+  });
+
   it("finds enterprises by representative and dossiers by applicant", async () => {
     const enterprise = (await get("/business/v1/enterprises?province=40&limit=1")).body.items[0];
     const byRepresentative = (

@@ -84,8 +84,14 @@ async function exercises(): Promise<{ method: string; template: string; path: st
 }
 
 describe("the OpenAPI document", () => {
-  it("is OpenAPI 3.1 with operations that name their parameters", () => {
+  it("is OpenAPI 3.1 with uniquely named operations that name their parameters", () => {
     expect(doc.openapi).toBe("3.1.0");
+    const operationIds = Object.values(doc.paths).flatMap((operations) =>
+      Object.values(operations as Record<string, { operationId: string }>).map(
+        (operation) => operation.operationId,
+      ),
+    );
+    expect(new Set(operationIds).size).toBe(operationIds.length);
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const operation of Object.values(
         operations as Record<string, { parameters: { in: string; name: string }[] }>,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, startSandbox } from "./client.ts";
 
@@ -11,7 +12,8 @@ let inProcess: Awaited<ReturnType<typeof startSandbox>>;
 
 beforeAll(async () => {
   const started = performance.now();
-  child = spawn(process.execPath, ["--import", "tsx", "sandbox/index.ts"], {
+  const entry = fileURLToPath(new URL("../../../sandbox/index.ts", import.meta.url));
+  child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: { ...process.env, SANDBOX_PORT: "0", SANDBOX_HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -3,7 +3,7 @@
 // answers are the same with every cache and with none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubgraphName } from "../../../subgraphs/kit/config.ts";
-import { readOperation, SUBGRAPH_NAMES, type Stack, startStack } from "../../support/stack.ts";
+import { readOperation, type Stack, SUBGRAPH_NAMES, startStack } from "../../support/stack.ts";
 import { type SubgraphRecorder, startSubgraphRecorder } from "./subgraphRecorder.ts";
 
 const NGHE_AN = { code: "40" };

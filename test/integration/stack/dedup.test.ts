@@ -2,7 +2,7 @@
 // one dashboard costs, as counted on the wire in front of each subgraph.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SubgraphName } from "../../../subgraphs/kit/config.ts";
-import { readOperation, SUBGRAPH_NAMES, type Stack, startStack } from "../../support/stack.ts";
+import { readOperation, type Stack, SUBGRAPH_NAMES, startStack } from "../../support/stack.ts";
 import { type SubgraphRecorder, startSubgraphRecorder } from "./subgraphRecorder.ts";
 
 const CONCURRENT = 50;

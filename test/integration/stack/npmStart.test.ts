@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { afterAll, expect, it } from "vitest";
 import { freePort } from "../../support/index.ts";
-import { readOperation } from "../../support/stack.ts";
+import { readOperation, SLOW_SIMULATOR_TIMEOUTS } from "../../support/stack.ts";
 
 const PORT_VARIABLES = [
   "SANDBOX_PORT",
@@ -65,7 +65,13 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
     await Promise.all(PORT_VARIABLES.map(async (name) => [name, String(await freePort())] as const)),
   );
   // A clean environment: no REDIS_URL or URL overrides from the developer's shell.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "warn", ...ports };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: "warn",
+    ...SLOW_SIMULATOR_TIMEOUTS,
+    ...ports,
+  };
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -95,7 +101,11 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
   const body = await response.json();
   expect(response.status).toBe(200);
   expect(body.errors).toBeUndefined();
-  expect(body.data.nationalTaskProgress).toMatchObject({ assigned: 3430, completed: 1954, completionRate: 56.97 });
+  expect(body.data.nationalTaskProgress).toMatchObject({
+    assigned: 3430,
+    completed: 1954,
+    completionRate: 56.97,
+  });
   expect(body.data.provinces).toHaveLength(34);
 
   child.kill("SIGTERM");

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createErrorFormatter } from "../../../gateway/plugins/errorMasking.ts";
@@ -38,5 +39,27 @@ describe("error masking", () => {
         extensions: { code: "INTERNAL_SERVER_ERROR" },
       });
     }
+  });
+});
+
+describe("the masked error's log line", () => {
+  it("keeps the message for operators but not the personal numbers in it", () => {
+    const written: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        written.push(String(chunk));
+        done();
+      },
+    });
+    const logged = createErrorFormatter({
+      logger: createLogger({ log: { level: "info" } }, sink),
+      rewrites: [],
+    });
+    logged({
+      message: "no household row for citizen 001234567890",
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+    expect(written.join("")).toContain("no household row for citizen [number]");
+    expect(written.join("")).not.toContain("001234567890");
   });
 });
