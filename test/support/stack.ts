@@ -10,7 +10,6 @@ import { loadGatewayConfig } from "../../gateway/config.ts";
 import { createGateway } from "../../gateway/createGateway.ts";
 import { createLogger } from "../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../gateway/observability/metrics.ts";
-import type { SandboxConfig } from "../../sandbox/config.ts";
 import { createBusinessSubgraph } from "../../subgraphs/business/index.ts";
 import type { SubgraphConfig, SubgraphName } from "../../subgraphs/kit/config.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../subgraphs/kit/server.ts";
@@ -53,22 +52,18 @@ export function readOperation(name: OperationName): Promise<string> {
 }
 
 export interface StackGateway {
-  /** The /graphql URL. */
-  url: string;
+  /** `http://127.0.0.1:<port>`: /graphql, /ready, /metrics and /ops/purge hang off it. */
   origin: string;
   /** POSTs an operation; `token` goes in as a bearer token. */
   query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult>;
   /** Empties the gateway's response and entity caches through `POST /ops/purge`. */
   purge(): Promise<void>;
-  /** One series of the gateway's /metrics text, summed over the series matching `labels`. */
-  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** A metric of the gateway's /metrics text, summed over its series. */
+  metric(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
-  sandbox?: Partial<SandboxConfig>;
-  /** Extra subgraph environment, e.g. `{ RECORD_CACHE: "off" }`. */
-  subgraphEnv?: Record<string, string>;
   /** Environment of the gateway started with the stack (`stack.gateway`). */
   gatewayEnv?: Record<string, string>;
 }
@@ -151,7 +146,6 @@ async function startGatewayOn(
   const { url, port } = await gateway.start();
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url,
     origin,
     query: (query, variables, token) =>
       postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
@@ -163,14 +157,12 @@ async function startGatewayOn(
       });
       if (!response.ok) throw new Error(`purge: HTTP ${response.status} ${await response.text()}`);
     },
-    async metric(name, labels = {}) {
+    async metric(name) {
       const text = await (await fetch(`${origin}/metrics`)).text();
-      const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
       let sum = 0;
       for (const line of text.split("\n")) {
-        const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-        if (match?.[1] !== name) continue;
-        if (wanted.every((pair) => (match[2] ?? "").includes(pair))) sum += Number(match[3]);
+        const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
+        if (match?.[1] === name) sum += Number(match[2]);
       }
       return sum;
     },
@@ -181,8 +173,8 @@ async function startGatewayOn(
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await assertRedisReachable();
   const prefix = uniqueRedisPrefix("stack");
+  const sandbox = await startTestSandbox();
   const cleaner = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  const sandbox = await startTestSandbox(options.sandbox);
   const subgraphs = {} as Record<SubgraphName, TestSubgraph>;
   const running = new Set<SubgraphName>();
   const gateways: StackGateway[] = [];
@@ -209,7 +201,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           REDIS_KEY_PREFIX: prefix,
           INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
           UPSTREAM_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.UPSTREAM_TIMEOUT_MS,
-          ...options.subgraphEnv,
         });
         running.add(name);
       }),

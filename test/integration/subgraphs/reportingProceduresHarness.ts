@@ -74,6 +74,14 @@ export async function startStack(
   const { url } = await server.start();
   const control = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
 
+  // The client adds the prefix itself; SCAN answers full keys.
+  async function flushRecordCache() {
+    const keys: string[] = [];
+    const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
+    for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch);
+    if (keys.length > 0) await redis.unlink(...keys.map((key) => key.slice(prefix.length)));
+  }
+
   return {
     sandboxUrl: base,
     async query(query, variables = {}, caller = {}) {
@@ -103,17 +111,11 @@ export async function startStack(
         body: JSON.stringify({ latencyMs: ms }),
       });
     },
-    async flushRecordCache() {
-      const keys: string[] = [];
-      const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
-      for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch);
-      // The client adds the prefix itself, SCAN answers full keys.
-      if (keys.length > 0) await redis.unlink(...keys.map((key) => key.slice(prefix.length)));
-    },
+    flushRecordCache,
     async stop() {
       await server.stop();
       await runtime.close();
-      await this.flushRecordCache();
+      await flushRecordCache();
       await redis.quit();
       await sandbox.stop();
     },

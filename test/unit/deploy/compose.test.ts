@@ -21,7 +21,17 @@ const services = compose.services;
 describe("docker-compose.yml", () => {
   it("declares the whole stack", () => {
     expect(Object.keys(services).sort()).toEqual(
-      ["business", "gateway", "grafana", "population", "procedures", "prometheus", "redis", "reporting", "sandbox"].sort(),
+      [
+        "business",
+        "gateway",
+        "grafana",
+        "population",
+        "procedures",
+        "prometheus",
+        "redis",
+        "reporting",
+        "sandbox",
+      ].sort(),
     );
   });
 
