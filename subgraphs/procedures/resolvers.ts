@@ -5,12 +5,12 @@ import {
   isProcedureCode,
   isProvinceCode,
 } from "../../common/identifiers.ts";
+import { dateRangeArgs } from "../kit/arguments.ts";
+import { arrayPages, fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
 import { badUserInput } from "../kit/errors.ts";
+import { referencedRecord } from "../kit/records.ts";
 import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
-import { dateRangeArgs } from "../reporting/arguments.ts";
-import { arrayPages, fetchConnection, pageArgs } from "../reporting/connection.ts";
-import { referencedRecord } from "../reporting/records.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";
 import {
   type DossierRecord,

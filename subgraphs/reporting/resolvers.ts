@@ -1,8 +1,9 @@
 import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import { unitCodeArg, yearArg } from "../kit/arguments.ts";
+import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
+import { isPresent, referencedRecord } from "../kit/records.ts";
 import { communeCodeArg, provinceCodeArg } from "../kit/units.ts";
-import { unitCodeArg, yearArg } from "./arguments.ts";
-import { fetchConnection, pageArgs } from "./connection.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";
 import type {
   CommuneRecord,
@@ -14,7 +15,6 @@ import type {
   TaskCounts,
   TaskRecord,
 } from "./platform.ts";
-import { isPresent, referencedRecord } from "./records.ts";
 
 /** The 2025 reorganisation took effect on 1 July 2025; figures of earlier years were computed for the pre-2025 units. */
 const FIRST_YEAR_OF_CURRENT_UNITS = 2025;

@@ -16,16 +16,23 @@ const PORT_VARIABLES = [
   "GATEWAY_PORT",
 ] as const;
 
+interface ChildProcessInfo {
+  pid: number;
+  commandLine: string;
+}
+
 /** Direct children of a process, from /proc (field 4 of /proc/<pid>/stat is the parent pid). */
-function childPids(parent: number): number[] {
-  const children: number[] = [];
+function childrenOf(parent: number): ChildProcessInfo[] {
+  const children: ChildProcessInfo[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === parent) children.push(Number(entry));
+      if (ppid !== parent) continue;
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      children.push({ pid: Number(entry), commandLine });
     } catch {
       // the process exited while we looked
     }
@@ -88,8 +95,18 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
     child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${output.join("\n")}`)));
   });
   const endpoint = await ready;
-  started = childPids(child.pid!);
-  expect(started).toHaveLength(6);
+  // tsx may have an esbuild service of its own among the children: every child must go, the six services are named.
+  const children = childrenOf(child.pid!);
+  started = children.map(({ pid }) => pid);
+  const services = children.flatMap(({ commandLine }) => /\S+\/index\.ts/.exec(commandLine) ?? []);
+  expect(services.sort()).toEqual([
+    "gateway/index.ts",
+    "sandbox/index.ts",
+    "subgraphs/business/index.ts",
+    "subgraphs/population/index.ts",
+    "subgraphs/procedures/index.ts",
+    "subgraphs/reporting/index.ts",
+  ]);
   expect(endpoint).toBe(`http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`);
   expect(output.join("\n")).toContain("no REDIS_URL");
 

@@ -1,5 +1,5 @@
-import { badUserInput } from "../kit/errors.ts";
-import type { ListPage } from "../kit/platformRecords.ts";
+import { badUserInput } from "./errors.ts";
+import type { ListPage } from "./platformRecords.ts";
 
 // Relay-style connections over the platforms' listings, shared by the reporting and procedures subgraphs.
 // A platform page only says where the *next page* starts (`nextCursor`), while Relay wants a cursor per edge, so an

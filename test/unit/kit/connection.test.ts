@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { arrayPages, type Connection, fetchConnection, pageArgs } from "../../../subgraphs/kit/connection.ts";
 import type { ListPage } from "../../../subgraphs/kit/platformRecords.ts";
-import {
-  arrayPages,
-  type Connection,
-  fetchConnection,
-  pageArgs,
-} from "../../../subgraphs/reporting/connection.ts";
 
 const ITEMS = Array.from({ length: 23 }, (_, i) => `item-${i}`);
 
