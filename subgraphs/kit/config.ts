@@ -21,6 +21,7 @@ const envSchema = z.object({
   recordCache: z.enum(["on", "off"]).default("on"),
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
+  platformBatchWindowMs: z.coerce.number().int().min(0).max(100).default(3),
   internalContextSecret: z.string().min(16, "must be at least 16 characters").optional(),
   upstreamTimeoutMs: z.coerce.number().int().positive().default(5000),
   upstreamRetries: z.coerce.number().int().min(0).max(10).default(2),
@@ -43,6 +44,8 @@ export interface SubgraphConfig {
   recordCacheMaxEntries: number;
   /** A Redis command slower than this counts as a miss, so a hung Redis cannot hang requests. */
   redisCommandTimeoutMs: number;
+  /** Misses of one record kind from concurrent requests within this window share one platform call; 0 = off. */
+  platformBatchWindowMs: number;
   /** Unset → requests without a signed caller context are served as the anonymous (unscoped) caller. */
   internalContextSecret: string | null;
   upstreamTimeoutMs: number;
@@ -73,6 +76,7 @@ export function loadSubgraphConfig(
     recordCache: "RECORD_CACHE",
     recordCacheMaxEntries: "RECORD_CACHE_MAX_ENTRIES",
     redisCommandTimeoutMs: "REDIS_COMMAND_TIMEOUT_MS",
+    platformBatchWindowMs: "PLATFORM_BATCH_WINDOW_MS",
     internalContextSecret: "INTERNAL_CONTEXT_SECRET",
     upstreamTimeoutMs: "UPSTREAM_TIMEOUT_MS",
     upstreamRetries: "UPSTREAM_RETRIES",
@@ -99,6 +103,7 @@ export function loadSubgraphConfig(
     recordCache: c.recordCache === "on",
     recordCacheMaxEntries: c.recordCacheMaxEntries,
     redisCommandTimeoutMs: c.redisCommandTimeoutMs,
+    platformBatchWindowMs: c.platformBatchWindowMs,
     internalContextSecret: c.internalContextSecret ?? null,
     upstreamTimeoutMs: c.upstreamTimeoutMs,
     upstreamRetries: c.upstreamRetries,

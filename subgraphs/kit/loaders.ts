@@ -1,9 +1,9 @@
 import DataLoader from "dataloader";
 import type { SubgraphMetrics } from "./metrics.ts";
+import { createPlatformBatcher, type PlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 
-/** The platform's batch limit for `?ids=` and unit-code lists. */
-export const PLATFORM_MAX_BATCH = 500;
+export { PLATFORM_MAX_BATCH } from "./platformBatcher.ts";
 
 /** How one kind of platform record is fetched in bulk. `variant` separates differently parameterised fetches of the same keys (e.g. a date range). */
 export interface LoaderSpec<T> {
@@ -32,16 +32,12 @@ export interface LoaderRegistryOptions {
   metrics: SubgraphMetrics;
   /** Shared across requests; a fresh map (no cross-request coalescing) when absent. */
   inflight?: InflightFetches;
+  /** Shared across requests; absent → every batch goes out on its own. */
+  batcher?: PlatformBatcher;
 }
 
 export function recordCacheKey(kind: string, variant: string, key: string): string {
   return `${kind}:${variant}:${key}`;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
 
 type Slot = unknown | Error;
@@ -49,10 +45,9 @@ type Slot = unknown | Error;
 function createBatchFunction<T>(
   spec: LoaderSpec<T>,
   variant: string,
-  { cache, metrics, inflight }: Required<LoaderRegistryOptions>,
+  { cache, metrics, inflight, batcher }: Required<LoaderRegistryOptions>,
 ): (keys: readonly string[]) => Promise<Slot[]> {
   const kind = spec.kind;
-  const maxBatch = spec.maxBatch ?? PLATFORM_MAX_BATCH;
 
   return async (keys) => {
     metrics.loaderBatchSize.observe({ kind }, keys.length);
@@ -87,10 +82,12 @@ function createBatchFunction<T>(
     // Another request may have started fetching some of these while we waited for the cache.
     const toFetch = misses.filter((i) => !joinInflight(i));
 
-    for (const indexes of chunk(toFetch, maxBatch)) {
-      const fetched = spec.fetchMany(
-        indexes.map((i) => keys[i]!),
+    if (toFetch.length > 0) {
+      const indexes = toFetch;
+      const fetched = batcher.fetch(
+        spec,
         variant,
+        indexes.map((i) => keys[i]!),
       );
       const stored = fetched.then((records) => {
         const entries: Array<[string, unknown]> = [];
@@ -133,6 +130,7 @@ export function createLoaderRegistry(options: LoaderRegistryOptions): LoaderRegi
   const shared: Required<LoaderRegistryOptions> = {
     ...options,
     inflight: options.inflight ?? createInflightFetches(),
+    batcher: options.batcher ?? createPlatformBatcher({ windowMs: 0 }),
   };
   const loaders = new Map<string, DataLoader<string, unknown>>();
 
@@ -140,7 +138,7 @@ export function createLoaderRegistry(options: LoaderRegistryOptions): LoaderRegi
     const id = `${spec.kind}\u0000${variant}`;
     let loader = loaders.get(id);
     if (!loader) {
-      // Chunking to the platform limit happens inside the batch function, after the cache has removed the hits.
+      // Chunking to the platform limit happens in the batcher, after the cache has removed the hits.
       loader = new DataLoader<string, unknown>(createBatchFunction(spec, variant, shared), {
         maxBatchSize: Infinity,
       });

@@ -20,6 +20,7 @@ import { createErrorFormatter } from "./formatError.ts";
 import { createInflightFetches, createLoaderRegistry } from "./loaders.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
+import { createPlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 import type { UpstreamClient } from "./upstream.ts";
 
@@ -127,6 +128,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   const { name, typeDefs, config, deps } = options;
   const { logger, metrics, recordCache, upstream } = deps;
   const inflight = createInflightFetches();
+  const batcher = createPlatformBatcher({ windowMs: config.platformBatchWindowMs });
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema({
       typeDefs,
@@ -173,7 +175,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
       context: async () => ({
         caller,
         requestId,
-        loaders: createLoaderRegistry({ cache: recordCache, metrics, inflight }),
+        loaders: createLoaderRegistry({ cache: recordCache, metrics, inflight, batcher }),
         upstream,
         logger: logger.child({ requestId }),
       }),

@@ -95,7 +95,8 @@ it("npm start: serves NationalOverview on the configured port, and SIGTERM stops
     child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${output.join("\n")}`)));
   });
   const endpoint = await ready;
-  // tsx may have an esbuild service of its own among the children: every child must go, the six services are named.
+  // Besides the six services, tsx runs an esbuild service as a child when its transform cache misses (after an
+  // edit): the services are checked by name, and every child, whatever it is, must be gone after SIGTERM.
   const children = childrenOf(child.pid!);
   started = children.map(({ pid }) => pid);
   const services = children.flatMap(({ commandLine }) => /\S+\/index\.ts/.exec(commandLine) ?? []);

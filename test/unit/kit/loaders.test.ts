@@ -6,6 +6,7 @@ import {
 } from "../../../subgraphs/kit/loaders.ts";
 import { createLogger } from "../../../subgraphs/kit/logger.ts";
 import { createSubgraphMetrics } from "../../../subgraphs/kit/metrics.ts";
+import { createPlatformBatcher } from "../../../subgraphs/kit/platformBatcher.ts";
 import { createRecordCache, type RecordCache } from "../../../subgraphs/kit/recordCache.ts";
 import { metricValue } from "../../support/index.ts";
 
@@ -34,15 +35,16 @@ function fakeSpec(options: { delayMs?: number; fail?: boolean } = {}) {
   return { spec, calls, maxConcurrent: () => maxConcurrent };
 }
 
-function setup(cache?: RecordCache) {
+function setup(cache?: RecordCache, batchWindowMs = 0) {
   const metrics = createSubgraphMetrics("test");
   const recordCache =
     cache ?? createRecordCache({ maxEntries: 10_000, metrics, logger: createLogger("test", "silent") });
   const inflight = createInflightFetches();
+  const batcher = createPlatformBatcher({ windowMs: batchWindowMs });
   return {
     metrics,
     cache: recordCache,
-    newRequest: () => createLoaderRegistry({ cache: recordCache, metrics, inflight }),
+    newRequest: () => createLoaderRegistry({ cache: recordCache, metrics, inflight, batcher }),
   };
 }
 
@@ -119,5 +121,28 @@ describe("loader registry", () => {
     expect(await metricValue(metrics.registry, "lienthong_loader_batch_size_sum", { kind: "test.rec" })).toBe(
       3,
     );
+  });
+
+  it("merges the misses of concurrent requests within the batch window into one platform call", async () => {
+    const { spec, calls } = fakeSpec();
+    const { newRequest } = setup(undefined, 20);
+    // The dashboard's Province and its Communes reach a subgraph as two requests at (almost) the same time.
+    const [province, communes] = await Promise.all([
+      newRequest().load(spec, "40"),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return newRequest().loadMany(spec, ["40001", "x9", "40004"]);
+      })(),
+    ]);
+    expect(province).toEqual({ id: "40" });
+    expect(communes).toEqual([{ id: "40001" }, null, { id: "40004" }]);
+    expect(calls).toEqual([["40", "40001", "x9", "40004"]]);
+  });
+
+  it("without a batch window sends each request's misses on their own", async () => {
+    const { spec, calls } = fakeSpec();
+    const { newRequest } = setup();
+    await Promise.all([newRequest().load(spec, "40"), newRequest().load(spec, "40001")]);
+    expect(calls).toEqual([["40"], ["40001"]]);
   });
 });
