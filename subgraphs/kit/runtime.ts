@@ -79,13 +79,31 @@ export async function runSubgraph(
   name: SubgraphName,
   build: (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer,
 ): Promise<void> {
-  const config = loadSubgraphConfig(name);
+  let config: SubgraphConfig;
+  try {
+    config = loadSubgraphConfig(name);
+  } catch (error) {
+    // An operator's mistake gets one line naming the variable, not a stack trace.
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   const runtime = createSubgraphDeps(config);
   const { logger } = runtime.deps;
   logger.info({ config: redactedConfig(config) }, "configuration");
   const server = build(config, runtime.deps);
   await runtime.ready();
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${config.port} on ${config.host} is already in use`
+        : (error as Error).message;
+    logger.fatal({ code }, `cannot start: ${reason}`);
+    await runtime.close();
+    process.exit(1);
+  }
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { DocumentNode } from "graphql";
@@ -137,6 +140,8 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
     plugins: [
       ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces feed Apollo's hosted usage reporting, which this deployment never sends to.
+      ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin(metrics),
     ],
     formatError: createErrorFormatter(logger),
