@@ -9,6 +9,7 @@ const schema = z.object({
   SANDBOX_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   SANDBOX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0),
   SANDBOX_TODAY: z.string().refine(isDate, "must be a date YYYY-MM-DD").default("2025-11-13"),
+  SANDBOX_WARMUP: z.enum(["on", "off"]).default("on"),
 });
 
 export interface SandboxConfig {
@@ -19,6 +20,8 @@ export interface SandboxConfig {
   errorRate: number;
   /** "Today" for the simulated data (YYYY-MM-DD): every derived figure depends on it. */
   today: string;
+  /** Build the statistics aggregates in the background after start (the standalone process only). */
+  warmUp: boolean;
 }
 
 export const DEFAULT_CONFIG: SandboxConfig = {
@@ -28,6 +31,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
   jitterMs: 0,
   errorRate: 0,
   today: "2025-11-13",
+  warmUp: false,
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): SandboxConfig {
@@ -44,5 +48,6 @@ export function readConfig(env: NodeJS.ProcessEnv): SandboxConfig {
     jitterMs: values.SANDBOX_JITTER_MS,
     errorRate: values.SANDBOX_ERROR_RATE,
     today: values.SANDBOX_TODAY,
+    warmUp: values.SANDBOX_WARMUP === "on",
   };
 }

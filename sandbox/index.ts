@@ -20,6 +20,20 @@ console.log(
   }),
 );
 
+if (config.warmUp) {
+  const warmingSince = performance.now();
+  sandbox
+    .warmUp()
+    .then(() =>
+      console.log(
+        JSON.stringify({
+          msg: "sandbox statistics warmed up",
+          ms: Math.round(performance.now() - warmingSince),
+        }),
+      ),
+    );
+}
+
 const shutdown = () => {
   sandbox.stop().then(() => process.exit(0));
 };

@@ -23,6 +23,8 @@ const RESPONSE_CACHE_BYTES = 16 * 1024 * 1024;
 export interface Sandbox {
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
+  /** Precomputes the statistics aggregates while serving; resolves when done. */
+  warmUp(): Promise<void>;
 }
 
 export function createSandbox(config: SandboxConfig): Sandbox {
@@ -140,5 +142,6 @@ export function createSandbox(config: SandboxConfig): Sandbox {
         server.closeAllConnections();
       });
     },
+    warmUp: () => world.dossiers.warmUp(),
   };
 }

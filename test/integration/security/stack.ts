@@ -12,6 +12,7 @@ import { createCacheLayers } from "../../../gateway/cache/layers.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { DEFAULT_CONFIG } from "../../../sandbox/config.ts";
 import { createSandbox } from "../../../sandbox/server.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
 import type { SubgraphConfig } from "../../../subgraphs/kit/config.ts";
@@ -68,6 +69,7 @@ export interface SecurityStack {
 
 export async function startSecurityStack(): Promise<SecurityStack> {
   const sandbox = createSandbox({
+    ...DEFAULT_CONFIG,
     port: 0,
     host: "127.0.0.1",
     latencyMs: 0,
