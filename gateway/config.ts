@@ -113,6 +113,7 @@ const cachesSection = z
     ENTITY_CACHE: onOff("on"),
     DEDUP: onOff("on"),
     CACHE_MAX_ENTRIES: positiveInt(10_000),
+    ENTITY_CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(300),
     OPS_TOKEN: optionalString,
   })
   .transform((env) => ({
@@ -121,6 +122,7 @@ const cachesSection = z
     entity: env.ENTITY_CACHE,
     dedup: env.DEDUP,
     maxEntries: env.CACHE_MAX_ENTRIES,
+    staleIfErrorSeconds: env.ENTITY_CACHE_STALE_IF_ERROR_SECONDS,
     opsToken: env.OPS_TOKEN,
   }));
 

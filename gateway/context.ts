@@ -2,7 +2,8 @@ import { visibilityClass } from "../subgraphs/kit/caller.ts";
 import type { GatewayCaller } from "./caller.ts";
 import type { Logger } from "./observability/logger.ts";
 
-export type CacheOutcome = "hit" | "miss" | "bypass" | "partial" | "error";
+/** `stale`: a subgraph failed and entities past their freshness were served (stale-if-error). */
+export type CacheOutcome = "hit" | "miss" | "bypass" | "partial" | "error" | "stale";
 
 /** Per-request state shared by the HTTP edge, the plugins and the fetch pipeline. */
 export interface GatewayContext {

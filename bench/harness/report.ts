@@ -188,7 +188,7 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[]): strin
     "",
     "## Results",
     "",
-    "`vs Apollo`: requests/s ÷ Apollo Gateway's for load cells; Apollo's p50 ÷ this p50 for cold cells.",
+    "`vs Apollo`: requests/s ÷ Apollo Gateway's for load cells; Apollo's p50 ÷ this p50 for cold cells. Where the time goes when a target is missed: `bench/PROFILES.md`.",
   ];
   for (const workload of workloadsIn(record.results)) {
     sections.push(

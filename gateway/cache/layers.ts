@@ -43,7 +43,9 @@ export function createCacheLayers(
     });
   const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
   return {
-    fetchSteps: caches.entity ? [createEntityCacheStep({ store: stores.entity })] : [],
+    fetchSteps: caches.entity
+      ? [createEntityCacheStep({ store: stores.entity, staleIfErrorSeconds: caches.staleIfErrorSeconds })]
+      : [],
     plugins: [
       // Installed even when off, so every response says `x-cache: BYPASS`.
       createResponseCachePlugin({ enabled: caches.response, store: stores.response, metrics: deps.metrics }),

@@ -3,6 +3,7 @@ import { canonicalJson, entityKey, privateKey, sha256 } from "../cache/keys.ts";
 import { createSingleFlight } from "../cache/singleFlight.ts";
 import type { CacheLookup, CacheStore } from "../cache/store.ts";
 import type { CacheOutcome, GatewayContext } from "../context.ts";
+import { SubgraphFetchError } from "./errors.ts";
 import type { CachePolicy, FetchHandler, FetchStep, SubgraphFetch, SubgraphResult } from "./pipeline.ts";
 
 type Representation = Record<string, unknown>;
@@ -14,6 +15,12 @@ type StoredEntity =
 
 export interface EntityCacheOptions {
   store: CacheStore;
+  /**
+   * How long past its freshness an entity is kept to answer for a subgraph that is down (stale-if-error). The IOC
+   * dashboard's statistics are non-null fields of Province: without this, one failed subgraph blanks the whole screen.
+   * 0 turns it off. PRIVATE entities are never served stale.
+   */
+  staleIfErrorSeconds?: number;
 }
 
 /**
@@ -22,6 +29,7 @@ export interface EntityCacheOptions {
  */
 export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
   const { store } = options;
+  const staleSeconds = options.staleIfErrorSeconds ?? 0;
 
   return (next) => {
     const fetchShared = createSharedFetch(next);
@@ -44,7 +52,7 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
       );
 
       const lookups = await lookupAll(store, publicKeys, sub);
-      const { entities, missIndexes, cachedPolicy } = readCached(lookups);
+      const { entities, missIndexes, cachedPolicy, stale } = readCached(lookups);
       recordOutcome(fetch.context, outcomeOf(lookups, missIndexes.length));
       if (missIndexes.length === 0) {
         return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy };
@@ -60,7 +68,16 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
           },
         },
       };
-      const result = await fetchShared(missFetch);
+      let result: SubgraphResult;
+      try {
+        result = await fetchShared(missFetch);
+      } catch (error) {
+        if (!(error instanceof SubgraphFetchError) || !missIndexes.every((i) => stale.has(i))) throw error;
+        for (const i of missIndexes) entities[i] = stale.get(i);
+        fetch.context.cacheOutcomes.entity = "stale";
+        // Served, but never stored in any cache: the next request asks the subgraph again.
+        return { body: { data: { _entities: entities } }, cachePolicy: { maxAge: 0, scope: "PUBLIC" } };
+      }
       const fetched = result.body.data?._entities;
       const errors = result.body.errors?.map((error) => reindexError(error, missIndexes));
       if (Array.isArray(fetched) && fetched.length === missIndexes.length) {
@@ -97,12 +114,14 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
     const failed = failedPositions(result.body.errors);
     if (failed === "all") return;
     const expiresAt = Date.now() + policy.maxAge * 1000;
+    // Kept past freshness only for stale-if-error; readCached treats an expired copy as a miss.
+    const ttlSeconds = policy.scope === "PUBLIC" ? policy.maxAge + staleSeconds : policy.maxAge;
     const entries = missIndexes.flatMap((original, position) => {
       const entity = fetched[position];
       if (entity === null || entity === undefined || failed.has(position)) return [];
       const key = publicKeys[original]!;
       const stored: StoredEntity = { kind: "entity", entity, expiresAt, scope: policy.scope };
-      if (policy.scope === "PUBLIC") return [{ key, value: stored, ttlSeconds: policy.maxAge }];
+      if (policy.scope === "PUBLIC") return [{ key, value: stored, ttlSeconds }];
       const marker: StoredEntity = { kind: "private" };
       return [
         { key, value: marker, ttlSeconds: policy.maxAge },
@@ -133,24 +152,30 @@ function createSharedFetch(next: FetchHandler): FetchHandler {
   };
 }
 
-/** The cached entities in place (null where missing), the positions still to fetch, and the hits' remaining policy. */
+/**
+ * The fresh cached entities in place (null where missing), the positions still to fetch, the hits' remaining policy,
+ * and the expired PUBLIC copies by position, kept for stale-if-error.
+ */
 function readCached(lookups: readonly CacheLookup<StoredEntity>[]) {
   const now = Date.now();
   const entities: unknown[] = new Array(lookups.length).fill(null);
   const missIndexes: number[] = [];
+  const stale = new Map<number, unknown>();
   let cachedPolicy: CachePolicy | null = null;
   for (const [index, lookup] of lookups.entries()) {
-    if (lookup.status === "hit" && lookup.value.kind === "entity") {
-      entities[index] = lookup.value.entity;
+    const stored = lookup.status === "hit" && lookup.value.kind === "entity" ? lookup.value : null;
+    if (stored && stored.expiresAt > now) {
+      entities[index] = stored.entity;
       cachedPolicy = narrower(cachedPolicy, {
-        maxAge: Math.max(0, Math.floor((lookup.value.expiresAt - now) / 1000)),
-        scope: lookup.value.scope,
+        maxAge: Math.max(0, Math.floor((stored.expiresAt - now) / 1000)),
+        scope: stored.scope,
       });
     } else {
+      if (stored?.scope === "PUBLIC") stale.set(index, stored.entity);
       missIndexes.push(index);
     }
   }
-  return { entities, missIndexes, cachedPolicy };
+  return { entities, missIndexes, cachedPolicy, stale };
 }
 
 /** Public slots first; where a slot says "private", a second round trip reads the caller's own copy. */

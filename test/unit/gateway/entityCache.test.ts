@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createCacheStore } from "../../../gateway/cache/store.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { createEntityCacheStep } from "../../../gateway/fetch/entityCache.ts";
+import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
 import type { CachePolicy, SubgraphFetch, SubgraphResult } from "../../../gateway/fetch/pipeline.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import type { Caller } from "../../../subgraphs/kit/caller.ts";
@@ -217,5 +218,66 @@ describe("entity cache step", () => {
     await handler(fetch);
     await handler(fetch);
     expect(calls).toHaveLength(2);
+  });
+
+  describe("stale-if-error", () => {
+    // A subgraph that answered once with a 1-second hint and then went down.
+    function failingAfterFirstAnswer(scope: CachePolicy["scope"] = "PUBLIC") {
+      const subgraph = fakeSubgraph({ policy: { maxAge: 1, scope } });
+      let calls = 0;
+      const next = async (fetch: SubgraphFetch) => {
+        calls++;
+        if (calls > 1) throw new SubgraphFetchError("population", "connection", "ECONNREFUSED");
+        return subgraph.next(fetch);
+      };
+      return { next, calls: () => calls };
+    }
+    const pastFreshness = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+    it("answers with the expired copies when the subgraph is down, and caches nothing of it", async () => {
+      const subgraph = failingAfterFirstAnswer();
+      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      await handler(entitiesFetch(["40001", "40004"]));
+      await pastFreshness();
+
+      const fetch = entitiesFetch(["40004", "40001"]);
+      const result = await handler(fetch);
+      expect(subgraph.calls()).toBe(2);
+      expect(result.body.data?._entities).toEqual([
+        { __typename: "Commune", population: 40004 },
+        { __typename: "Commune", population: 40001 },
+      ]);
+      expect(result.body.errors).toBeUndefined();
+      expect(result.cachePolicy).toEqual({ maxAge: 0, scope: "PUBLIC" });
+      expect(fetch.context.cacheOutcomes.entity).toBe("stale");
+    });
+
+    it("still fails when one missing entity has no stale copy, or when stale serving is off", async () => {
+      const subgraph = failingAfterFirstAnswer();
+      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      await handler(entitiesFetch(["40001"]));
+      await pastFreshness();
+      await expect(handler(entitiesFetch(["40001", "40007"]))).rejects.toThrow(SubgraphFetchError);
+
+      const off = failingAfterFirstAnswer();
+      const offHandler = createEntityCacheStep({ store: memoryStore() })(off.next);
+      await offHandler(entitiesFetch(["40001"]));
+      await pastFreshness();
+      await expect(offHandler(entitiesFetch(["40001"]))).rejects.toThrow(SubgraphFetchError);
+    });
+
+    it("never serves a PRIVATE entity stale", async () => {
+      const subgraph = failingAfterFirstAnswer("PRIVATE");
+      const officer: Caller = {
+        sub: "officer-1",
+        scopes: ["population:read"],
+        province: "40",
+        commune: null,
+      };
+      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      await handler(entitiesFetch(["40001"], officer));
+      await pastFreshness();
+      await expect(handler(entitiesFetch(["40001"], officer))).rejects.toThrow(SubgraphFetchError);
+    });
   });
 });
