@@ -1,8 +1,10 @@
 import { createServer } from "node:http";
 import { createGatewayRuntime } from "@graphql-hive/gateway";
+import { useJIT } from "@graphql-mesh/plugin-jit";
 import { z } from "zod";
 
-// Peer for the benchmark: Hive Gateway's runtime on node:http, configured as the public benchmark does.
+// Peer for the benchmark: Hive Gateway's runtime on node:http, configured as the public benchmark's
+// gateway.config.ts (inbound deduplication, JIT; the CLI's `jit: true` is this plugin).
 const env = z
   .object({ SUPERGRAPH_PATH: z.string().min(1), PORT: z.coerce.number().int().min(0).max(65535) })
   .parse(process.env);
@@ -10,6 +12,7 @@ const env = z
 const gateway = createGatewayRuntime({
   supergraph: env.SUPERGRAPH_PATH,
   inboundInflightRequestDeduplication: true,
+  plugins: () => [useJIT()],
   logging: "error",
 });
 const server = createServer(gateway);
