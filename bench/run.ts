@@ -60,15 +60,13 @@ const record: RunRecord = {
 
 console.log(formatTextTable(record));
 mkdirSync(args.resultsDir, { recursive: true });
-const jsonPath = join(
-  args.resultsDir,
-  `${startedAt.replaceAll(":", "-").replace(/\..*$/, "")}-${args.mode}.json`,
-);
+const jsonFile = `${startedAt.replaceAll(":", "-").replace(/\..*$/, "")}-${args.mode}.json`;
+const jsonPath = join(args.resultsDir, jsonFile);
 writeFileSync(jsonPath, `${JSON.stringify(record, null, 2)}\n`);
 console.log(`\nresults: ${jsonPath}`);
 if (args.writeResultsMarkdown) {
   const path = new URL("./RESULTS.md", import.meta.url);
-  writeFileSync(path, renderResultsMarkdown(record, methodNotes(record)));
+  writeFileSync(path, renderResultsMarkdown(record, methodNotes(record), jsonFile));
   console.log(`wrote ${path.pathname}`);
 }
 process.exitCode = results.every((result) => result.status === "ok") ? 0 : 1;

@@ -19,7 +19,7 @@ export interface BenchArgs {
 
 export const USAGE = `npm run bench -- [--smoke | --full | --duration N] [--connections N] [--cold-requests N]
                     [--gateways ${GATEWAY_IDS.join(",")}] [--workloads ${WORKLOAD_IDS.join(",")}]
-                    [--redis [URL]] [--results-dir DIR] [--no-results-md] [--profile DIR]`;
+                    [--redis (REDIS_URL)] [--results-dir DIR] [--no-results-md] [--profile DIR]`;
 
 const MODES = {
   // A few seconds per cell and two connections: enough to prove every cell runs (a caches-off dashboard takes
@@ -41,7 +41,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       "cold-requests": { type: "string" },
       gateways: { type: "string" },
       workloads: { type: "string" },
-      redis: { type: "string" },
+      redis: { type: "boolean", default: false },
       "results-dir": { type: "string" },
       "no-results-md": { type: "boolean", default: false },
       profile: { type: "string" },
@@ -63,7 +63,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     settings,
     gateways,
     workloads,
-    redisUrl: values.redis === undefined ? null : values.redis || env.REDIS_URL || "redis://127.0.0.1:6379",
+    redisUrl: values.redis ? (env.REDIS_URL ?? "redis://127.0.0.1:6379") : null,
     resultsDir: values["results-dir"] ?? new URL("../results", import.meta.url).pathname,
     profileDir: values.profile ?? null,
     // Profiling slows the gateways down, so a profiled run never becomes the published table.

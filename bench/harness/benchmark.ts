@@ -135,8 +135,9 @@ function platformPhases(
   secret: string,
   stackDeps: StackDeps,
 ): Phase[] {
-  const subgraphs = (subgraphOptions: PlatformSubgraphOptions) => () =>
-    startPlatformSubgraphs(sandbox, subgraphOptions, stackDeps);
+  const redisKeyPrefix = `bench:${randomBytes(6).toString("hex")}:`;
+  const subgraphs = (subgraphOptions: Omit<PlatformSubgraphOptions, "redisKeyPrefix">) => () =>
+    startPlatformSubgraphs(sandbox, { ...subgraphOptions, redisKeyPrefix }, stackDeps);
   const cold = workloads.filter((id) => WORKLOADS[id].mode === "cold");
   const warm = workloads.filter((id) => WORKLOADS[id].mode === "load");
   const selected = (ids: GatewayId[]) => ids.filter((id) => options.gateways.includes(id));

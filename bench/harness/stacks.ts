@@ -60,6 +60,8 @@ export interface PlatformSubgraphOptions {
   internalContextSecret: string | null;
   recordCache: boolean;
   redisUrl: string | null;
+  /** Unique per run, so records cached by other people's runs on a shared Redis never warm ours. */
+  redisKeyPrefix: string;
 }
 
 export async function startPlatformSubgraphs(
@@ -79,6 +81,7 @@ export async function startPlatformSubgraphs(
           PLATFORM_BASE_URL: sandbox.url,
           RECORD_CACHE: options.recordCache ? "on" : "off",
           REDIS_URL: options.redisUrl ?? undefined,
+          REDIS_KEY_PREFIX: options.redisUrl ? options.redisKeyPrefix : undefined,
           INTERNAL_CONTEXT_SECRET: options.internalContextSecret ?? undefined,
           LOG_LEVEL: "warn",
         },

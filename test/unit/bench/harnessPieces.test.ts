@@ -29,8 +29,9 @@ describe("bench arguments", () => {
     expect(() => parseBenchArgs(["--smoke", "--full"], {})).toThrow(/exclude/);
   });
 
-  it("uses REDIS_URL for --redis without a value", () => {
-    expect(parseBenchArgs(["--redis", ""], { REDIS_URL: "redis://h:1" }).redisUrl).toBe("redis://h:1");
+  it("puts our defaults on Redis (REDIS_URL, else the local one) only with --redis", () => {
+    expect(parseBenchArgs(["--redis"], { REDIS_URL: "redis://h:1" }).redisUrl).toBe("redis://h:1");
+    expect(parseBenchArgs(["--redis"], {}).redisUrl).toBe("redis://127.0.0.1:6379");
     expect(parseBenchArgs([], { REDIS_URL: "redis://h:1" }).redisUrl).toBeNull();
   });
 });

@@ -87,8 +87,9 @@ describe("benchmark report", () => {
   });
 
   it("writes RESULTS.md with the command, machine, commit and the failed cells called out", () => {
-    const markdown = renderResultsMarkdown(record(results), ["a note"]);
+    const markdown = renderResultsMarkdown(record(results), ["a note"], "run.json");
     expect(markdown).toContain("- Command: `npm run bench`");
+    expect(markdown).toContain("`bench/results/run.json`");
     expect(markdown).toContain("Test CPU, 2 cores, 4 GB RAM, Node v20.0.0");
     expect(markdown).toContain("`abc1234`");
     expect(markdown).toContain("**1 cell(s) did not pass**");
