@@ -35,6 +35,7 @@ import { createErrorFormatter } from "./plugins/errorMasking.ts";
 import { createLimits } from "./plugins/limits.ts";
 import { createRateLimiter } from "./plugins/rateLimit.ts";
 import { createRequestLogPlugin } from "./plugins/requestLog.ts";
+import type { CachedResponseReader } from "./plugins/responseCache.ts";
 import { createSafelistPlugin } from "./plugins/safelist.ts";
 import { createSupergraphSource, type ReloadResult, type SubgraphEndpoint } from "./supergraph.ts";
 
@@ -56,6 +57,8 @@ export interface GatewayDeps {
   apqCache?: KeyValueCache<string>;
   /** Extra JSON endpoints (e.g. POST /ops/purge). */
   routes?: HttpRoute[];
+  /** Response-cache hits served by the HTTP edge before Apollo Server (the response cache's reader). */
+  cachedResponses?: CachedResponseReader;
   /**
    * Supergraph security features (spec URL without version, e.g. "https://specs.apollo.dev/policy") that
    * `plugins` enforce, beyond @authenticated / @requiresScopes (always enforced by the field authorization
@@ -173,6 +176,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       graphqlPath: GRAPHQL_PATH,
     }),
     routes: deps.routes ?? [],
+    cachedResponses: deps.cachedResponses ?? null,
     metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
   });
 

@@ -17,11 +17,8 @@ async function runGateway(config: GatewayConfig, logger: Logger) {
     metrics,
     redis,
     // Feature wiring: entity cache → fetchSteps; response cache, dedup, auth, rate limit, safelist → plugins;
-    // Redis APQ → apqCache; POST /ops/purge → routes.
-    fetchSteps: [...caches.fetchSteps],
-    plugins: [...caches.plugins],
-    apqCache: caches.apqCache,
-    routes: [...caches.routes],
+    // Redis APQ → apqCache; POST /ops/purge → routes; response-cache hits at the edge → cachedResponses.
+    ...caches,
     metricsText: cluster.isWorker ? createClusterMetricsText(metrics.registry) : undefined,
   });
   await gateway.start();

@@ -10,7 +10,11 @@ import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 import { createPurgeRoute } from "../ops/purge.ts";
 import { createInboundDedupPlugin } from "../plugins/inboundDedup.ts";
-import { createResponseCachePlugin } from "../plugins/responseCache.ts";
+import {
+  type CachedResponseReader,
+  createCachedResponseReader,
+  createResponseCachePlugin,
+} from "../plugins/responseCache.ts";
 import { createApqCache } from "./apqCache.ts";
 import { createCacheStore } from "./store.ts";
 
@@ -26,6 +30,8 @@ export interface CacheLayers {
   plugins: ApolloServerPlugin<GatewayContext>[];
   apqCache: KeyValueCache<string>;
   routes: HttpRoute[];
+  /** Response-cache hits answered by the HTTP edge without Apollo Server. */
+  cachedResponses: CachedResponseReader;
 }
 
 export function createCacheLayers(
@@ -54,6 +60,7 @@ export function createCacheLayers(
         : []),
     ],
     apqCache: createApqCache(stores.apq, APQ_TTL_SECONDS),
+    cachedResponses: createCachedResponseReader({ enabled: caches.response, store: stores.response }),
     // Purges work even with a layer switched off: entries written before it was switched off still live in Redis.
     routes: [
       createPurgeRoute({

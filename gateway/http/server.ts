@@ -7,6 +7,11 @@ import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import type { GatewayLimits } from "../plugins/limits.ts";
+import {
+  CACHE_HEADER,
+  type CachedHttpResponse,
+  type CachedResponseReader,
+} from "../plugins/responseCache.ts";
 import { BodyTooLargeError, readBody } from "./body.ts";
 import type { Readiness } from "./readiness.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
@@ -45,6 +50,8 @@ export interface HttpHandlerDeps {
   routes: HttpRoute[];
   /** The Prometheus text for /metrics (the whole cluster's with WORKERS > 1). */
   metricsText: () => Promise<string>;
+  /** Response-cache hits written straight from the store; null when the response cache is not wired. */
+  cachedResponses: CachedResponseReader | null;
 }
 
 // The Host header is only echoed into our own escaped HTML, so a forged one harms nobody but its sender.
@@ -130,18 +137,32 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    const result = await deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body },
-      context: async () => {
-        const caller = await deps.resolveCaller(request).catch((error: unknown) => {
+    // The caller is resolved once (it is also where the rate limiter charges), for the edge's cache lookup and for
+    // Apollo Server alike; a refusal is answered by Apollo Server from the same rejected promise.
+    let contextPromise: Promise<GatewayContext> | null = null;
+    const contextOf = () => {
+      contextPromise ??= deps.resolveCaller(request).then(
+        (caller) => {
+          const context = createGatewayContext({ requestId, caller, logger: deps.logger });
+          record.context = context;
+          return context;
+        },
+        (error: unknown) => {
           // Apollo answers with this error; the request log should still name its code.
           record.edgeErrorCode = String((error as GraphQLError).extensions?.code ?? "INTERNAL_SERVER_ERROR");
           throw error;
-        });
-        const context = createGatewayContext({ requestId, caller, logger: deps.logger });
-        record.context = context;
-        return context;
-      },
+        },
+      );
+      return contextPromise;
+    };
+    if (body !== undefined && deps.cachedResponses) {
+      const context = await contextOf().catch(() => null);
+      const cached = context && (await deps.cachedResponses(body, context));
+      if (context && cached) return writeCachedResponse(request, response, context, cached);
+    }
+    const result = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body },
+      context: contextOf,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -151,6 +172,30 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     }
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
+  }
+
+  /** What the response cache plugin and Apollo Server would have sent for the same hit, minus the re-encoding. */
+  function writeCachedResponse(
+    request: IncomingMessage,
+    response: ServerResponse,
+    context: GatewayContext,
+    cached: CachedHttpResponse,
+  ) {
+    context.cacheOutcomes.response = "hit";
+    context.operations.push({ name: cached.operationName, outcome: "ok", errorCodes: [] });
+    const accept = request.headers.accept ?? "";
+    const mediaType =
+      accept.includes("application/graphql-response+json") && !accept.includes("application/json")
+        ? "application/graphql-response+json"
+        : "application/json";
+    response.statusCode = 200;
+    response.setHeader("content-type", `${mediaType}; charset=utf-8`);
+    response.setHeader(CACHE_HEADER, "HIT");
+    response.setHeader(
+      "cache-control",
+      cached.scope === "PUBLIC" ? `max-age=${cached.maxAge}, public` : "no-store",
+    );
+    response.end(cached.body);
   }
 
   async function serveRoute(

@@ -138,10 +138,7 @@ async function startGatewayOn(
     logger,
     metrics,
     redis,
-    fetchSteps: caches.fetchSteps,
-    plugins: caches.plugins,
-    apqCache: caches.apqCache,
-    routes: caches.routes,
+    ...caches,
   });
   const { url, port } = await gateway.start();
   const origin = `http://127.0.0.1:${port}`;

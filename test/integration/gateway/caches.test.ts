@@ -44,6 +44,27 @@ describe("gateway caches on Redis", () => {
     expect(subgraphs.units.queries.length + subgraphs.people.queries.length).toBe(sent);
   });
 
+  it("answers a plain POST hit at the HTTP edge and an APQ hit through Apollo Server, identically", async () => {
+    const gw = await start();
+    const miss = await gw.query(DASHBOARD, { variables: { code: "40" } });
+    const edgeHit = await gw.query(DASHBOARD, { variables: { code: "40" } });
+    // A body with extensions (APQ) is not looked up at the edge: the response cache plugin answers it.
+    const pluginHit = await gw.post({
+      query: DASHBOARD,
+      variables: { code: "40" },
+      extensions: { clientLibrary: { name: "test" } },
+    });
+    expect([miss.xCache, edgeHit.xCache, pluginHit.xCache]).toEqual(["MISS", "HIT", "HIT"]);
+    expect(edgeHit.body).toEqual(miss.body);
+    expect(pluginHit.body).toEqual(miss.body);
+    // The edge's hit is still one request of the named operation in the metrics.
+    const requests = await gw.metrics.requests.get();
+    const dashboard = requests.values.filter(
+      (v) => v.labels.operation === "Dashboard" && v.labels.outcome === "ok",
+    );
+    expect(dashboard.reduce((sum, v) => sum + v.value, 0)).toBe(3);
+  });
+
   it("with the response cache off, serves the entities from the entity cache", async () => {
     const gw = await start({ RESPONSE_CACHE: "off" });
     const first = await gw.query(DASHBOARD, { variables: { code: "40" } });

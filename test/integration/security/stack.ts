@@ -148,9 +148,7 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       logger,
       metrics,
       redis,
-      fetchSteps: [...caches.fetchSteps],
-      plugins: [...caches.plugins],
-      apqCache: caches.apqCache,
+      ...caches,
     });
     const { url } = await gateway.start();
     const running: RunningGateway = {
