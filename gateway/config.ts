@@ -46,8 +46,17 @@ const supergraphSection = z
   .transform((env) => ({ path: env.SUPERGRAPH_PATH, watch: env.SUPERGRAPH_WATCH }));
 
 const redisSection = z
-  .object({ REDIS_URL: optionalString, REDIS_COMMAND_TIMEOUT_MS: positiveInt(500) })
-  .transform((env) => ({ url: env.REDIS_URL, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }));
+  .object({
+    REDIS_URL: optionalString,
+    REDIS_COMMAND_TIMEOUT_MS: positiveInt(500),
+    // Lets several deployments (or test runs) share one Redis without seeing, or purging, each other's keys.
+    REDIS_KEY_PREFIX: z.string().default(""),
+  })
+  .transform((env) => ({
+    url: env.REDIS_URL,
+    commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+  }));
 
 /** SUBGRAPH_TIMEOUT_MS_<NAME> and SUBGRAPH_URL_<NAME> override one subgraph (name upper-cased). */
 function perSubgraph<T>(env: Record<string, string | undefined>, prefix: string, parse: (raw: string) => T) {

@@ -20,6 +20,7 @@ export function createRedis(
     maxRetriesPerRequest: 0,
     connectTimeout: 1000,
     commandTimeout: config.redis.commandTimeoutMs,
+    keyPrefix: config.redis.keyPrefix,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let lastLoggedAt = 0;

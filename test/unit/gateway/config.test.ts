@@ -33,7 +33,11 @@ describe("gateway config", () => {
       SUBGRAPH_URL_POPULATION: "http://population:4001/graphql",
       RATE_LIMIT_POINTS: "50",
       AUTH_JWKS_URL: "https://id.example.gov.vn/.well-known/jwks.json",
+      REDIS_KEY_PREFIX: "nghe-an:",
+      ENTITY_CACHE_STALE_IF_ERROR_SECONDS: "0",
     });
+    expect(config.redis.keyPrefix).toBe("nghe-an:");
+    expect(config.caches.staleIfErrorSeconds).toBe(0);
     expect(config.caches.response).toBe(false);
     expect(config.caches.dedup).toBe(false);
     expect(config.subgraphs.timeoutOverridesMs).toEqual({ reporting: 20_000 });
