@@ -22,16 +22,14 @@ console.log(
 
 if (config.warmUp) {
   const warmingSince = performance.now();
-  sandbox
-    .warmUp()
-    .then(() =>
-      console.log(
-        JSON.stringify({
-          msg: "sandbox statistics warmed up",
-          ms: Math.round(performance.now() - warmingSince),
-        }),
-      ),
-    );
+  sandbox.warmUp().then(() =>
+    console.log(
+      JSON.stringify({
+        msg: "sandbox statistics warmed up",
+        ms: Math.round(performance.now() - warmingSince),
+      }),
+    ),
+  );
 }
 
 const shutdown = () => {
