@@ -20,7 +20,7 @@ export interface SandboxConfig {
   errorRate: number;
   /** "Today" for the simulated data (YYYY-MM-DD): every derived figure depends on it. */
   today: string;
-  /** Build the statistics aggregates in the background after start (the standalone process only). */
+  /** Build the statistics aggregates in the background after start (done by the standalone process, sandbox/index.ts). */
   warmUp: boolean;
 }
 
@@ -31,7 +31,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
   jitterMs: 0,
   errorRate: 0,
   today: "2025-11-13",
-  warmUp: false,
+  warmUp: true,
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): SandboxConfig {

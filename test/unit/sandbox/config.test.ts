@@ -22,13 +22,23 @@ describe("sandbox configuration", () => {
         SANDBOX_JITTER_MS: "2",
         SANDBOX_ERROR_RATE: "0.1",
         SANDBOX_TODAY: "2026-01-31",
+        SANDBOX_WARMUP: "off",
       }),
-    ).toEqual({ port: 0, host: "0.0.0.0", latencyMs: 5, jitterMs: 2, errorRate: 0.1, today: "2026-01-31" });
+    ).toEqual({
+      port: 0,
+      host: "0.0.0.0",
+      latencyMs: 5,
+      jitterMs: 2,
+      errorRate: 0.1,
+      today: "2026-01-31",
+      warmUp: false,
+    });
   });
 
   it("refuses malformed settings with the variable's name", () => {
     expect(() => readConfig({ SANDBOX_PORT: "http" })).toThrow(/SANDBOX_PORT/);
     expect(() => readConfig({ SANDBOX_ERROR_RATE: "2" })).toThrow(/SANDBOX_ERROR_RATE/);
     expect(() => readConfig({ SANDBOX_TODAY: "2025-02-30" })).toThrow(/SANDBOX_TODAY/);
+    expect(() => readConfig({ SANDBOX_WARMUP: "yes" })).toThrow(/SANDBOX_WARMUP/);
   });
 });
