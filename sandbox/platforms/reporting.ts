@@ -258,13 +258,30 @@ export function reportingRoutes(world: World): Route[] {
       path: `${BASE}/task-progress`,
       platform: "reporting",
       summary: "Task progress of a programme per unit (communes carry PLAN_02 tasks only).",
-      params: [programParam("Programme (required)."), ...UNIT_PARAMS],
+      params: [
+        {
+          name: "program",
+          description:
+            "Programme, or a comma-separated list of programmes (required): one call answers every programme a screen shows.",
+          schema: string({ pattern: `^(${PROGRAMS.join("|")})(,(${PROGRAMS.join("|")}))*$` }),
+        },
+        ...UNIT_PARAMS,
+      ],
       response: itemsOf(ref("UnitTaskProgress")),
       handle({ query }) {
-        const program = requireProgram(query.oneOf("program", PROGRAMS));
+        const programs = query.list(
+          "program",
+          (value) => (PROGRAMS as readonly string[]).includes(value),
+          `one of ${PROGRAMS.join(", ")}`,
+        );
+        if (!programs) throw badRequest(`program: required (one of ${PROGRAMS.join(", ")})`);
         const units = requestedUnits(query, world);
         const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
-        return { items: codes.map((unitCode) => ({ unitCode, ...reporting.progress(unitCode, program) })) };
+        return {
+          items: (programs as Program[]).flatMap((program) =>
+            codes.map((unitCode) => ({ unitCode, ...reporting.progress(unitCode, program) })),
+          ),
+        };
       },
     },
     {

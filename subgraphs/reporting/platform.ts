@@ -151,19 +151,26 @@ export function createReportingPlatform(upstream: UpstreamClient) {
     fetchMany: byIds("/tasks", (t) => t.id),
   };
 
-  /** Key: province or commune code; variant: program. */
+  /**
+   * Key: `<program>:<unit code>` (taskProgressKey). The programme is part of the key, not a variant, so a screen
+   * showing several programmes (the IOC dashboard: RESOLUTION_57 and PLAN_02) costs one platform call, not one each.
+   */
   const taskProgress: LoaderSpec<TaskProgressRecord> = {
     kind: "reporting.taskProgress",
     ttlSeconds: FIGURES_TTL_SECONDS,
-    async fetchMany(unitCodes, program) {
-      const { items } = await upstream.get<Items<TaskProgressRecord & { unitCode: string }>>(
+    async fetchMany(keys) {
+      const programs = new Set<string>();
+      const unitCodes = new Set<string>();
+      for (const key of keys) {
+        const [program, unitCode] = key.split(":") as [string, string];
+        programs.add(program);
+        unitCodes.add(unitCode);
+      }
+      const { items } = await upstream.get<Items<TaskProgressRecord & { unitCode: string; program: string }>>(
         "/task-progress",
-        {
-          program,
-          ...unitCodeParams(unitCodes),
-        },
+        { program: [...programs], ...unitCodeParams([...unitCodes]) },
       );
-      return indexBy(items, (p) => p.unitCode);
+      return indexBy(items, (p) => taskProgressKey(p.program, p.unitCode));
     },
   };
 
@@ -273,3 +280,7 @@ export function createReportingPlatform(upstream: UpstreamClient) {
 }
 
 export type ReportingPlatform = ReturnType<typeof createReportingPlatform>;
+
+export function taskProgressKey(program: string, unitCode: string): string {
+  return `${program}:${unitCode}`;
+}

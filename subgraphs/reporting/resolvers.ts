@@ -15,6 +15,7 @@ import type {
   TaskCounts,
   TaskRecord,
 } from "./platform.ts";
+import { taskProgressKey } from "./platform.ts";
 
 /** The 2025 reorganisation took effect on 1 July 2025; figures of earlier years were computed for the pre-2025 units. */
 const FIRST_YEAR_OF_CURRENT_UNITS = 2025;
@@ -48,7 +49,7 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
   const specs = platform.loaders;
 
   const unitTaskProgress = async (ctx: SubgraphContext, unitCode: string, program: Program) =>
-    taskProgressOf(program, await ctx.loaders.load(specs.taskProgress, unitCode, program));
+    taskProgressOf(program, await ctx.loaders.load(specs.taskProgress, taskProgressKey(program, unitCode)));
 
   /** A pre-2025 unit's index; only provinces were indexed, and only before they were merged away. */
   const legacyServiceIndex = (ctx: SubgraphContext, unit: { code: string; level: string }, year: number) => {

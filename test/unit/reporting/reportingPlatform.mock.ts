@@ -123,9 +123,10 @@ export const reportingHandlers = [
   }),
   http.get(`${BASE}/task-progress`, ({ request }) => {
     const params = new URL(request.url).searchParams;
-    const program = params.get("program") ?? "";
     const units = [...list(params.get("provinces")), ...list(params.get("communes"))];
-    return HttpResponse.json({ items: units.map((unit) => taskCounts(unit, program)) });
+    return HttpResponse.json({
+      items: list(params.get("program")).flatMap((program) => units.map((unit) => taskCounts(unit, program))),
+    });
   }),
   http.get(`${BASE}/tasks`, ({ request }) => {
     const params = new URL(request.url).searchParams;

@@ -77,6 +77,27 @@ describe("reporting subgraph: batching and the record cache", () => {
     expect(paths.filter((p) => p === "GET /reporting/v1/task-progress")).toHaveLength(1);
     expect(paths.filter((p) => p === "GET /reporting/v1/communes")).toHaveLength(2);
   });
+
+  it("answers two programmes of the province and its communes with one task-progress call", async () => {
+    const result = await subgraph.query(`{
+      province(code: "40") {
+        r57: taskProgress(program: RESOLUTION_57) { assigned completed }
+        plan02: taskProgress(program: PLAN_02) { assigned }
+        communes { code plan02: taskProgress(program: PLAN_02) { assigned } }
+      }
+    }`);
+    expect(result.body.errors).toBeUndefined();
+    const province = result.body.data?.province as {
+      r57: { assigned: number; completed: number };
+      plan02: { assigned: number };
+      communes: { plan02: { assigned: number } }[];
+    };
+    expect(province.r57).toEqual({ assigned: 100, completed: 51 });
+    expect(province.communes.every((commune) => commune.plan02.assigned === 16)).toBe(true);
+    const calls = subgraph.platformRequests().filter((r) => r.startsWith("GET /reporting/v1/task-progress?"));
+    expect(calls).toHaveLength(1);
+    expect(decodeURIComponent(calls[0]!)).toContain("program=RESOLUTION_57,PLAN_02");
+  });
 });
 
 describe("reporting subgraph: figures", () => {
