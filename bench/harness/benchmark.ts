@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CellDeps, CellResult, CellSettings, ReferenceData } from "./cells.ts";
-import { runCell } from "./cells.ts";
+import { runCell, unmeasuredCell } from "./cells.ts";
 import type { GatewayId } from "./gateways.ts";
 import { GATEWAYS, gatewayUrl } from "./gateways.ts";
 import { createLoadClient } from "./loadClient.ts";
@@ -289,20 +289,5 @@ function firstLines(message: string): string {
 }
 
 function failedCell(workload: WorkloadId, gateway: GatewayId, note: string): CellResult {
-  return {
-    workload,
-    gateway,
-    mode: WORKLOADS[workload].mode,
-    status: "FAILED",
-    note,
-    requests: 0,
-    requestsPerSecond: null,
-    latencyMs: null,
-    non2xx: 0,
-    graphqlErrors: 0,
-    transportErrors: 0,
-    peakRssMb: null,
-    platformRequestsPerOperation: null,
-    platformRequestsByEndpoint: null,
-  };
+  return { ...unmeasuredCell(WORKLOADS[workload], gateway), status: "FAILED", note };
 }

@@ -56,16 +56,11 @@ export interface CellDeps {
   reference: ReferenceData;
 }
 
-export async function runCell(
-  workload: WorkloadDefinition,
-  bodies: string[],
-  target: CellTarget,
-  settings: CellSettings,
-  deps: CellDeps,
-): Promise<CellResult> {
-  const base = {
+/** A cell before (or without) any measurement: what a failed or mismatched cell reports. */
+export function unmeasuredCell(workload: WorkloadDefinition, gateway: GatewayId) {
+  return {
     workload: workload.id,
-    gateway: target.gateway,
+    gateway,
     mode: workload.mode,
     requests: 0,
     requestsPerSecond: null,
@@ -77,6 +72,16 @@ export async function runCell(
     platformRequestsPerOperation: null,
     platformRequestsByEndpoint: null,
   } satisfies Partial<CellResult>;
+}
+
+export async function runCell(
+  workload: WorkloadDefinition,
+  bodies: string[],
+  target: CellTarget,
+  settings: CellSettings,
+  deps: CellDeps,
+): Promise<CellResult> {
+  const base = unmeasuredCell(workload, target.gateway);
 
   const verification = await verify(workload.id, bodies, target, deps.reference);
   if (verification.failure) return { ...base, status: "FAILED", note: verification.failure };

@@ -1,29 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
+import { PRODUCT_ERROR_CODES, REQUEST_ERROR_CODES } from "../../common/errorCodes.ts";
 import type { Logger } from "../observability/logger.ts";
-
-/** The fixed set of codes our own code raises (ARCHITECTURE.md). */
-const PRODUCT_CODES = new Set([
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "UNAUTHORIZED",
-  "FORBIDDEN",
-  "RATE_LIMITED",
-  "QUERY_TOO_COMPLEX",
-  "SUBGRAPH_UNAVAILABLE",
-  "UPSTREAM_UNAVAILABLE",
-  "INTERNAL_SERVER_ERROR",
-]);
-
-/** Apollo Server's own codes about the client's request: they describe the client's mistake, not ours. */
-const REQUEST_CODES = new Set([
-  "BAD_REQUEST",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "OPERATION_NOT_ALLOWED",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-]);
 
 /** Extension keys that may describe internals (stack traces, subgraph-side details) and never go out. */
 const INTERNAL_EXTENSIONS = ["stacktrace", "exception", "serviceName", "http"];
@@ -47,7 +24,7 @@ export function createErrorFormatter(deps: { logger: Logger; rewrites: ErrorRewr
     const allowed =
       typeof code === "string" &&
       code !== "INTERNAL_SERVER_ERROR" &&
-      (PRODUCT_CODES.has(code) || (!fromSubgraph && REQUEST_CODES.has(code)));
+      (PRODUCT_ERROR_CODES.has(code) || (!fromSubgraph && REQUEST_ERROR_CODES.has(code)));
     if (allowed) {
       const extensions = { ...formatted.extensions };
       for (const key of INTERNAL_EXTENSIONS) delete extensions[key];

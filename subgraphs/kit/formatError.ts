@@ -1,30 +1,20 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
+import { PRODUCT_ERROR_CODES, REQUEST_ERROR_CODES } from "../../common/errorCodes.ts";
 import type { Logger } from "./logger.ts";
 
-/** Codes a client may see with their own message: ours (ARCHITECTURE.md) and Apollo Server's request-level ones. */
-const PUBLIC_CODES = new Set([
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "UNAUTHORIZED",
-  "FORBIDDEN",
-  "RATE_LIMITED",
-  "QUERY_TOO_COMPLEX",
-  "SUBGRAPH_UNAVAILABLE",
-  "UPSTREAM_UNAVAILABLE",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
+/**
+ * Codes a client may see with their own message: ours (ARCHITECTURE.md) and Apollo Server's request-level ones. A
+ * subgraph's INTERNAL_SERVER_ERROR is masked again here, with the original logged.
+ */
+const isPublicCode = (code: string) =>
+  code !== "INTERNAL_SERVER_ERROR" && (PRODUCT_ERROR_CODES.has(code) || REQUEST_ERROR_CODES.has(code));
 
 /** Keeps deliberate errors as they are and masks everything else, so internals never reach a client. */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && PUBLIC_CODES.has(code)) {
+    if (typeof code === "string" && isPublicCode(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
