@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Caller } from "../subgraphs/kit/caller.ts";
+import type { Caller } from "../common/caller.ts";
 
 /** Who is calling, as the subgraphs understand it (the kit's Caller, forwarded in the signed context header). */
 export type GatewayCaller = Caller;

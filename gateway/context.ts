@@ -1,4 +1,4 @@
-import { visibilityClass } from "../subgraphs/kit/caller.ts";
+import { visibilityClass } from "../common/caller.ts";
 import type { GatewayCaller } from "./caller.ts";
 import type { Logger } from "./observability/logger.ts";
 

@@ -25,7 +25,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { getDirectiveValues, getVariableValues } from "graphql/execution/values.js";
-import type { Caller } from "../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../common/caller.ts";
 import type { AuthorizationPolicy } from "./authorizationPolicy.ts";
 import { combineRequirements, isAuthenticated, type Requirement, satisfies } from "./scopes.ts";
 

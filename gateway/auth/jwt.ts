@@ -1,7 +1,7 @@
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
-import { ANONYMOUS, type Caller } from "../../subgraphs/kit/caller.ts";
+import { ANONYMOUS, type Caller } from "../../common/caller.ts";
 import { parseScopeClaim, ScopeClaimError } from "./scopes.ts";
 
 /**

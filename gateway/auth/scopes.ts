@@ -1,4 +1,4 @@
-import type { Caller } from "../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../common/caller.ts";
 
 /**
  * What a field or type demands of a caller, as composed from `@authenticated` and `@requiresScopes`.

@@ -1,4 +1,4 @@
-import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../subgraphs/kit/caller.ts";
+import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../common/signedContext.ts";
 import type { FetchStep } from "./pipeline.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { ANONYMOUS } from "../../subgraphs/kit/caller.ts";
+import { ANONYMOUS } from "../../common/caller.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";

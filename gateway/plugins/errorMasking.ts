@@ -1,9 +1,11 @@
 import type { GraphQLFormattedError } from "graphql";
-import { PRODUCT_ERROR_CODES, REQUEST_ERROR_CODES } from "../../common/errorCodes.ts";
+import {
+  INTERNAL_ERROR_MESSAGE,
+  INTERNAL_EXTENSIONS,
+  isPublicErrorCode,
+  redactNumbers,
+} from "../../common/errors.ts";
 import type { Logger } from "../observability/logger.ts";
-
-/** Extension keys that may describe internals (stack traces, subgraph-side details) and never go out. */
-const INTERNAL_EXTENSIONS = ["stacktrace", "exception", "serviceName", "http"];
 
 export type ErrorRewrite = (formatted: GraphQLFormattedError) => GraphQLFormattedError | null;
 
@@ -19,13 +21,8 @@ export function createErrorFormatter(deps: { logger: Logger; rewrites: ErrorRewr
       if (rewritten) return rewritten;
     }
     const code = formatted.extensions?.code;
-    const fromSubgraph = formatted.extensions?.serviceName !== undefined;
-    // INTERNAL_SERVER_ERROR is also what Apollo gives any unexpected throw: its message is never trusted.
-    const allowed =
-      typeof code === "string" &&
-      code !== "INTERNAL_SERVER_ERROR" &&
-      (PRODUCT_ERROR_CODES.has(code) || (!fromSubgraph && REQUEST_ERROR_CODES.has(code)));
-    if (allowed) {
+    const origin = formatted.extensions?.serviceName !== undefined ? "subgraph" : "local";
+    if (isPublicErrorCode(code, origin)) {
       const extensions = { ...formatted.extensions };
       for (const key of INTERNAL_EXTENSIONS) delete extensions[key];
       return { ...formatted, extensions };
@@ -34,13 +31,12 @@ export function createErrorFormatter(deps: { logger: Logger; rewrites: ErrorRewr
       {
         code: code ?? null,
         subgraph: formatted.extensions?.serviceName ?? null,
-        // Identifiers (12-digit citizen ids, tax codes, phone numbers) are personal data: not even in our logs.
-        message: formatted.message.replace(/\d{9,}/g, "[number]"),
+        message: redactNumbers(formatted.message),
       },
       "internal error masked",
     );
     return {
-      message: "Internal server error",
+      message: INTERNAL_ERROR_MESSAGE,
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: "INTERNAL_SERVER_ERROR" },
     };

@@ -7,7 +7,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from "rate-limiter-flexible";
-import type { Caller } from "../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../common/caller.ts";
 import type { Logger } from "../observability/logger.ts";
 
 export interface RateLimitConfig {

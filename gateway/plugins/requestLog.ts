@@ -1,8 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { FAILURE_CODES } from "../../common/errors.ts";
 import type { GatewayContext, RequestOutcome } from "../context.ts";
-
-/** Codes meaning we (or a subgraph, or a platform) failed, as opposed to the client's request being refused. */
-const FAILURE_CODES = new Set(["SUBGRAPH_UNAVAILABLE", "UPSTREAM_UNAVAILABLE", "INTERNAL_SERVER_ERROR"]);
 
 function outcomeOf(errorCodes: string[], hasData: boolean): RequestOutcome {
   if (errorCodes.length === 0) return "ok";

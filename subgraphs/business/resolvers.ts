@@ -1,7 +1,7 @@
+import { canSeeRecord } from "../../common/caller.ts";
+import { badUserInput, forbidden } from "../../common/errors.ts";
 import { isEnterpriseCode, isPersonalId } from "../../common/identifiers.ts";
-import { canSeeRecord } from "../kit/caller.ts";
 import { fetchConnection, pageArgs } from "../kit/connection.ts";
-import { badUserInput, forbidden } from "../kit/errors.ts";
 import { communeCodeArg, provinceCodeArg, unitReference, unitStatistics } from "../kit/units.ts";
 import type { EnterpriseFilter, Resolvers } from "./generated/resolvers-types.ts";
 import type { BusinessPlatform, EnterpriseListFilter } from "./platform.ts";

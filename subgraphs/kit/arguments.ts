@@ -1,5 +1,5 @@
+import { badUserInput } from "../../common/errors.ts";
 import { isCommuneCode, isDate, isProvinceCode } from "../../common/identifiers.ts";
-import { badUserInput } from "./errors.ts";
 
 // Argument checks the kit does not have (kit/units.ts has province and commune codes), shared by the reporting and
 // procedures subgraphs: a malformed value is the client's mistake and must come back as BAD_USER_INPUT naming the

@@ -1,4 +1,4 @@
-import { badUserInput } from "./errors.ts";
+import { badUserInput } from "../../common/errors.ts";
 import type { ListPage } from "./platformRecords.ts";
 
 // Relay-style connections over the platforms' listings, shared by the reporting and procedures subgraphs.

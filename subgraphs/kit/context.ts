@@ -1,4 +1,4 @@
-import type { Caller } from "./caller.ts";
+import type { Caller } from "../../common/caller.ts";
 import type { LoaderRegistry } from "./loaders.ts";
 import type { Logger } from "./logger.ts";
 import type { UpstreamClient } from "./upstream.ts";

@@ -10,13 +10,12 @@ import {
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { DocumentNode } from "graphql";
+import { ANONYMOUS, type Caller } from "../../common/caller.ts";
 import {
-  ANONYMOUS,
   CALLER_CONTEXT_HEADER,
-  type Caller,
   CallerContextError,
   verifyCallerContext,
-} from "./caller.ts";
+} from "../../common/signedContext.ts";
 import type { SubgraphConfig } from "./config.ts";
 import type { SubgraphContext } from "./context.ts";
 import { createErrorFormatter } from "./formatError.ts";

@@ -1,6 +1,6 @@
+import { badUserInput } from "../../common/errors.ts";
 import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
 import type { SubgraphContext } from "./context.ts";
-import { badUserInput } from "./errors.ts";
 import type { LoaderSpec } from "./loaders.ts";
 import type { UnitRef } from "./platformRecords.ts";
 

@@ -1,7 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { GraphQLError } from "graphql";
 import { Agent, type Dispatcher } from "undici";
-import { badUserInput, upstreamUnavailable } from "./errors.ts";
+import { badUserInput, upstreamUnavailable } from "../../common/errors.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
 

@@ -1,7 +1,7 @@
+import { type Caller, canSeeRecord, hasScope } from "../../common/caller.ts";
+import { badUserInput, forbidden, unauthorized } from "../../common/errors.ts";
 import { isPersonalId } from "../../common/identifiers.ts";
-import { type Caller, canSeeRecord, hasScope } from "../kit/caller.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { badUserInput, forbidden, unauthorized } from "../kit/errors.ts";
 import { communeCodeArg, provinceCodeArg, unitReference, unitStatistics } from "../kit/units.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";
 import type { CitizenRecord, HouseholdRecord, PopulationPlatform } from "./platform.ts";

@@ -1,3 +1,4 @@
+import { badUserInput } from "../../common/errors.ts";
 import {
   isCommuneCode,
   isEnterpriseCode,
@@ -8,7 +9,6 @@ import {
 import { dateRangeArgs } from "../kit/arguments.ts";
 import { arrayPages, fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { badUserInput } from "../kit/errors.ts";
 import { referencedRecord } from "../kit/records.ts";
 import { communeCodeArg, provinceCodeArg, unitReference } from "../kit/units.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";

@@ -1,5 +1,5 @@
-import { type Caller, canSeeRecord, hasScope } from "../kit/caller.ts";
-import { forbidden, unauthorized } from "../kit/errors.ts";
+import { type Caller, canSeeRecord, hasScope } from "../../common/caller.ts";
+import { forbidden, unauthorized } from "../../common/errors.ts";
 import type { DossierRecord } from "./platform.ts";
 
 // Who may see which dossier. The gateway already strips fields the caller's scopes do not allow; the subgraph checks

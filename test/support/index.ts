@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import type { Registry } from "prom-client";
-import { type Caller, signCallerContext } from "../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../common/caller.ts";
+import { signCallerContext } from "../../common/signedContext.ts";
 
 export { signCallerContext };
 

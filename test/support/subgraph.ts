@@ -1,4 +1,5 @@
-import { CALLER_CONTEXT_HEADER, type Caller, signCallerContext } from "../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../common/signedContext.ts";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "../../subgraphs/kit/config.ts";
 import { createSubgraphDeps } from "../../subgraphs/kit/runtime.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../subgraphs/kit/server.ts";

@@ -12,18 +12,14 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { type GraphQLError, parse } from "graphql";
 import { Redis } from "ioredis";
+import { ANONYMOUS, type Caller } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
 import { createCacheLayers } from "../../../gateway/cache/layers.ts";
 import { createCacheStore } from "../../../gateway/cache/store.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway } from "../../../gateway/createGateway.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import {
-  ANONYMOUS,
-  CALLER_CONTEXT_HEADER,
-  type Caller,
-  verifyCallerContext,
-} from "../../../subgraphs/kit/caller.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
 const SECRET = "cache-test-secret";

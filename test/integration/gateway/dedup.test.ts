@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../../common/caller.ts";
 import {
   type CacheGateway,
   type CacheSubgraphs,

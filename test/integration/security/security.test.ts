@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../subgraphs/kit/caller.ts";
+import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../common/signedContext.ts";
 import {
   AUDIENCE,
   CONTEXT_SECRET,

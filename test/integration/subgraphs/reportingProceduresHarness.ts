@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
+import type { Caller } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER } from "../../../common/signedContext.ts";
 import { DEFAULT_CONFIG } from "../../../sandbox/config.ts";
 import { createSandbox, type Sandbox } from "../../../sandbox/server.ts";
-import { CALLER_CONTEXT_HEADER, type Caller } from "../../../subgraphs/kit/caller.ts";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";
 import { createSubgraphDeps } from "../../../subgraphs/kit/runtime.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server.ts";

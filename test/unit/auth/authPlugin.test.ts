@@ -1,8 +1,8 @@
 import { type DocumentNode, parse, print } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import type { Caller } from "../../../common/caller.ts";
 import { createFieldAuthorizationPlugin } from "../../../gateway/plugins/auth.ts";
-import type { Caller } from "../../../subgraphs/kit/caller.ts";
 import { caller, composeFixture } from "./fixture.ts";
 
 const { supergraphSdl, apiSchema } = composeFixture();

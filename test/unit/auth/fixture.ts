@@ -1,6 +1,6 @@
 import { composeServices } from "@apollo/composition";
 import { type GraphQLSchema, parse } from "graphql";
-import type { Caller } from "../../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../../common/caller.ts";
 
 const LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ANONYMOUS, visibilityClass } from "../../../common/caller.ts";
 import {
   combineRequirements,
   NO_REQUIREMENT,
@@ -6,7 +7,6 @@ import {
   ScopeClaimError,
   satisfies,
 } from "../../../gateway/auth/scopes.ts";
-import { ANONYMOUS, visibilityClass } from "../../../subgraphs/kit/caller.ts";
 import { caller } from "./fixture.ts";
 
 describe("@requiresScopes semantics", () => {

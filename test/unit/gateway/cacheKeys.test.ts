@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { visibilityClass } from "../../../common/caller.ts";
 import {
   canonicalJson,
   entityKey,
@@ -6,7 +7,6 @@ import {
   operationKey,
   privateKey,
 } from "../../../gateway/cache/keys.ts";
-import { visibilityClass } from "../../../subgraphs/kit/caller.ts";
 
 const document = "query ProvinceDashboard($code: ID!) { province(code: $code) { name } }";
 const national = visibilityClass({ sub: "a", scopes: ["population:read"], province: null, commune: null });

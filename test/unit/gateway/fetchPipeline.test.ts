@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ANONYMOUS } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { parseCacheControl } from "../../../gateway/fetch/cacheControl.ts";
 import { createCircuitBreakerStep } from "../../../gateway/fetch/circuitBreaker.ts";
@@ -13,7 +15,6 @@ import { createRetryStep } from "../../../gateway/fetch/retry.ts";
 import { createTimeoutStep } from "../../../gateway/fetch/timeout.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { ANONYMOUS, CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../subgraphs/kit/caller.ts";
 
 const logger = createLogger({ log: { level: "silent" } });
 const ok = { body: { data: { ok: true } }, cachePolicy: null };

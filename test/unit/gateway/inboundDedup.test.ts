@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Caller } from "../../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../../common/caller.ts";
 import { anonymous, createTestServer } from "./responseCacheAndDedup.fixture.ts";
 
 const alice: Caller = { sub: "alice", scopes: ["population:read"], province: "40", commune: null };

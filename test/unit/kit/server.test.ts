@@ -1,9 +1,9 @@
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../subgraphs/kit/caller.ts";
+import { badUserInput } from "../../../common/errors.ts";
+import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../common/signedContext.ts";
 import { loadSubgraphConfig } from "../../../subgraphs/kit/config.ts";
 import type { SubgraphContext } from "../../../subgraphs/kit/context.ts";
-import { badUserInput } from "../../../subgraphs/kit/errors.ts";
 import { createSubgraphDeps, type SubgraphRuntime } from "../../../subgraphs/kit/runtime.ts";
 import { createSubgraphServer, type SubgraphServer } from "../../../subgraphs/kit/server.ts";
 

@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { errorCodeOf } from "../../../subgraphs/kit/errors.ts";
+import { errorCodeOf } from "../../../common/errors.ts";
 import { createLogger } from "../../../subgraphs/kit/logger.ts";
 import { createSubgraphMetrics, type SubgraphMetrics } from "../../../subgraphs/kit/metrics.ts";
 import { createUpstreamClient, type UpstreamClient } from "../../../subgraphs/kit/upstream.ts";

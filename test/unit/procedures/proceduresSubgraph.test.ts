@@ -1,6 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CALLER_CONTEXT_HEADER, type Caller } from "../../../subgraphs/kit/caller.ts";
+import type { Caller } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER } from "../../../common/signedContext.ts";
 import { createProceduresSubgraph } from "../../../subgraphs/procedures/index.ts";
 import { signTestContext } from "../../support/index.ts";
 import { NGHE_AN_COMMUNES } from "../reporting/reportingPlatform.mock.ts";

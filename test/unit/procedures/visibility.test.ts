@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ANONYMOUS, type Caller } from "../../../subgraphs/kit/caller.ts";
+import { ANONYMOUS, type Caller } from "../../../common/caller.ts";
 import { listingScope } from "../../../subgraphs/procedures/visibility.ts";
 
 const caller = (limits: Partial<Caller>): Caller => ({ ...ANONYMOUS, scopes: ["dossier:read"], ...limits });

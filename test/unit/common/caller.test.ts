@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ANONYMOUS,
-  type Caller,
-  CallerContextError,
-  canSeeRecord,
-  signCallerContext,
-  verifyCallerContext,
-  visibilityClass,
-} from "../../../subgraphs/kit/caller.ts";
+import { ANONYMOUS, type Caller, canSeeRecord, visibilityClass } from "../../../common/caller.ts";
+import { CallerContextError, signCallerContext, verifyCallerContext } from "../../../common/signedContext.ts";
 
 const SECRET = "a-test-secret-of-enough-length";
 const officer: Caller = { sub: "officer-1", scopes: ["population:read"], province: "40", commune: null };
