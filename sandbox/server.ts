@@ -1,9 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { LRUCache } from "lru-cache";
+import { readJson } from "../common/http/body.ts";
+import { HttpError } from "../common/http/errors.ts";
+import { createHttpServer } from "../common/http/listen.ts";
+import { sendProblem, sendText } from "../common/http/respond.ts";
 import type { SandboxConfig } from "./config.ts";
 import { createFaults } from "./http/faults.ts";
-import { badRequest, notFound, Problem, unavailable } from "./http/problem.ts";
+import { notFound, unavailable } from "./http/problem.ts";
 import { Query } from "./http/query.ts";
 import { createRequestStats } from "./http/request-stats.ts";
 import { createRouter, type Route } from "./http/route.ts";
@@ -17,6 +20,8 @@ import { reportingRoutes, reportingSchemas } from "./platforms/reporting.ts";
 import { createWorld } from "./world.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Platform answers take milliseconds (plus injected latency); a stop waits this long for them at most. */
+const SHUTDOWN_GRACE_MS = 2_000;
 /** Platform answers never change for a given "today", so whole response bodies are cached by URL. */
 const RESPONSE_CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -57,33 +62,10 @@ export function createSandbox(config: SandboxConfig): Sandbox {
     sizeCalculation: (body) => Math.max(1, body.byteLength),
   });
 
-  const send = (res: ServerResponse, status: number, body: Buffer | null, type = "application/json") => {
-    if (body === null) {
-      res.writeHead(status).end();
-      return;
-    }
-    res
-      .writeHead(status, { "content-type": `${type}; charset=utf-8`, "content-length": body.byteLength })
-      .end(body);
+  const send = (res: ServerResponse, status: number, body: Buffer | null) => {
+    if (body === null) res.writeHead(status).end();
+    else sendText(res, status, "application/json; charset=utf-8", body);
   };
-  const sendProblem = (res: ServerResponse, problem: Problem) =>
-    send(res, problem.status, Buffer.from(JSON.stringify(problem)), "application/problem+json");
-
-  async function readBody(req: IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.byteLength;
-      if (size > MAX_BODY_BYTES) throw badRequest(`body: larger than ${MAX_BODY_BYTES} bytes`);
-      chunks.push(chunk);
-    }
-    if (size === 0) return undefined;
-    try {
-      return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    } catch {
-      throw badRequest("body: not valid JSON");
-    }
-  }
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
@@ -103,7 +85,7 @@ export function createSandbox(config: SandboxConfig): Sandbox {
       if (cached) return send(res, 200, cached);
     }
     const query = new Query(search, route.params);
-    const body = route.method === "GET" ? undefined : await readBody(req);
+    const body = route.method === "GET" ? undefined : await readJson(req, MAX_BODY_BYTES);
     const result = route.handle({ query, id: matched.id, body });
     if (result === undefined) return send(res, 204, null);
     const encoded = Buffer.from(JSON.stringify(result));
@@ -111,37 +93,24 @@ export function createSandbox(config: SandboxConfig): Sandbox {
     send(res, 200, encoded);
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const http = createHttpServer((req, res) => {
     answer(req, res).catch((error: unknown) => {
-      if (error instanceof Problem) return sendProblem(res, error);
+      if (error instanceof HttpError) return sendProblem(res, error);
       // Only the message: requests may carry personal ids, and they stay out of logs.
       console.error(`sandbox: internal error: ${error instanceof Error ? error.message : String(error)}`);
       sendProblem(
         res,
-        new Problem(500, "Internal Server Error", "the sandbox failed to answer this request"),
+        new HttpError(500, "INTERNAL_SERVER_ERROR", "the sandbox failed to answer this request"),
       );
     });
   });
-  server.headersTimeout = 66_000;
 
   return {
-    start() {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.port, config.host, () => {
-          server.off("error", reject);
-          const { port } = server.address() as AddressInfo;
-          const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-          resolve({ url: `http://${host}:${port}`, port });
-        });
-      });
+    async start() {
+      const { port, origin } = await http.listen(config.port, config.host);
+      return { url: origin, port };
     },
-    stop() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    stop: () => http.stop(SHUTDOWN_GRACE_MS),
     warmUp: () => world.dossiers.warmUp(),
   };
 }

@@ -1,18 +1,6 @@
-/** An error answered as `application/problem+json` (RFC 9457). */
-export class Problem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-  ) {
-    super(detail);
-  }
+import { HttpError } from "../../common/http/errors.ts";
 
-  toJSON() {
-    return { type: "about:blank", title: this.title, status: this.status, detail: this.detail };
-  }
-}
-
-export const badRequest = (detail: string) => new Problem(400, "Bad Request", detail);
-export const notFound = (detail: string) => new Problem(404, "Not Found", detail);
-export const unavailable = (detail: string) => new Problem(503, "Service Unavailable", detail);
+/** The sandbox's refusals; the server answers each as `application/problem+json` (RFC 9457). */
+export const badRequest = (detail: string) => new HttpError(400, "BAD_REQUEST", detail);
+export const notFound = (detail: string) => new HttpError(404, "NOT_FOUND", detail);
+export const unavailable = (detail: string) => new HttpError(503, "SERVICE_UNAVAILABLE", detail);

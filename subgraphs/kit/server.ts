@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import {
@@ -11,6 +10,11 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { DocumentNode } from "graphql";
 import { ANONYMOUS, type Caller } from "../../common/caller.ts";
+import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
+import { parseJson, readBody } from "../../common/http/body.ts";
+import { HttpError } from "../../common/http/errors.ts";
+import { createHttpServer } from "../../common/http/listen.ts";
+import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
 import {
   CALLER_CONTEXT_HEADER,
   CallerContextError,
@@ -51,50 +55,10 @@ export interface SubgraphServer {
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function graphqlErrorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "request body too large", "BAD_REQUEST");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function parseBody(req: IncomingMessage, text: string): unknown {
-  const contentType = req.headers["content-type"] ?? "";
-  if (!contentType.includes("json")) return text;
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "request body is not valid JSON", "BAD_REQUEST");
-  }
+/** Apollo Server reads a non-JSON body as text, and answers for it itself. */
+async function requestBody(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req, MAX_BODY_BYTES);
+  return (req.headers["content-type"] ?? "").includes("json") ? parseJson(raw) : raw.toString("utf8");
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -147,8 +111,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
     includeStacktraceInErrorResponses: false,
     logger,
   });
-  let httpServer: Server | null = null;
-  let stopping = false;
+  const http = createHttpServer((req, res) => void handle(req, res));
 
   function callerOf(req: IncomingMessage): Caller {
     if (config.internalContextSecret === null) return ANONYMOUS;
@@ -157,11 +120,8 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
       return verifyCallerContext(Array.isArray(header) ? header[0] : header, config.internalContextSecret);
     } catch (error) {
       if (error instanceof CallerContextError) {
-        throw new HttpError(
-          error.reason === "missing" ? 401 : 403,
-          error.message,
-          error.reason === "missing" ? "UNAUTHENTICATED" : "FORBIDDEN",
-        );
+        const missing = error.reason === "missing";
+        throw new HttpError(missing ? 401 : 403, missing ? "UNAUTHENTICATED" : "FORBIDDEN", error.message);
       }
       throw error;
     }
@@ -170,10 +130,12 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "POST") {
-      throw new HttpError(405, `method ${method} not allowed on /graphql`, "BAD_REQUEST");
+      throw new HttpError(405, "BAD_REQUEST", `method ${method} not allowed on /graphql`, {
+        headers: { allow: "GET, POST" },
+      });
     }
     const caller = callerOf(req);
-    const body = method === "POST" ? parseBody(req, await readBody(req)) : undefined;
+    const body = method === "POST" ? await requestBody(req) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
       context: async () => ({
@@ -200,14 +162,14 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
     const url = new URL(req.url ?? "/", "http://subgraph.local");
     try {
       if (url.pathname === "/health") {
-        sendJson(res, stopping ? 503 : 200, { status: stopping ? "stopping" : "ok" });
+        sendJson(res, http.stopping ? 503 : 200, { status: http.stopping ? "stopping" : "ok" });
       } else if (url.pathname === "/metrics") {
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
       } else if (url.pathname === "/graphql") {
         await handleGraphQL(req, res, url, requestId);
       } else {
-        sendJson(res, 404, graphqlErrorBody(`no route ${url.pathname}`, "BAD_REQUEST"));
+        sendGraphQLError(res, new HttpError(404, "BAD_REQUEST", `no route ${url.pathname}`));
       }
     } catch (error) {
       if (res.headersSent) {
@@ -215,16 +177,14 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
         return;
       }
       if (error instanceof HttpError) {
-        sendJson(res, error.status, graphqlErrorBody(error.message, error.code), {
-          "x-request-id": requestId,
-        });
+        sendGraphQLError(res, error, { "x-request-id": requestId });
         return;
       }
       logger.error(
         { requestId, reason: error instanceof Error ? error.message : String(error) },
         "request failed",
       );
-      sendJson(res, 500, graphqlErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"), {
+      sendGraphQLError(res, new HttpError(500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR_MESSAGE), {
         "x-request-id": requestId,
       });
     }
@@ -233,33 +193,13 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   return {
     async start() {
       await apollo.start();
-      const server = createServer((req, res) => void handle(req, res));
-      server.keepAliveTimeout = 65_000;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(config.port, config.host, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
-      httpServer = server;
-      const { port } = server.address() as AddressInfo;
-      const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      const url = `http://${host}:${port}/graphql`;
+      const { port, origin } = await http.listen(config.port, config.host);
+      const url = `${origin}/graphql`;
       logger.info({ subgraph: name, url }, "subgraph listening");
       return { url, port };
     },
     async stop() {
-      stopping = true;
-      const server = httpServer;
-      httpServer = null;
-      if (server) {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        await closed;
-        clearTimeout(grace);
-      }
+      await http.stop(SHUTDOWN_GRACE_MS);
       await apollo.stop();
     },
   };
