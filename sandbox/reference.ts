@@ -54,13 +54,14 @@ interface MergesFile {
   communes: { code: string; provinceCode: string; from: { code: string; name: string; part: string }[] }[];
 }
 
-function readJson<T>(name: string): T {
+/** A file of `sandbox/data/` (see its LICENSES.md), parsed. */
+export function readDataFile<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8")) as T;
 }
 
 export function loadReference(): Reference {
-  const units = readJson<AdminUnitsFile>("admin-units.json");
-  const merges = readJson<MergesFile>("commune-merges-2025.json");
+  const units = readDataFile<AdminUnitsFile>("admin-units.json");
+  const merges = readDataFile<MergesFile>("commune-merges-2025.json");
   const byCode = (a: { code: string }, b: { code: string }) =>
     a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
 

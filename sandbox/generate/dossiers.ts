@@ -4,6 +4,7 @@ import type { EnterpriseRef, Enterprises } from "./enterprises.ts";
 import type { CitizenRef, Population } from "./population.ts";
 import { createSlotAssignment, hash, type SlotAssignment, unit } from "./prng.ts";
 import type { Catalogue } from "./procedures.ts";
+import { runOf } from "./runs.ts";
 
 /**
  * Dossiers received over the year up to "today", per unit: each commune (commune-level procedures) and
@@ -332,14 +333,8 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
 
   function refAt(u: number, position: number): DossierRef {
     const prefix = dayPrefix(u);
-    let low = 0;
-    let high = WINDOW_DAYS - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (prefix[mid]! <= position) low = mid;
-      else high = mid - 1;
-    }
-    return { unit: u, day: low, seq: position - prefix[low]! };
+    const day = runOf(prefix, WINDOW_DAYS, position);
+    return { unit: u, day, seq: position - prefix[day]! };
   }
 
   const dossierCode = (ref: DossierRef) =>

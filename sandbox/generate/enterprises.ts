@@ -13,6 +13,7 @@ import {
   type SlotAssignment,
   unit,
 } from "./prng.ts";
+import { runOf } from "./runs.ts";
 
 /**
  * The business registry, derived on demand. Enterprises are numbered per head-office commune; a province's
@@ -171,14 +172,8 @@ export function createEnterprises(reference: Reference, population: Population, 
 
   function atRank(province: { communes: number[]; prefix: number[] }, rank: number): EnterpriseRef {
     const { prefix } = province;
-    let low = 0;
-    let high = prefix.length - 2;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (prefix[mid]! <= rank) low = mid;
-      else high = mid - 1;
-    }
-    return { commune: province.communes[low]!, index: rank - prefix[low]! };
+    const k = runOf(prefix, prefix.length - 1, rank);
+    return { commune: province.communes[k]!, index: rank - prefix[k]! };
   }
 
   const foundedDay = (c: number, index: number) =>

@@ -8,6 +8,7 @@ import type { Commune, Reference } from "../reference.ts";
 import { addYears, dayOfYmd, formatDay, yearOfDay } from "./dates.ts";
 import { addressLine, familyName, fullName } from "./names.ts";
 import { createPermutation, hash, type Permutation, unit } from "./prng.ts";
+import { runOf } from "./runs.ts";
 
 /**
  * The population of every commune, derived on demand. Citizens of a commune are numbered 0…N−1 oldest
@@ -197,28 +198,8 @@ export function createPopulation(reference: Reference, today: number): Populatio
     return found;
   };
 
-  const ageIndex = (c: number, index: number) => {
-    const base = c * (AGE_LIMIT + 1);
-    let low = 0;
-    let high = AGE_LIMIT - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (ageStart[base + mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  };
-  const yearIndex = (c: number, index: number) => {
-    const base = c * (years + 1);
-    let low = 0;
-    let high = years - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (yearStart[base + mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  };
+  const ageIndex = (c: number, index: number) => runOf(ageStart, AGE_LIMIT, index, c * (AGE_LIMIT + 1));
+  const yearIndex = (c: number, index: number) => runOf(yearStart, years, index, c * (years + 1));
 
   const householdCount = (c: number) => Math.max(1, Math.round(sizes[c]! / PERSONS_PER_HOUSEHOLD));
 
@@ -250,13 +231,7 @@ export function createPopulation(reference: Reference, today: number): Populatio
     const base = (gender * years + y) * width;
     const j = permutation(province, gender, y).inverse(parsed.serial);
     if (j >= prefix[base + list.length]!) return null;
-    let low = 0;
-    let high = list.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (prefix[base + mid]! <= j) low = mid;
-      else high = mid - 1;
-    }
+    const low = runOf(prefix, list.length, j, base);
     const c = list[low]!;
     const start = yearStart[c * (years + 1) + y]!;
     const firstOfGender = start % 2 === gender ? start : start + 1;

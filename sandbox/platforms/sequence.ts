@@ -1,3 +1,5 @@
+import { runOf } from "../generate/runs.ts";
+
 /** Positions 0…total−1 over the concatenated records of several units (communes, or dossier units). */
 export interface UnitSequence {
   total: number;
@@ -11,14 +13,8 @@ export function createUnitSequence(units: readonly number[], sizeOf: (unit: numb
   return {
     total: prefix[prefix.length - 1]!,
     locate(position) {
-      let low = 0;
-      let high = units.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (prefix[mid]! <= position) low = mid;
-        else high = mid - 1;
-      }
-      return { unit: units[low]!, offset: position - prefix[low]! };
+      const k = runOf(prefix, units.length, position);
+      return { unit: units[k]!, offset: position - prefix[k]! };
     },
   };
 }
