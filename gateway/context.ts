@@ -1,5 +1,4 @@
-import { visibilityClass } from "../common/caller.ts";
-import type { GatewayCaller } from "./caller.ts";
+import { type Caller, visibilityClass } from "../common/caller.ts";
 import type { Logger } from "./observability/logger.ts";
 
 /** `stale`: a subgraph failed and entities past their freshness were served (stale-if-error). */
@@ -8,7 +7,7 @@ export type CacheOutcome = "hit" | "miss" | "bypass" | "partial" | "error" | "st
 /** Per-request state shared by the HTTP edge, the plugins and the fetch pipeline. */
 export interface GatewayContext {
   requestId: string;
-  caller: GatewayCaller;
+  caller: Caller;
   /** kit visibilityClass(caller): part of every cache and dedup key. */
   visibilityClass: string;
   logger: Logger;
@@ -24,7 +23,7 @@ export type RequestOutcome = "ok" | "partial" | "error" | "rejected";
 
 export function createGatewayContext(input: {
   requestId: string;
-  caller: GatewayCaller;
+  caller: Caller;
   logger: Logger;
 }): GatewayContext {
   return {

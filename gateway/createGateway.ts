@@ -8,63 +8,52 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
-import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { Redis } from "ioredis";
-import { ENFORCED_SECURITY_FEATURES } from "./auth/authorizationPolicy.ts";
-import { createTokenVerifier } from "./auth/jwt.ts";
-import { readSafelistManifest } from "./auth/safelistManifest.ts";
-import type { CallerResolver } from "./caller.ts";
+import { createApqCache } from "./apq/apqCache.ts";
+import { type CallerResolver, createAuthCallerResolver } from "./authentication/callerResolver.ts";
+import { createTokenVerifier } from "./authentication/jwt.ts";
+import { createFieldAuthorizationPlugin } from "./authorization/authorizationPlugin.ts";
+import { ENFORCED_SECURITY_FEATURES } from "./authorization/authorizationPolicy.ts";
+import { createCacheStore } from "./cacheStore/store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
-import { createCircuitBreakerStep } from "./fetch/circuitBreaker.ts";
+import { createInboundDedupPlugin } from "./dedup/inboundDedup.ts";
+import { createLimits } from "./demandControl/limits.ts";
 import { createContextHeaderStep } from "./fetch/contextHeader.ts";
 import { PipelineDataSource } from "./fetch/dataSource.ts";
 import { createHttpTransport } from "./fetch/httpTransport.ts";
 import { composeFetchPipeline, type FetchStep } from "./fetch/pipeline.ts";
-import { createRetryStep } from "./fetch/retry.ts";
-import { createTimeoutStep } from "./fetch/timeout.ts";
+import { createEntityCacheStep } from "./fetchCache/entityCache.ts";
+import { createErrorFormatter } from "./http/formatError.ts";
 import { createLandingPage } from "./http/landingPage.ts";
-import { createReadinessCheck } from "./http/readiness.ts";
 import type { HttpRoute } from "./http/routes.ts";
 import { createHttpHandler, GRAPHQL_PATH } from "./http/server.ts";
 import type { Logger } from "./observability/logger.ts";
-import type { GatewayMetrics } from "./observability/metrics.ts";
-import { createAuthCallerResolver, createFieldAuthorizationPlugin } from "./plugins/auth.ts";
-import { createCacheControlHeaderPlugin } from "./plugins/cacheControlHeader.ts";
-import { createErrorFormatter } from "./plugins/errorMasking.ts";
-import { createLimits } from "./plugins/limits.ts";
-import { createRateLimiter } from "./plugins/rateLimit.ts";
-import { createRequestLogPlugin } from "./plugins/requestLog.ts";
-import type { CachedResponseReader } from "./plugins/responseCache.ts";
-import { createSafelistPlugin } from "./plugins/safelist.ts";
-import { createSupergraphSource, type ReloadResult, type SubgraphEndpoint } from "./supergraph.ts";
+import type { CacheLayer, GatewayMetrics } from "./observability/metrics.ts";
+import { createRequestLogPlugin } from "./observability/requestLogPlugin.ts";
+import { createPurgeRoute } from "./ops/purge.ts";
+import { createReadinessCheck } from "./ops/readiness.ts";
+import { createRateLimiter } from "./rateLimit/rateLimiter.ts";
+import { createCircuitBreakerStep } from "./resilience/circuitBreaker.ts";
+import { createRetryStep } from "./resilience/retry.ts";
+import { createTimeoutStep } from "./resilience/timeout.ts";
+import { createCacheControlHeaderPlugin } from "./responseCache/cacheControlHeader.ts";
+import { createCachedResponseReader, createResponseCachePlugin } from "./responseCache/responseCache.ts";
+import { readSafelistManifest } from "./safelist/safelistManifest.ts";
+import { createSafelistPlugin } from "./safelist/safelistPlugin.ts";
+import {
+  createSupergraphSource,
+  type ReloadResult,
+  type SubgraphEndpoint,
+} from "./supergraph/supergraphSource.ts";
 
 export interface GatewayDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   /** The shared Redis client (null without REDIS_URL). The gateway closes it on stop. */
   redis: Redis | null;
-  /** Who is calling; the auth feature's JWT resolver when absent. */
+  /** Who is calling; bearer-token authentication (with the rate limit) when absent. Tests put a fixed caller here. */
   resolveCaller?: CallerResolver;
-  /**
-   * Fetch steps that run before the resilience steps, outermost first: the entity cache goes here, so a
-   * cache hit never touches the breaker, the network or the subgraph.
-   */
-  fetchSteps?: FetchStep[];
-  /** Request-level features (response cache, inbound dedup, auth, rate limit, safelist), in order. */
-  plugins?: ApolloServerPlugin<GatewayContext>[];
-  /** Apollo Server's persistedQueries.cache (Redis-backed APQ); Apollo's in-memory one when absent. */
-  apqCache?: KeyValueCache<string>;
-  /** Extra JSON endpoints (e.g. POST /ops/purge). */
-  routes?: HttpRoute[];
-  /** Response-cache hits served by the HTTP edge before Apollo Server (the response cache's reader). */
-  cachedResponses?: CachedResponseReader;
-  /**
-   * Supergraph security features (spec URL without version, e.g. "https://specs.apollo.dev/policy") that
-   * `plugins` enforce, beyond @authenticated / @requiresScopes (always enforced by the field authorization
-   * plugin). A supergraph using any other security feature is refused: @apollo/gateway would ignore it.
-   */
-  enforcedSecurityFeatures?: string[];
   /** Text for /metrics; this process's registry when absent (index.ts passes the cluster's with WORKERS > 1). */
   metricsText?: () => Promise<string>;
 }
@@ -77,9 +66,22 @@ export interface Gateway {
   subgraphs(): SubgraphEndpoint[] | null;
 }
 
+/** What one feature contributes: request-level plugins, steps of the subgraph fetch pipeline, extra endpoints. */
+interface FeatureParts {
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  fetchSteps?: FetchStep[];
+  routes?: HttpRoute[];
+}
+
+/** APQ entries are content-addressed and never stale; the TTL only bounds what a forgotten hash costs in memory. */
+const APQ_TTL_SECONDS = 24 * 60 * 60;
+/** Longest a deduplicated request waits for its leader before executing itself (longer than any sane plan). */
+const DEDUP_MAX_WAIT_MS = 30_000;
+
 /**
  * Assembles the gateway from its configuration: Apollo Gateway on a watched supergraph, our fetch pipeline
- * under every subgraph fetch, Apollo Server with our plugins, and the node:http edge in front.
+ * under every subgraph fetch, Apollo Server with the features' plugins, and the node:http edge in front.
+ * The feature table below is the only place where features are wired.
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const { logger, metrics, redis } = deps;
@@ -89,25 +91,78 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // forget it and no import order can defeat it.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
+  const store = (layer: CacheLayer) =>
+    createCacheStore({ redis, layer, maxEntries: config.redis.maxEntries, metrics, logger });
+  const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
+  const limits = createLimits(config.demandControl);
+  const rateLimiter = config.rateLimit.enabled
+    ? createRateLimiter(config.rateLimit, { redis, logger })
+    : null;
+  const { resilience } = config;
+
+  // One row per feature, in the order its plugins run and its fetch steps wrap the subgraph call (outermost first).
+  const features: Record<string, FeatureParts> = {
+    observability: { plugins: [createCacheControlHeaderPlugin(), createRequestLogPlugin()] },
+    demandControl: { plugins: [limits.plugin] },
+    safelist: config.safelist.enabled
+      ? { plugins: [createSafelistPlugin(readSafelistManifest(config.safelist.dir))] }
+      : {},
+    // Before the response cache and dedup: they must see responses with the authorization errors in place.
+    authorization: { plugins: [createFieldAuthorizationPlugin({ logger })] },
+    // Installed even when off, so every response says `x-cache: BYPASS`.
+    responseCache: {
+      plugins: [
+        createResponseCachePlugin({ enabled: config.responseCache.enabled, store: stores.response, metrics }),
+      ],
+    },
+    // After the response cache: a cache hit never waits for anyone.
+    dedup: config.dedup.enabled
+      ? { plugins: [createInboundDedupPlugin({ metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })] }
+      : {},
+    // First fetch step: a cache hit never touches the breaker, the network or the subgraph.
+    fetchCache: config.fetchCache.enabled
+      ? {
+          fetchSteps: [
+            createEntityCacheStep({
+              store: stores.entity,
+              staleIfErrorSeconds: config.fetchCache.staleIfErrorSeconds,
+            }),
+          ],
+        }
+      : {},
+    resilience: {
+      fetchSteps: [
+        ...(resilience.breaker.enabled
+          ? [createCircuitBreakerStep(resilience.breaker, { metrics, logger })]
+          : []),
+        ...(resilience.retry ? [createRetryStep()] : []),
+        createTimeoutStep({ defaultMs: resilience.timeoutMs, overridesMs: resilience.timeoutOverridesMs }),
+      ],
+    },
+    // Innermost: the signed caller context and request id go on the request that actually leaves.
+    internalContext: { fetchSteps: [createContextHeaderStep({ secret: config.internalContext.secret })] },
+    // Purges work even with a layer switched off: entries written before it was switched off still live in Redis.
+    ops: {
+      routes: [
+        createPurgeRoute({
+          opsToken: config.ops.token,
+          stores: { response: stores.response, entity: stores.entity },
+          logger,
+        }),
+      ],
+    },
+  };
+  const parts = Object.values(features);
+
   const supergraph = createSupergraphSource({
     path: config.supergraph.path,
     watch: config.supergraph.watch,
     logger,
-    // The field authorization plugin below always enforces @authenticated / @requiresScopes.
-    enforcedSecurityFeatures: [...ENFORCED_SECURITY_FEATURES, ...(deps.enforcedSecurityFeatures ?? [])],
+    enforcedSecurityFeatures: ENFORCED_SECURITY_FEATURES,
   });
   const transport = createHttpTransport({ connections: config.subgraphs.connections, metrics });
   const pipeline = composeFetchPipeline(
-    [
-      ...(deps.fetchSteps ?? []),
-      ...(config.breaker.enabled ? [createCircuitBreakerStep(config.breaker, { metrics, logger })] : []),
-      ...(config.subgraphs.retry ? [createRetryStep()] : []),
-      createTimeoutStep({
-        defaultMs: config.subgraphs.timeoutMs,
-        overridesMs: config.subgraphs.timeoutOverridesMs,
-      }),
-      createContextHeaderStep({ secret: config.internalContext.secret }),
-    ],
+    parts.flatMap((part) => part.fetchSteps ?? []),
     transport.handler,
   );
   const urlOf = (endpoint: SubgraphEndpoint) => config.subgraphs.urlOverrides[endpoint.name] ?? endpoint.url;
@@ -119,7 +174,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       new PipelineDataSource({ name, url: urlOf({ name, url: url ?? "" }), pipeline, metrics, logger }),
   });
 
-  const limits = createLimits(config.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger: logger.child({ component: "apollo-server" }),
@@ -128,7 +182,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: true,
     parseOptions: limits.parseOptions,
-    persistedQueries: config.caches.apq ? (deps.apqCache ? { cache: deps.apqCache } : {}) : false,
+    persistedQueries: config.apq.enabled ? { cache: createApqCache(stores.apq, APQ_TTL_SECONDS) } : false,
     formatError: createErrorFormatter({ logger, rewrites: [limits.rewriteTokenLimitError] }),
     stopOnTerminationSignals: false,
     plugins: [
@@ -137,15 +191,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-      createCacheControlHeaderPlugin(),
-      createRequestLogPlugin(),
-      limits.plugin,
-      ...(config.auth.safelist.enabled
-        ? [createSafelistPlugin(readSafelistManifest(config.auth.safelist.dir))]
-        : []),
-      // Before the response cache and dedup: they must see responses with the authorization errors in place.
-      createFieldAuthorizationPlugin({ logger }),
-      ...(deps.plugins ?? []),
+      ...parts.flatMap((part) => part.plugins ?? []),
     ],
   });
 
@@ -164,19 +210,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     resolveCaller:
       deps.resolveCaller ??
       createAuthCallerResolver({
-        verifier: createTokenVerifier({ ...config.auth, production: config.server.production }),
-        rateLimiter: config.auth.rateLimit.enabled
-          ? createRateLimiter(config.auth.rateLimit, { redis, logger })
-          : null,
-        trustedProxyHops: config.auth.rateLimit.trustedProxyHops,
+        verifier: createTokenVerifier({ ...config.authentication, production: config.server.production }),
+        rateLimiter,
+        trustedProxyHops: config.rateLimit.trustedProxyHops,
       }),
     readiness: createReadinessCheck({ subgraphs, redis, draining: () => stopping }),
     landingPage: createLandingPage({
       operationsDir: config.server.landingOperationsDir,
       graphqlPath: GRAPHQL_PATH,
     }),
-    routes: deps.routes ?? [],
-    cachedResponses: deps.cachedResponses ?? null,
+    routes: parts.flatMap((part) => part.routes ?? []),
+    // Response-cache hits answered by the HTTP edge without Apollo Server.
+    cachedResponses: createCachedResponseReader({
+      enabled: config.responseCache.enabled,
+      store: stores.response,
+    }),
     metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
   });
 

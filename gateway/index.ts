@@ -1,24 +1,19 @@
 import cluster from "node:cluster";
-import { createCacheLayers } from "./cache/layers.ts";
+import { createRedis } from "./cacheStore/redis.ts";
 import { type GatewayConfig, loadGatewayConfig, redactConfig } from "./config.ts";
 import { createGateway } from "./createGateway.ts";
 import { createClusterMetricsText, serveClusterMetrics } from "./observability/clusterMetrics.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
-import { createRedis } from "./redis.ts";
 
 /** One gateway process: shared infrastructure, the features, the server; stops cleanly on a signal. */
 async function runGateway(config: GatewayConfig, logger: Logger) {
   const metrics = createGatewayMetrics();
   const redis = createRedis(config, { logger, metrics });
-  const caches = createCacheLayers(config, { redis, metrics, logger });
   const gateway = createGateway(config, {
     logger,
     metrics,
     redis,
-    // Feature wiring: entity cache → fetchSteps; response cache, dedup, auth, rate limit, safelist → plugins;
-    // Redis APQ → apqCache; POST /ops/purge → routes; response-cache hits at the edge → cachedResponses.
-    ...caches,
     metricsText: cluster.isWorker ? createClusterMetricsText(metrics.registry) : undefined,
   });
   await gateway.start();

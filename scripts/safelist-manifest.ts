@@ -1,7 +1,7 @@
 // Writes schema/operations/manifest.json: the operations SAFELIST=on lets through. `--check` fails when it is stale.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildSafelistManifest, MANIFEST_FILE } from "../gateway/auth/safelistManifest.ts";
+import { buildSafelistManifest, MANIFEST_FILE } from "../gateway/safelist/safelistManifest.ts";
 
 const dir = process.env.SAFELIST_DIR || "schema/operations";
 const path = join(dir, MANIFEST_FILE);

@@ -1,9 +1,9 @@
 // npm run token -- --scope "population:read dossier:read" --province 40 [--commune 16681] [--sub officer-1] [--ttl 1h]
 // Prints a bearer token for AUTH_JWT_SECRET (or the development secret `npm start` uses without one).
 import { parseArgs } from "node:util";
-import { DEV_JWT_SECRET } from "../gateway/auth/jwt.ts";
-import { parseScopeClaim } from "../gateway/auth/scopes.ts";
-import { signToken } from "../gateway/auth/signToken.ts";
+import { DEV_JWT_SECRET } from "../gateway/authentication/jwt.ts";
+import { signToken } from "../gateway/authentication/signToken.ts";
+import { parseScopeClaim } from "../gateway/authorization/scopes.ts";
 
 const USAGE =
   'usage: npm run token -- --scope "population:read dossier:read" [--province 40] [--commune 16681] [--sub officer-1] [--ttl 1h]';

@@ -2,20 +2,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import type { GraphQLError } from "graphql";
-import type { CallerResolver } from "../caller.ts";
+import type { CallerResolver } from "../authentication/callerResolver.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
+import type { GatewayLimits } from "../demandControl/limits.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
-import type { GatewayLimits } from "../plugins/limits.ts";
+import { createRequestSummary, type RequestSummary } from "../observability/requestSummary.ts";
+import type { Readiness } from "../ops/readiness.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
   type CachedResponseReader,
-} from "../plugins/responseCache.ts";
+} from "../responseCache/responseCache.ts";
 import { BodyTooLargeError, readBody } from "./body.ts";
-import type { Readiness } from "./readiness.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
-import { createRequestSummary, type RequestSummary } from "./requestSummary.ts";
 import { sendGraphQLError, sendJson, sendText } from "./respond.ts";
 import type { HttpRoute } from "./routes.ts";
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { entityPurgePrefix } from "../cache/keys.ts";
-import type { CacheStore } from "../cache/store.ts";
+import { entityPurgePrefix } from "../cacheStore/keys.ts";
+import type { CacheStore } from "../cacheStore/store.ts";
 import type { HttpRoute } from "../http/routes.ts";
 import type { Logger } from "../observability/logger.ts";
 

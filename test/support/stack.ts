@@ -4,8 +4,7 @@
 // Every Redis key of a run lives under one unique prefix, removed on stop.
 import { readFile } from "node:fs/promises";
 import { Redis } from "ioredis";
-import { signToken } from "../../gateway/auth/signToken.ts";
-import { createCacheLayers } from "../../gateway/cache/layers.ts";
+import { signToken } from "../../gateway/authentication/signToken.ts";
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { createGateway } from "../../gateway/createGateway.ts";
 import { createLogger } from "../../gateway/observability/logger.ts";
@@ -133,12 +132,10 @@ async function startGatewayOn(
   });
   // Later errors are the caches' to handle (they fail open); without a listener ioredis would print each one.
   redis.on("error", () => metrics.redisErrors.inc());
-  const caches = createCacheLayers(config, { redis, metrics, logger });
   const gateway = createGateway(config, {
     logger,
     metrics,
     redis,
-    ...caches,
   });
   const { url, port } = await gateway.start();
   const origin = `http://127.0.0.1:${port}`;

@@ -14,8 +14,7 @@ import { type GraphQLError, parse } from "graphql";
 import { Redis } from "ioredis";
 import { ANONYMOUS, type Caller } from "../../../common/caller.ts";
 import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
-import { createCacheLayers } from "../../../gateway/cache/layers.ts";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway } from "../../../gateway/createGateway.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
@@ -251,7 +250,6 @@ export async function startCacheGateway(
     : null;
   redis?.on("error", () => {});
   if (redis) await waitUntilReady(redis);
-  const layers = createCacheLayers(config, { redis, metrics, logger });
   const gateway = createGateway(config, {
     logger,
     metrics,
@@ -260,7 +258,6 @@ export async function startCacheGateway(
       const header = request.headers[TEST_CALLER_HEADER];
       return typeof header === "string" ? (JSON.parse(header) as Caller) : ANONYMOUS;
     },
-    ...layers,
   });
   const { url: endpoint, port } = await gateway.start();
   async function post(body: unknown, caller?: Caller) {

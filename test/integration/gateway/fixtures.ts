@@ -10,11 +10,11 @@ import { composeServices } from "@apollo/composition";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { type DocumentNode, type GraphQLError, parse } from "graphql";
+import { createRedis } from "../../../gateway/cacheStore/redis.ts";
 import { type GatewayConfig, loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { createRedis } from "../../../gateway/redis.ts";
 
 const CACHE_CONTROL_SDL = `
   enum CacheControlScope { PUBLIC PRIVATE }
@@ -214,6 +214,10 @@ export async function startStack(
     SUPERGRAPH_PATH: supergraphPath,
     LOG_LEVEL: "info",
     INTERNAL_CONTEXT_SECRET: "test-secret",
+    // These suites are about serving, limits and resilience: every answer must come from the subgraphs.
+    RESPONSE_CACHE: "off",
+    ENTITY_CACHE: "off",
+    DEDUP: "off",
     ...options.env,
   });
   const logs = new LogCapture();

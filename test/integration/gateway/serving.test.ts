@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCallerContext } from "../../../common/signedContext.ts";
-import { DEV_JWT_SECRET } from "../../../gateway/auth/jwt.ts";
-import { signToken } from "../../../gateway/auth/signToken.ts";
+import { DEV_JWT_SECRET } from "../../../gateway/authentication/jwt.ts";
+import { signToken } from "../../../gateway/authentication/signToken.ts";
 import { startStack, type TestStack } from "./fixtures.ts";
 
 let stack: TestStack;

@@ -5,10 +5,13 @@ import { buildSchema, Kind, type OperationDefinitionNode, parse } from "graphql"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway } from "../../../gateway/createGateway.ts";
+import { measureOperation } from "../../../gateway/demandControl/limits.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { measureOperation } from "../../../gateway/plugins/limits.ts";
-import { acceptEnforcedSecurityFeatures, validateSupergraph } from "../../../gateway/supergraph.ts";
+import {
+  acceptEnforcedSecurityFeatures,
+  validateSupergraph,
+} from "../../../gateway/supergraph/supergraphSource.ts";
 import { composeSupergraph } from "./fixtures.ts";
 
 const SCOPED_SDL = `
@@ -81,7 +84,7 @@ describe("the product's supergraph and operations", () => {
       "reporting",
     ]);
     const schema = buildSchema(loaded.sdl, { assumeValid: true, assumeValidSDL: true });
-    const limits = loadGatewayConfig({}).limits;
+    const limits = loadGatewayConfig({}).demandControl;
     const files = (await readdir("schema/operations")).filter((f) => f.endsWith(".graphql"));
     expect(files).toHaveLength(4);
     for (const file of files) {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { composeServices } from "@apollo/composition";
 import { parse } from "graphql";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { signToken } from "../../../gateway/auth/signToken.ts";
+import { signToken } from "../../../gateway/authentication/signToken.ts";
 import { freePort } from "../../support/index.ts";
 
 const JWT_SECRET = "no-pii-suite-jwt-secret-of-32-bytes-at-least";

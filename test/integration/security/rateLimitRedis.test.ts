@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../../gateway/plugins/rateLimit.ts";
+import { createRateLimiter } from "../../../gateway/rateLimit/rateLimiter.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
 const logger = pino({ level: "silent" });

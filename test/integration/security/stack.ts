@@ -7,8 +7,7 @@ import { composeServices } from "@apollo/composition";
 import { parse } from "graphql";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { signToken } from "../../../gateway/auth/signToken.ts";
-import { createCacheLayers } from "../../../gateway/cache/layers.ts";
+import { signToken } from "../../../gateway/authentication/signToken.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
@@ -142,13 +141,10 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       redis.once("ready", resolve);
       redis.once("error", reject);
     });
-    // The cache layers exactly as gateway/index.ts wires them: entity cache, APQ, response cache, dedup.
-    const caches = createCacheLayers(config, { redis, metrics, logger });
     const gateway: Gateway = createGateway(config, {
       logger,
       metrics,
       redis,
-      ...caches,
     });
     const { url } = await gateway.start();
     const running: RunningGateway = {

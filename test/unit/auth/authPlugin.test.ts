@@ -2,7 +2,7 @@ import { type DocumentNode, parse, print } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
-import { createFieldAuthorizationPlugin } from "../../../gateway/plugins/auth.ts";
+import { createFieldAuthorizationPlugin } from "../../../gateway/authorization/authorizationPlugin.ts";
 import { caller, composeFixture } from "./fixture.ts";
 
 const { supergraphSdl, apiSchema } = composeFixture();

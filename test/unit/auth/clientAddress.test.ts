@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { clientAddress } from "../../../gateway/auth/clientAddress.ts";
+import { clientAddress } from "../../../gateway/rateLimit/clientAddress.ts";
 
 const request = (forwardedFor?: string) =>
   ({

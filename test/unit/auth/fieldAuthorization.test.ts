@@ -1,8 +1,8 @@
 import { execute, type GraphQLFormattedError, parse, print } from "graphql";
 import { describe, expect, it } from "vitest";
 import { ANONYMOUS, type Caller } from "../../../common/caller.ts";
-import { createAuthorizationPolicy } from "../../../gateway/auth/authorizationPolicy.ts";
-import { applyAuthorization, authorizeOperation } from "../../../gateway/auth/fieldAuthorization.ts";
+import { createAuthorizationPolicy } from "../../../gateway/authorization/authorizationPolicy.ts";
+import { applyAuthorization, authorizeOperation } from "../../../gateway/authorization/fieldAuthorization.ts";
 import { caller, composeFixture } from "./fixture.ts";
 
 const { supergraphSdl, apiSchema } = composeFixture();

@@ -9,8 +9,8 @@ import {
   DEV_JWT_SECRET,
   resolveKeySource,
   type TokenVerifierConfig,
-} from "../../../gateway/auth/jwt.ts";
-import { signToken } from "../../../gateway/auth/signToken.ts";
+} from "../../../gateway/authentication/jwt.ts";
+import { signToken } from "../../../gateway/authentication/signToken.ts";
 
 const SECRET = "unit-test-secret-of-at-least-32-bytes!!";
 const JWKS_URL = "https://idp.test/.well-known/jwks.json";

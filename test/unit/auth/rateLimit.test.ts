@@ -2,7 +2,7 @@ import type { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../../gateway/plugins/rateLimit.ts";
+import { createRateLimiter } from "../../../gateway/rateLimit/rateLimiter.ts";
 import { caller } from "./fixture.ts";
 
 const logger = pino({ level: "silent" });

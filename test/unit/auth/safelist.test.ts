@@ -9,8 +9,8 @@ import {
   MANIFEST_FILE,
   operationId,
   readSafelistManifest,
-} from "../../../gateway/auth/safelistManifest.ts";
-import { createSafelistPlugin } from "../../../gateway/plugins/safelist.ts";
+} from "../../../gateway/safelist/safelistManifest.ts";
+import { createSafelistPlugin } from "../../../gateway/safelist/safelistPlugin.ts";
 
 const QUERY = "query Hello { provinces { code } }\n";
 let dir: string;

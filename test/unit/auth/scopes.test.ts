@@ -6,7 +6,7 @@ import {
   parseScopeClaim,
   ScopeClaimError,
   satisfies,
-} from "../../../gateway/auth/scopes.ts";
+} from "../../../gateway/authorization/scopes.ts";
 import { caller } from "./fixture.ts";
 
 describe("@requiresScopes semantics", () => {

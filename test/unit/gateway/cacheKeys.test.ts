@@ -6,7 +6,7 @@ import {
   entityPurgePrefix,
   operationKey,
   privateKey,
-} from "../../../gateway/cache/keys.ts";
+} from "../../../gateway/cacheStore/keys.ts";
 
 const document = "query ProvinceDashboard($code: ID!) { province(code: $code) { name } }";
 const national = visibilityClass({ sub: "a", scopes: ["population:read"], province: null, commune: null });

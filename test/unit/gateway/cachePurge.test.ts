@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { entityKey } from "../../../gateway/cache/keys.ts";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { entityKey } from "../../../gateway/cacheStore/keys.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { createPurgeRoute } from "../../../gateway/ops/purge.ts";
 

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 

@@ -13,15 +13,18 @@ describe("gateway config", () => {
     });
     expect(config.supergraph.path).toBe("schema/supergraph.graphql");
     expect(config.redis.url).toBeNull();
-    expect(config.subgraphs.timeoutMs).toBe(10_000);
-    expect(config.limits).toMatchObject({ maxDepth: 12, maxAliases: 30, maxTokens: 2000, maxBatch: 10 });
-    expect(config.caches).toMatchObject({
-      apq: true,
-      response: true,
-      entity: true,
-      dedup: true,
-      opsToken: null,
+    expect(config.resilience.timeoutMs).toBe(10_000);
+    expect(config.demandControl).toMatchObject({
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 2000,
+      maxBatch: 10,
     });
+    expect(config.apq.enabled).toBe(true);
+    expect(config.responseCache.enabled).toBe(true);
+    expect(config.fetchCache.enabled).toBe(true);
+    expect(config.dedup.enabled).toBe(true);
+    expect(config.ops.token).toBeNull();
     expect(config.internalContext.secret).toBeNull();
   });
 
@@ -37,13 +40,13 @@ describe("gateway config", () => {
       ENTITY_CACHE_STALE_IF_ERROR_SECONDS: "0",
     });
     expect(config.redis.keyPrefix).toBe("nghe-an:");
-    expect(config.caches.staleIfErrorSeconds).toBe(0);
-    expect(config.caches.response).toBe(false);
-    expect(config.caches.dedup).toBe(false);
-    expect(config.subgraphs.timeoutOverridesMs).toEqual({ reporting: 20_000 });
+    expect(config.fetchCache.staleIfErrorSeconds).toBe(0);
+    expect(config.responseCache.enabled).toBe(false);
+    expect(config.dedup.enabled).toBe(false);
+    expect(config.resilience.timeoutOverridesMs).toEqual({ reporting: 20_000 });
     expect(config.subgraphs.urlOverrides).toEqual({ population: "http://population:4001/graphql" });
-    expect(config.auth.rateLimit.points).toBe(50);
-    expect(config.auth.jwksUrl).toBe("https://id.example.gov.vn/.well-known/jwks.json");
+    expect(config.rateLimit.points).toBe(50);
+    expect(config.authentication.jwksUrl).toBe("https://id.example.gov.vn/.well-known/jwks.json");
   });
 
   it("production: introspection off by default and a context secret required", () => {
@@ -83,6 +86,6 @@ describe("gateway config", () => {
     for (const secret of ["context-secret", "ops-token", "jwt-secret", "pass@"])
       expect(printed).not.toContain(secret);
     expect(printed).toContain("redis://***@redis:6379/0");
-    expect(config.caches.opsToken).toBe("ops-token");
+    expect(config.ops.token).toBe("ops-token");
   });
 });

@@ -3,11 +3,11 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
-import { createEntityCacheStep } from "../../../gateway/fetch/entityCache.ts";
 import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
 import type { CachePolicy, SubgraphFetch, SubgraphResult } from "../../../gateway/fetch/pipeline.ts";
+import { createEntityCacheStep } from "../../../gateway/fetchCache/entityCache.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { freePort } from "../../support/index.ts";
 

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { createErrorFormatter } from "../../../gateway/http/formatError.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
-import { createErrorFormatter } from "../../../gateway/plugins/errorMasking.ts";
 
 const format = createErrorFormatter({ logger: createLogger({ log: { level: "silent" } }), rewrites: [] });
 

@@ -3,7 +3,6 @@ import { ANONYMOUS } from "../../../common/caller.ts";
 import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { parseCacheControl } from "../../../gateway/fetch/cacheControl.ts";
-import { createCircuitBreakerStep } from "../../../gateway/fetch/circuitBreaker.ts";
 import { createContextHeaderStep } from "../../../gateway/fetch/contextHeader.ts";
 import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
 import {
@@ -11,10 +10,11 @@ import {
   type FetchHandler,
   type SubgraphFetch,
 } from "../../../gateway/fetch/pipeline.ts";
-import { createRetryStep } from "../../../gateway/fetch/retry.ts";
-import { createTimeoutStep } from "../../../gateway/fetch/timeout.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { createCircuitBreakerStep } from "../../../gateway/resilience/circuitBreaker.ts";
+import { createRetryStep } from "../../../gateway/resilience/retry.ts";
+import { createTimeoutStep } from "../../../gateway/resilience/timeout.ts";
 
 const logger = createLogger({ log: { level: "silent" } });
 const ok = { body: { data: { ok: true } }, cachePolicy: null };

@@ -1,6 +1,6 @@
 import { buildSchema, Kind, type OperationDefinitionNode, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { measureOperation } from "../../../gateway/plugins/limits.ts";
+import { measureOperation } from "../../../gateway/demandControl/limits.ts";
 
 const schema = buildSchema(`
   type Query { citizen(id: ID!): Citizen provinces: [Province!]! }

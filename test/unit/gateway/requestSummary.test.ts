@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ANONYMOUS } from "../../../common/caller.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
-import { createRequestSummary } from "../../../gateway/http/requestSummary.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { createRequestSummary } from "../../../gateway/observability/requestSummary.ts";
 
 const logger = createLogger({ log: { level: "silent" } });
 

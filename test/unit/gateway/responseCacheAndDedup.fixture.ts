@@ -1,11 +1,11 @@
 import { ApolloServer } from "@apollo/server";
 import { pino } from "pino";
 import type { Caller } from "../../../common/caller.ts";
-import { createCacheStore } from "../../../gateway/cache/store.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext, type GatewayContext } from "../../../gateway/context.ts";
+import { createInboundDedupPlugin } from "../../../gateway/dedup/inboundDedup.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { createInboundDedupPlugin } from "../../../gateway/plugins/inboundDedup.ts";
-import { createResponseCachePlugin } from "../../../gateway/plugins/responseCache.ts";
+import { createResponseCachePlugin } from "../../../gateway/responseCache/responseCache.ts";
 
 const logger = pino({ level: "silent" });
 

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import { operationId, type SafelistManifest } from "../auth/safelistManifest.ts";
 import type { GatewayContext } from "../context.ts";
+import { operationId, type SafelistManifest } from "./safelistManifest.ts";
 
 /**
  * Safelist mode: only the operations of the manifest run, sent either by hash alone (the APQ extension; the text

@@ -1,42 +1,10 @@
 import { createHash } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, print } from "graphql";
-import { type AuthorizationPolicy, createAuthorizationPolicy } from "../auth/authorizationPolicy.ts";
-import { clientAddress } from "../auth/clientAddress.ts";
-import {
-  type AuthorizedOperation,
-  applyAuthorization,
-  authorizeOperation,
-} from "../auth/fieldAuthorization.ts";
-import type { TokenVerifier } from "../auth/jwt.ts";
-import type { CallerResolver } from "../caller.ts";
 import type { GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { RateLimiter } from "./rateLimit.ts";
-
-/** The caller of a request is whoever its bearer token says (anonymous without one), within the rate limit. */
-export function createAuthCallerResolver(deps: {
-  verifier: TokenVerifier;
-  rateLimiter: RateLimiter | null;
-  trustedProxyHops: number;
-}) {
-  const { verifier, rateLimiter, trustedProxyHops } = deps;
-  const resolve: CallerResolver = async (request: IncomingMessage) => {
-    const clientIp = clientAddress(request, trustedProxyHops);
-    let caller: Awaited<ReturnType<CallerResolver>>;
-    try {
-      caller = await verifier.verify(request.headers.authorization);
-    } catch (error) {
-      // Bad tokens count against the client address, so guessing tokens is throttled like anything else.
-      await rateLimiter?.consume(null, clientIp);
-      throw error;
-    }
-    await rateLimiter?.consume(caller, clientIp);
-    return caller;
-  };
-  return resolve;
-}
+import { type AuthorizationPolicy, createAuthorizationPolicy } from "./authorizationPolicy.ts";
+import { type AuthorizedOperation, applyAuthorization, authorizeOperation } from "./fieldAuthorization.ts";
 
 /** The planner's cache key for a rewritten document: its own text, so each visible shape has its own plan. */
 function hashDocument(document: DocumentNode): string {

@@ -1,5 +1,5 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from "@apollo/utils.keyvaluecache";
-import type { CacheStore } from "./store.ts";
+import type { CacheStore } from "../cacheStore/store.ts";
 
 /**
  * Apollo Server's persisted-query cache on our store, so a hash registered on one replica is known to all of them.

@@ -1,10 +1,16 @@
 import type { GraphQLFormattedError } from "graphql";
-import { canonicalJson, entityKey, privateKey, sha256 } from "../cache/keys.ts";
-import { createSingleFlight } from "../cache/singleFlight.ts";
-import type { CacheLookup, CacheStore } from "../cache/store.ts";
+import { canonicalJson, entityKey, privateKey, sha256 } from "../cacheStore/keys.ts";
+import type { CacheLookup, CacheStore } from "../cacheStore/store.ts";
 import type { CacheOutcome, GatewayContext } from "../context.ts";
-import { SubgraphFetchError } from "./errors.ts";
-import type { CachePolicy, FetchHandler, FetchStep, SubgraphFetch, SubgraphResult } from "./pipeline.ts";
+import { SubgraphFetchError } from "../fetch/errors.ts";
+import type {
+  CachePolicy,
+  FetchHandler,
+  FetchStep,
+  SubgraphFetch,
+  SubgraphResult,
+} from "../fetch/pipeline.ts";
+import { createSingleFlight } from "./singleFlight.ts";
 
 type Representation = Record<string, unknown>;
 

@@ -15,12 +15,12 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from "graphql";
-import type { GatewayConfig } from "../config.ts";
 import type { GatewayContext } from "../context.ts";
+import type { DemandControlConfig } from "./config.ts";
 
 export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
 
-type Limits = GatewayConfig["limits"];
+type Limits = DemandControlConfig;
 type LimitName = "MAX_DEPTH" | "MAX_ALIASES" | "MAX_TOKENS" | "MAX_COST" | "MAX_BATCH";
 
 /** Arguments that bound the length of a list field (Relay `first`/`last`, and the usual alternatives). */

@@ -1,5 +1,5 @@
-import { isConnectionError } from "./errors.ts";
-import type { FetchStep } from "./pipeline.ts";
+import { isConnectionError } from "../fetch/errors.ts";
+import type { FetchStep } from "../fetch/pipeline.ts";
 
 /**
  * One more attempt for reads whose connection failed (typically a keep-alive socket the subgraph closed).

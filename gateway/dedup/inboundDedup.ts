@@ -1,8 +1,8 @@
 import type { CacheHint } from "@apollo/cache-control-types";
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import type { FormattedExecutionResult } from "graphql";
-import { privateKey } from "../cache/keys.ts";
-import { requestOperationKey } from "../cache/requestKey.ts";
+import { privateKey } from "../cacheStore/keys.ts";
+import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import type { GatewayContext } from "../context.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 

@@ -1,5 +1,5 @@
-import { SubgraphFetchError } from "./errors.ts";
-import type { FetchStep } from "./pipeline.ts";
+import { SubgraphFetchError } from "../fetch/errors.ts";
+import type { FetchStep } from "../fetch/pipeline.ts";
 
 /** Bounds each subgraph fetch; the timer aborts the HTTP request so the pool slot is freed. */
 export function createTimeoutStep(options: {

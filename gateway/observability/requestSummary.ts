@@ -1,6 +1,6 @@
 import type { GatewayContext, RequestOutcome } from "../context.ts";
-import type { Logger } from "../observability/logger.ts";
-import type { GatewayMetrics } from "../observability/metrics.ts";
+import type { Logger } from "./logger.ts";
+import type { GatewayMetrics } from "./metrics.ts";
 
 // Operation names are chosen by clients; cap the label values so a client cannot blow up the metrics.
 const MAX_OPERATION_LABELS = 200;

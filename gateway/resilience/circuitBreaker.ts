@@ -6,11 +6,11 @@ import {
   circuitBreaker,
   handleAll,
 } from "cockatiel";
-import type { GatewayConfig } from "../config.ts";
+import { SubgraphFetchError } from "../fetch/errors.ts";
+import type { FetchStep } from "../fetch/pipeline.ts";
 import type { Logger } from "../observability/logger.ts";
 import { BREAKER_STATE_VALUE, type GatewayMetrics } from "../observability/metrics.ts";
-import { SubgraphFetchError } from "./errors.ts";
-import type { FetchStep } from "./pipeline.ts";
+import type { BreakerConfig } from "./config.ts";
 
 const STATE_VALUE: Record<CircuitState, number> = {
   [CircuitState.Closed]: BREAKER_STATE_VALUE.closed,
@@ -25,7 +25,7 @@ const STATE_VALUE: Record<CircuitState, number> = {
  * Breakers outlive supergraph reloads (they are keyed by subgraph name).
  */
 export function createCircuitBreakerStep(
-  config: GatewayConfig["breaker"],
+  config: BreakerConfig,
   deps: { metrics: GatewayMetrics; logger: Logger },
 ): FetchStep {
   const breakers = new Map<string, CircuitBreakerPolicy>();

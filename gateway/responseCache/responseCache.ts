@@ -3,9 +3,9 @@ import {
   type GraphQLRequestContextWillSendResponse,
   HeaderMap,
 } from "@apollo/server";
-import { operationKey, privateKey } from "../cache/keys.ts";
-import { requestOperationKey } from "../cache/requestKey.ts";
-import type { CacheEntry, CacheStore } from "../cache/store.ts";
+import { operationKey, privateKey } from "../cacheStore/keys.ts";
+import { requestOperationKey } from "../cacheStore/requestKey.ts";
+import type { CacheEntry, CacheStore } from "../cacheStore/store.ts";
 import type { GatewayContext } from "../context.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 

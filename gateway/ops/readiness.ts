@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { pingRedis } from "../redis.ts";
-import type { SubgraphEndpoint } from "../supergraph.ts";
+import { pingRedis } from "../cacheStore/redis.ts";
+import type { SubgraphEndpoint } from "../supergraph/supergraphSource.ts";
 
 export interface Readiness {
   ready: boolean;

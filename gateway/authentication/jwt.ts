@@ -2,7 +2,7 @@ import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
 import { ANONYMOUS, type Caller } from "../../common/caller.ts";
-import { parseScopeClaim, ScopeClaimError } from "./scopes.ts";
+import { parseScopeClaim, ScopeClaimError } from "../authorization/scopes.ts";
 
 /**
  * Signs tokens for `npm start` and `npm run token` when AUTH_JWT_SECRET is unset. Development only: anyone can read

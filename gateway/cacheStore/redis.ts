@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
-import type { GatewayConfig } from "./config.ts";
-import type { Logger } from "./observability/logger.ts";
-import type { GatewayMetrics } from "./observability/metrics.ts";
+import type { GatewayConfig } from "../config.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { GatewayMetrics } from "../observability/metrics.ts";
 
 const ERROR_LOG_INTERVAL_MS = 10_000;
 

@@ -5,7 +5,7 @@ import { basename, dirname } from "node:path";
 import { validateSatisfiability } from "@apollo/composition";
 import type { SupergraphSdlHook, SupergraphSdlUpdateFunction } from "@apollo/gateway";
 import { Kind, parse, print, visit } from "graphql";
-import type { Logger } from "./observability/logger.ts";
+import type { Logger } from "../observability/logger.ts";
 
 export interface SubgraphEndpoint {
   name: string;
