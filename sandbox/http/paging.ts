@@ -44,7 +44,14 @@ export function page<T>(query: Query, total: number, at: (position: number) => T
  * Bounded by bytes: the records themselves are re-derived, only positions are kept.
  */
 export interface MatchCache {
-  get(key: string, scan: () => number[]): Int32Array;
+  /** A page of the positions in 0…total−1 that `accepts`; `key` names the listing and its filters. */
+  page<T>(
+    query: Query,
+    key: string,
+    total: number,
+    accepts: (position: number) => boolean,
+    at: (position: number) => T,
+  ): Page<T>;
 }
 
 export function createMatchCache(maxBytes: number): MatchCache {
@@ -53,13 +60,18 @@ export function createMatchCache(maxBytes: number): MatchCache {
     sizeCalculation: (value) => Math.max(1, value.byteLength),
   });
   return {
-    get(key, scan) {
+    page(query, key, total, accepts, at) {
       let found = cache.get(key);
       if (!found) {
-        found = Int32Array.from(scan());
+        const positions: number[] = [];
+        for (let position = 0; position < total; position++) {
+          if (accepts(position)) positions.push(position);
+        }
+        found = Int32Array.from(positions);
         cache.set(key, found);
       }
-      return found;
+      const matching = found;
+      return page(query, matching.length, (k) => at(matching[k]!));
     },
   };
 }

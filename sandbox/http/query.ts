@@ -23,8 +23,9 @@ export class Query {
     }
   }
 
-  has(name: string): boolean {
-    return this.values.has(name);
+  /** The parameters given, in request order. */
+  names(): string[] {
+    return [...this.values.keys()];
   }
 
   string(name: string): string | undefined {

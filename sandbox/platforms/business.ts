@@ -14,23 +14,24 @@ import {
   nullable,
   number,
   object,
-  pageOf,
   ref,
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { createUnitSequence } from "./sequence.ts";
 import {
-  communeFilter,
-  communesOf,
-  EMPTY_PAGE,
-  provinceFilter,
-  requestedUnits,
-  single,
-  UNIT_PARAMS,
-} from "./units.ts";
+  batch,
+  communeParam,
+  idsParam,
+  itemsOrPageOf,
+  NAME_CONTAINS_PARAM,
+  provinceParam,
+  recordRoute,
+} from "./routes.ts";
+import { createUnitSequence } from "./sequence.ts";
+import { areaFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/business/v1";
+const ENTERPRISE_CODE = "a 10-digit enterprise code with a valid check digit";
 const LEGAL_FORMS = [
   "SINGLE_MEMBER_LLC",
   "MULTI_MEMBER_LLC",
@@ -89,21 +90,9 @@ export function businessRoutes(world: World): Route[] {
       summary:
         "Enterprises by code (batch), or a listing by head-office province/commune and/or legal representative, with filters.",
       params: [
-        {
-          name: "ids",
-          description: "Comma-separated 10-digit enterprise codes (≤ 500).",
-          schema: string({ pattern: "^\\d{10}(,\\d{10})*$" }),
-        },
-        {
-          name: "province",
-          description: "Head office in this province.",
-          schema: string({ pattern: "^\\d{2}$" }),
-        },
-        {
-          name: "commune",
-          description: "Head office in this commune.",
-          schema: string({ pattern: "^\\d{5}$" }),
-        },
+        idsParam("Comma-separated 10-digit enterprise codes (≤ 500).", "^\\d{10}(,\\d{10})*$"),
+        provinceParam("Head office in this province."),
+        communeParam("Head office in this commune."),
         {
           name: "status",
           description: "Only enterprises in this status.",
@@ -114,11 +103,7 @@ export function businessRoutes(world: World): Route[] {
           description: "Only this VSIC level-4 industry.",
           schema: string({ pattern: "^\\d{4}$" }),
         },
-        {
-          name: "nameContains",
-          description: "Name contains this text (case and accents ignored).",
-          schema: string(),
-        },
+        NAME_CONTAINS_PARAM,
         {
           name: "representative",
           description: "Comma-separated personal ids of legal representatives (≤ 500).",
@@ -126,30 +111,11 @@ export function businessRoutes(world: World): Route[] {
         },
         ...PAGE_PARAMS,
       ],
-      response: { anyOf: [itemsOf(ref("Enterprise")), pageOf(ref("Enterprise"))] },
+      response: itemsOrPageOf("Enterprise"),
       handle({ query }) {
-        const ids = query.list(
-          "ids",
-          isEnterpriseCode,
-          "a 10-digit enterprise code with a valid check digit",
-        );
-        if (ids) {
-          const listing = [
-            "province",
-            "commune",
-            "status",
-            "industry",
-            "nameContains",
-            "representative",
-            "limit",
-            "cursor",
-          ];
-          if (listing.some((name) => query.has(name)))
-            throw badRequest("ids cannot be combined with listing parameters");
-          return { items: ids.flatMap((code) => findEnterprise(code) ?? []) };
-        }
-        const province = provinceFilter(query, world);
-        const commune = communeFilter(query, world);
+        const found = batch(query, isEnterpriseCode, ENTERPRISE_CODE, findEnterprise);
+        if (found) return found;
+        const area = areaFilter(query, world);
         const status = query.oneOf("status", ENTERPRISE_STATUSES);
         const industry = query.matching("industry", (code) => /^\d{4}$/.test(code), "a 4-digit VSIC code");
         const nameRaw = query.string("nameContains");
@@ -158,10 +124,11 @@ export function businessRoutes(world: World): Route[] {
           isPersonalId,
           "a 12-digit personal identification number",
         );
-        if (province === undefined && commune === undefined && !representatives) {
+        if (area && area.province === undefined && area.commune === undefined && !representatives) {
           throw badRequest("one of 'ids', 'province', 'commune' or 'representative' is required");
         }
-        if (province === null || commune === null) return EMPTY_PAGE;
+        if (!area) return EMPTY_PAGE;
+        const { province, commune } = area;
         const name = nameRaw === undefined ? undefined : foldText(nameRaw);
         const accepts = (ref: EnterpriseRef) =>
           (status === undefined || enterprises.status(ref.commune, ref.index) === status) &&
@@ -181,7 +148,6 @@ export function businessRoutes(world: World): Route[] {
             enterprises.enterprise(chosen[position]!.commune, chosen[position]!.index),
           );
         }
-        if (commune !== undefined && province !== undefined && !inArea(commune)) return EMPTY_PAGE;
         const units = commune !== undefined ? [commune] : communesOf(world, province!);
         const sequence = createUnitSequence(units, enterprises.count);
         const at = (position: number) => {
@@ -191,28 +157,23 @@ export function businessRoutes(world: World): Route[] {
         if (status === undefined && industry === undefined && name === undefined)
           return page(query, sequence.total, at);
         const key = `${commune !== undefined ? `c${commune}` : `p${province}`}|${status}|${industry}|${name}`;
-        const found = matches.get(key, () => {
-          const positions: number[] = [];
-          for (let position = 0; position < sequence.total; position++) {
-            const { unit, offset } = sequence.locate(position);
-            if (accepts({ commune: unit, index: offset })) positions.push(position);
-          }
-          return positions;
-        });
-        return page(query, found.length, (k) => at(found[k]!));
+        const acceptsAt = (position: number) => {
+          const { unit, offset } = sequence.locate(position);
+          return accepts({ commune: unit, index: offset });
+        };
+        return matches.page(query, key, sequence.total, acceptsAt, at);
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/enterprises/{code}`,
       platform: "business",
       summary: "One enterprise.",
-      params: [],
       pathParam: { name: "code", description: "10-digit enterprise code.", schema: string() },
-      response: ref("Enterprise"),
-      handle: ({ id }) =>
-        single(id, isEnterpriseCode, "a 10-digit enterprise code with a valid check digit", findEnterprise),
-    },
+      schema: "Enterprise",
+      valid: isEnterpriseCode,
+      what: ENTERPRISE_CODE,
+      find: findEnterprise,
+    }),
     {
       method: "GET",
       path: `${BASE}/stats`,

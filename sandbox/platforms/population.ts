@@ -2,7 +2,7 @@ import { isHouseholdId, isPersonalId } from "../../common/identifiers.ts";
 import type { PopulationStats } from "../generate/population.ts";
 import { PAGE_PARAMS, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
-import type { ParamSpec, Query } from "../http/query.ts";
+import type { Query } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
 import {
   arrayOf,
@@ -13,14 +13,16 @@ import {
   type JsonSchema,
   nullable,
   object,
-  pageOf,
   ref,
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, single, UNIT_PARAMS } from "./units.ts";
+import { batch, communeParam, idsParam, itemsOrPageOf, recordRoute } from "./routes.ts";
+import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/population/v1";
+const CITIZEN_ID = "a 12-digit personal identification number";
+const HOUSEHOLD_ID = "a household id (HK + 11 digits)";
 
 export const populationSchemas: Record<string, JsonSchema> = {
   Address: object({
@@ -62,11 +64,7 @@ export const populationSchemas: Record<string, JsonSchema> = {
   }),
 };
 
-const communeListingParam: ParamSpec = {
-  name: "commune",
-  description: "List the records of this commune (5-digit code).",
-  schema: string({ pattern: "^\\d{5}$" }),
-};
+const communeListingParam = communeParam("List the records of this commune (5-digit code).");
 
 export function populationRoutes(world: World): Route[] {
   const { population } = world;
@@ -92,20 +90,10 @@ export function populationRoutes(world: World): Route[] {
     return found;
   };
 
-  const batchOrList = <T>(
+  const listCommune = <T>(
     query: Query,
-    valid: (id: string) => boolean,
-    what: string,
-    find: (id: string) => T | null,
     list: (commune: number) => { total: number; at: (position: number) => T },
   ) => {
-    const ids = query.list("ids", valid, what);
-    if (ids) {
-      if (["commune", "limit", "cursor"].some((name) => query.has(name))) {
-        throw badRequest("ids cannot be combined with listing parameters");
-      }
-      return { items: ids.flatMap((id) => find(id) ?? []) };
-    }
     const commune = communeFilter(query, world);
     if (commune === undefined) throw badRequest("one of 'ids' or 'commune' is required");
     if (commune === null) return EMPTY_PAGE;
@@ -130,62 +118,56 @@ export function populationRoutes(world: World): Route[] {
       summary:
         "Citizens by personal identification number (batch), or a commune's permanent residents (listing).",
       params: [
-        {
-          name: "ids",
-          description: "Comma-separated 12-digit personal ids (≤ 500).",
-          schema: string({ pattern: "^\\d{12}(,\\d{12})*$" }),
-        },
+        idsParam("Comma-separated 12-digit personal ids (≤ 500).", "^\\d{12}(,\\d{12})*$"),
         communeListingParam,
         ...PAGE_PARAMS,
       ],
-      response: { anyOf: [itemsOf(ref("Citizen")), pageOf(ref("Citizen"))] },
+      response: itemsOrPageOf("Citizen"),
       handle: ({ query }) =>
-        batchOrList(query, isPersonalId, "a 12-digit personal identification number", findCitizen, (c) => ({
+        batch(query, isPersonalId, CITIZEN_ID, findCitizen) ??
+        listCommune(query, (c) => ({
           total: population.size(c),
           at: (index) => population.citizen(c, index),
         })),
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/citizens/{id}`,
       platform: "population",
       summary: "One citizen.",
-      params: [],
       pathParam: { name: "id", description: "12-digit personal identification number.", schema: string() },
-      response: ref("Citizen"),
-      handle: ({ id }) => single(id, isPersonalId, "a 12-digit personal identification number", findCitizen),
-    },
+      schema: "Citizen",
+      valid: isPersonalId,
+      what: CITIZEN_ID,
+      find: findCitizen,
+    }),
     {
       method: "GET",
       path: `${BASE}/households`,
       platform: "population",
       summary: "Households by id (batch), or a commune's households (listing).",
-      params: [
-        { name: "ids", description: "Comma-separated household ids (≤ 500).", schema: string() },
-        communeListingParam,
-        ...PAGE_PARAMS,
-      ],
-      response: { anyOf: [itemsOf(ref("Household")), pageOf(ref("Household"))] },
+      params: [idsParam("Comma-separated household ids (≤ 500)."), communeListingParam, ...PAGE_PARAMS],
+      response: itemsOrPageOf("Household"),
       handle: ({ query }) =>
-        batchOrList(query, isHouseholdId, "a household id (HK + 11 digits)", findHousehold, (c) => ({
+        batch(query, isHouseholdId, HOUSEHOLD_ID, findHousehold) ??
+        listCommune(query, (c) => ({
           total: population.householdCount(c),
           at: (household) => population.household(c, household),
         })),
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/households/{id}`,
       platform: "population",
       summary: "One household.",
-      params: [],
       pathParam: {
         name: "id",
         description: "Household id (HK + commune code + 6 digits).",
         schema: string(),
       },
-      response: ref("Household"),
-      handle: ({ id }) => single(id, isHouseholdId, "a household id (HK + 11 digits)", findHousehold),
-    },
+      schema: "Household",
+      valid: isHouseholdId,
+      what: HOUSEHOLD_ID,
+      find: findHousehold,
+    }),
     {
       method: "GET",
       path: `${BASE}/stats`,

@@ -25,24 +25,34 @@ import {
   nullable,
   number,
   object,
-  pageOf,
   ref,
   string,
   timestamp,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
+import {
+  batch,
+  communeParam,
+  idsParam,
+  itemsOrPageOf,
+  NAME_CONTAINS_PARAM,
+  provinceParam,
+  recordRoute,
+} from "./routes.ts";
 import { createUnitSequence } from "./sequence.ts";
 import {
-  communeFilter,
+  areaFilter,
   EMPTY_PAGE,
   PROVINCES_PARAM,
   provinceFilter,
   requestedUnits,
-  single,
   UNIT_PARAMS,
+  unitCodes,
 } from "./units.ts";
 
 const BASE = "/procedures/v1";
+const PROCEDURE_CODE = "a procedure code like 1.001612";
+const DOSSIER_CODE = "a dossier code like H40-251112-0007";
 const isApplicantId = (id: string) => isPersonalId(id) || isEnterpriseCode(id);
 
 export const proceduresSchemas: Record<string, JsonSchema> = {
@@ -132,31 +142,18 @@ export function proceduresRoutes(world: World): Route[] {
       platform: "procedures",
       summary: "Procedures by code (batch), or the catalogue filtered (all filters optional).",
       params: [
-        { name: "ids", description: "Comma-separated procedure codes (≤ 500).", schema: string() },
+        idsParam("Comma-separated procedure codes (≤ 500)."),
         { name: "level", description: "PROVINCIAL or COMMUNE.", schema: enumOf(["PROVINCIAL", "COMMUNE"]) },
         { name: "field", description: "Exact field name.", schema: string() },
         { name: "agency", description: "Settling body.", schema: enumOf(AGENCIES) },
-        {
-          name: "province",
-          description: "Only procedures this province's bodies handle.",
-          schema: string({ pattern: "^\\d{2}$" }),
-        },
-        {
-          name: "nameContains",
-          description: "Name contains this text (case and accents ignored).",
-          schema: string(),
-        },
+        provinceParam("Only procedures this province's bodies handle."),
+        NAME_CONTAINS_PARAM,
         ...PAGE_PARAMS,
       ],
-      response: { anyOf: [itemsOf(ref("Procedure")), pageOf(ref("Procedure"))] },
+      response: itemsOrPageOf("Procedure"),
       handle({ query }) {
-        const ids = query.list("ids", isProcedureCode, "a procedure code like 1.001612");
-        if (ids) {
-          const listing = ["level", "field", "agency", "province", "nameContains", "limit", "cursor"];
-          if (listing.some((name) => query.has(name)))
-            throw badRequest("ids cannot be combined with listing parameters");
-          return { items: ids.flatMap((code) => findProcedure(code) ?? []) };
-        }
+        const found = batch(query, isProcedureCode, PROCEDURE_CODE, findProcedure);
+        if (found) return found;
         const level = query.oneOf("level", ["PROVINCIAL", "COMMUNE"] as const);
         const field = query.string("field");
         const agency = query.oneOf("agency", AGENCIES);
@@ -175,16 +172,16 @@ export function proceduresRoutes(world: World): Route[] {
         return page(query, chosen.length, (position) => chosen[position]!);
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/procedures/{code}`,
       platform: "procedures",
       summary: "One procedure.",
-      params: [],
       pathParam: { name: "code", description: "Procedure code, e.g. 1.001612.", schema: string() },
-      response: ref("Procedure"),
-      handle: ({ id }) => single(id, isProcedureCode, "a procedure code like 1.001612", findProcedure),
-    },
+      schema: "Procedure",
+      valid: isProcedureCode,
+      what: PROCEDURE_CODE,
+      find: findProcedure,
+    }),
     {
       method: "GET",
       path: `${BASE}/procedure-counts`,
@@ -219,17 +216,9 @@ export function proceduresRoutes(world: World): Route[] {
       summary:
         "Dossiers by code (batch), or a listing by province (its own and its communes'), commune or applicant, with filters.",
       params: [
-        { name: "ids", description: "Comma-separated dossier codes (≤ 500).", schema: string() },
-        {
-          name: "province",
-          description: "Dossiers of this province (provincial and commune level).",
-          schema: string({ pattern: "^\\d{2}$" }),
-        },
-        {
-          name: "commune",
-          description: "Dossiers of this commune.",
-          schema: string({ pattern: "^\\d{5}$" }),
-        },
+        idsParam("Comma-separated dossier codes (≤ 500)."),
+        provinceParam("Dossiers of this province (provincial and commune level)."),
+        communeParam("Dossiers of this commune."),
         {
           name: "applicant",
           description: "Comma-separated personal ids or enterprise codes (≤ 500).",
@@ -250,40 +239,25 @@ export function proceduresRoutes(world: World): Route[] {
         },
         ...PAGE_PARAMS,
       ],
-      response: { anyOf: [itemsOf(ref("Dossier")), pageOf(ref("Dossier"))] },
+      response: itemsOrPageOf("Dossier"),
       handle({ query }) {
-        const ids = query.list("ids", isDossierCode, "a dossier code like H40-251112-0007");
-        const filters = [
-          "province",
-          "commune",
-          "applicant",
-          "status",
-          "procedure",
-          "receivedFrom",
-          "receivedTo",
-          "overdue",
-        ];
-        if (ids) {
-          if ([...filters, "limit", "cursor"].some((name) => query.has(name))) {
-            throw badRequest("ids cannot be combined with listing parameters");
-          }
-          return { items: ids.flatMap((code) => findDossier(code) ?? []) };
-        }
-        const province = provinceFilter(query, world);
-        const commune = communeFilter(query, world);
+        const found = batch(query, isDossierCode, DOSSIER_CODE, findDossier);
+        if (found) return found;
+        const scope = areaFilter(query, world);
         const applicants = query.list(
           "applicant",
           isApplicantId,
           "a 12-digit personal id or a 10-digit enterprise code",
         );
         const status = query.oneOf("status", DOSSIER_STATUSES);
-        const procedureCode = query.matching("procedure", isProcedureCode, "a procedure code like 1.001612");
+        const procedureCode = query.matching("procedure", isProcedureCode, PROCEDURE_CODE);
         const [fromDay, toDay] = dayRange(query, "receivedFrom", "receivedTo");
         const overdue = query.boolean("overdue");
-        if (province === undefined && commune === undefined && !applicants) {
+        if (scope && scope.province === undefined && scope.commune === undefined && !applicants) {
           throw badRequest("one of 'ids', 'province', 'commune' or 'applicant' is required");
         }
-        if (province === null || commune === null) return EMPTY_PAGE;
+        if (!scope) return EMPTY_PAGE;
+        const { province, commune } = scope;
         const procedure =
           procedureCode === undefined ? undefined : (catalogue.byCode.get(procedureCode) ?? -1);
         const accepts = (ref: DossierRef) => {
@@ -301,11 +275,6 @@ export function proceduresRoutes(world: World): Route[] {
             : province
               ? dossiers.unitsOf(province)
               : null;
-        const communeMatchesProvince =
-          commune === undefined ||
-          province === undefined ||
-          reference.communes[commune]!.provinceCode === province;
-        if (!communeMatchesProvince) return EMPTY_PAGE;
 
         if (applicants) {
           const allowed = area ? new Set(area) : null;
@@ -342,26 +311,25 @@ export function proceduresRoutes(world: World): Route[] {
           return page(query, sequence.total, (position) => dossiers.dossier(refAt(position)));
         }
         const key = `${commune !== undefined ? `c${commune}` : `p${province}`}|${first}|${last}|${status}|${procedure}|${overdue}`;
-        const found = matches.get(key, () => {
-          const positions: number[] = [];
-          for (let position = 0; position < sequence.total; position++) {
-            if (accepts(refAt(position))) positions.push(position);
-          }
-          return positions;
-        });
-        return page(query, found.length, (k) => dossiers.dossier(refAt(found[k]!)));
+        return matches.page(
+          query,
+          key,
+          sequence.total,
+          (position) => accepts(refAt(position)),
+          (position) => dossiers.dossier(refAt(position)),
+        );
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/dossiers/{code}`,
       platform: "procedures",
       summary: "One dossier.",
-      params: [],
       pathParam: { name: "code", description: "Dossier code, e.g. H40-251112-0007.", schema: string() },
-      response: ref("Dossier"),
-      handle: ({ id }) => single(id, isDossierCode, "a dossier code like H40-251112-0007", findDossier),
-    },
+      schema: "Dossier",
+      valid: isDossierCode,
+      what: DOSSIER_CODE,
+      find: findDossier,
+    }),
     {
       method: "GET",
       path: `${BASE}/stats`,
@@ -377,12 +345,7 @@ export function proceduresRoutes(world: World): Route[] {
       handle({ query }) {
         const units = requestedUnits(query, world);
         const [fromDay, toDay] = dayRange(query, "from", "to");
-        return {
-          items: [
-            ...units.provinces.map((code) => statsOf(code, fromDay, toDay)),
-            ...units.communes.map((c) => statsOf(reference.communes[c]!.code, fromDay, toDay)),
-          ],
-        };
+        return { items: unitCodes(units, world).map((code) => statsOf(code, fromDay, toDay)) };
       },
     },
   ];

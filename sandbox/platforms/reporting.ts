@@ -24,22 +24,15 @@ import {
   nullable,
   number,
   object,
-  pageOf,
   ref,
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import {
-  communeFilter,
-  EMPTY_PAGE,
-  PROVINCES_PARAM,
-  provinceFilter,
-  requestedUnits,
-  single,
-  UNIT_PARAMS,
-} from "./units.ts";
+import { batch, communeParam, idsParam, itemsOrPageOf, provinceParam, recordRoute } from "./routes.ts";
+import { areaFilter, EMPTY_PAGE, PROVINCES_PARAM, requestedUnits, UNIT_PARAMS, unitCodes } from "./units.ts";
 
 const BASE = "/reporting/v1";
+const LEGACY_CODE = "a 2-digit province or 5-digit commune code";
 const isLegacyCode = (code: string) => /^(\d{2}|\d{5})$/.test(code);
 
 export const reportingSchemas: Record<string, JsonSchema> = {
@@ -137,11 +130,6 @@ const programParam = (description: string): ParamSpec => ({
   description,
   schema: enumOf(PROGRAMS),
 });
-const idsParam = (description: string, pattern: string): ParamSpec => ({
-  name: "ids",
-  description,
-  schema: string({ pattern }),
-});
 const codePathParam = (description: string): ParamSpec => ({ name: "code", description, schema: string() });
 
 export function reportingRoutes(world: World): Route[] {
@@ -165,22 +153,16 @@ export function reportingRoutes(world: World): Route[] {
         return { items: ids.flatMap((code) => reference.provinceByCode.get(code) ?? []) };
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/provinces/{code}`,
       platform: "reporting",
       summary: "One province.",
-      params: [],
       pathParam: codePathParam("2-digit province code."),
-      response: ref("Province"),
-      handle: ({ id }) =>
-        single(
-          id,
-          isProvinceCode,
-          "a 2-digit province code",
-          (code) => reference.provinceByCode.get(code) ?? null,
-        ),
-    },
+      schema: "Province",
+      valid: isProvinceCode,
+      what: "a 2-digit province code",
+      find: (code) => reference.provinceByCode.get(code) ?? null,
+    }),
     {
       method: "GET",
       path: `${BASE}/communes`,
@@ -207,22 +189,16 @@ export function reportingRoutes(world: World): Route[] {
         return { items: type ? chosen.filter((commune) => commune.type === type) : chosen };
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/communes/{code}`,
       platform: "reporting",
       summary: "One commune.",
-      params: [],
       pathParam: codePathParam("5-digit commune code."),
-      response: ref("Commune"),
-      handle: ({ id }) =>
-        single(
-          id,
-          isCommuneCode,
-          "a 5-digit commune code",
-          (code) => reference.communeByCode.get(code) ?? null,
-        ),
-    },
+      schema: "Commune",
+      valid: isCommuneCode,
+      what: "a 5-digit commune code",
+      find: (code) => reference.communeByCode.get(code) ?? null,
+    }),
     {
       method: "GET",
       path: `${BASE}/legacy-units`,
@@ -232,27 +208,21 @@ export function reportingRoutes(world: World): Route[] {
       params: [idsParam("Comma-separated pre-2025 codes (≤ 500).", "^(\\d{2}|\\d{5})(,(\\d{2}|\\d{5}))*$")],
       response: itemsOf(ref("LegacyUnit")),
       handle({ query }) {
-        const ids = query.list("ids", isLegacyCode, "a 2-digit province or 5-digit commune code");
+        const ids = query.list("ids", isLegacyCode, LEGACY_CODE);
         if (!ids) throw badRequest("ids: required");
         return { items: ids.flatMap((code) => reference.legacyByCode.get(code) ?? []) };
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/legacy-units/{code}`,
       platform: "reporting",
       summary: "One pre-2025 unit.",
-      params: [],
       pathParam: codePathParam("Pre-2025 code: 2-digit province or 5-digit commune."),
-      response: ref("LegacyUnit"),
-      handle: ({ id }) =>
-        single(
-          id,
-          isLegacyCode,
-          "a 2-digit province or 5-digit commune code",
-          (code) => reference.legacyByCode.get(code) ?? null,
-        ),
-    },
+      schema: "LegacyUnit",
+      valid: isLegacyCode,
+      what: LEGACY_CODE,
+      find: (code) => reference.legacyByCode.get(code) ?? null,
+    }),
     {
       method: "GET",
       path: `${BASE}/task-progress`,
@@ -275,8 +245,7 @@ export function reportingRoutes(world: World): Route[] {
           `one of ${PROGRAMS.join(", ")}`,
         );
         if (!programs) throw badRequest(`program: required (one of ${PROGRAMS.join(", ")})`);
-        const units = requestedUnits(query, world);
-        const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
+        const codes = unitCodes(requestedUnits(query, world), world);
         return {
           items: (programs as Program[]).flatMap((program) =>
             codes.map((unitCode) => ({ unitCode, ...reporting.progress(unitCode, program) })),
@@ -312,45 +281,23 @@ export function reportingRoutes(world: World): Route[] {
         "Tasks: a batch by id, or the listing of one unit's tasks (province = the province's own tasks; commune = that commune's).",
       params: [
         idsParam("Comma-separated task ids (≤ 500).", "^[A-Z0-9-]+(,[A-Z0-9-]+)*$"),
-        {
-          name: "province",
-          description: "The province whose own tasks to list.",
-          schema: string({ pattern: "^\\d{2}$" }),
-        },
-        {
-          name: "commune",
-          description: "The commune whose tasks to list.",
-          schema: string({ pattern: "^\\d{5}$" }),
-        },
+        provinceParam("The province whose own tasks to list."),
+        communeParam("The commune whose tasks to list."),
         programParam("Only this programme."),
         { name: "status", description: "Only tasks in this status.", schema: enumOf(TASK_STATUSES) },
         ...PAGE_PARAMS,
       ],
-      response: { anyOf: [itemsOf(ref("Task")), pageOf(ref("Task"))] },
+      response: itemsOrPageOf("Task"),
       handle({ query }) {
-        const ids = query.list("ids", isTaskId, "a task id");
-        if (ids) {
-          if (
-            ["province", "commune", "program", "status", "limit", "cursor"].some((name) => query.has(name))
-          ) {
-            throw badRequest("ids cannot be combined with listing parameters");
-          }
-          return { items: ids.flatMap((id) => reporting.task(id) ?? []) };
-        }
-        const province = provinceFilter(query, world);
-        const commune = communeFilter(query, world);
+        const found = batch(query, isTaskId, "a task id", reporting.task);
+        if (found) return found;
+        const area = areaFilter(query, world);
         const program = query.oneOf("program", PROGRAMS);
         const status = query.oneOf("status", TASK_STATUSES);
-        if (province === undefined && commune === undefined)
+        if (area && area.province === undefined && area.commune === undefined)
           throw badRequest("one of 'ids', 'province' or 'commune' is required");
-        if (province === null || commune === null) return EMPTY_PAGE;
-        if (
-          province !== undefined &&
-          commune !== undefined &&
-          reference.communes[commune]!.provinceCode !== province
-        ) {
-          return EMPTY_PAGE;
-        }
+        if (!area) return EMPTY_PAGE;
+        const { province, commune } = area;
         const unitCode = commune !== undefined ? reference.communes[commune]!.code : province!;
         const tasks: Task[] = (program ? [program] : PROGRAMS).flatMap((each) =>
           reporting.tasks(unitCode, each),
@@ -359,16 +306,16 @@ export function reportingRoutes(world: World): Route[] {
         return page(query, chosen.length, (position) => chosen[position]!);
       },
     },
-    {
-      method: "GET",
+    recordRoute({
       path: `${BASE}/tasks/{id}`,
       platform: "reporting",
       summary: "One task.",
-      params: [],
       pathParam: { name: "id", description: "Task id, e.g. R57-40-0001.", schema: string() },
-      response: ref("Task"),
-      handle: ({ id }) => single(id, isTaskId, "a task id", reporting.task),
-    },
+      schema: "Task",
+      valid: isTaskId,
+      what: "a task id",
+      find: reporting.task,
+    }),
     {
       method: "GET",
       path: `${BASE}/platform-deployments`,
@@ -425,13 +372,12 @@ export function reportingRoutes(world: World): Route[] {
       ],
       response: itemsOf(ref("IndicatorValue")),
       handle({ query }) {
-        const units = requestedUnits(query, world);
+        const codes = unitCodes(requestedUnits(query, world), world);
         const year = query.integer("year", 1900, 2100);
         const years =
           year === undefined
             ? reporting.indicatorYears
             : reporting.indicatorYears.filter((each) => each === year);
-        const codes = [...units.provinces, ...units.communes.map((c) => reference.communes[c]!.code)];
         return { items: codes.flatMap((code) => years.flatMap((each) => reporting.indicators(code, each))) };
       },
     },

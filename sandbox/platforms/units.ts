@@ -1,5 +1,5 @@
 import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
-import { badRequest, notFound } from "../http/problem.ts";
+import { badRequest } from "../http/problem.ts";
 import type { ParamSpec, Query } from "../http/query.ts";
 import { string } from "../http/schema.ts";
 import type { World } from "../world.ts";
@@ -23,6 +23,11 @@ export interface RequestedUnits {
   provinces: string[];
   /** Existing communes as indices into reference.communes, request order. */
   communes: number[];
+}
+
+/** Province codes, then commune codes, in request order: the rows a statistics answer has. */
+export function unitCodes(units: RequestedUnits, world: World): string[] {
+  return [...units.provinces, ...units.communes.map((c) => world.reference.communes[c]!.code)];
 }
 
 /** Reads `provinces` and `communes`; at least one is required; unknown codes are dropped. */
@@ -56,20 +61,25 @@ export function communeFilter(query: Query, world: World, name = "commune"): num
   return world.communeIndex.get(code) ?? null;
 }
 
-export const EMPTY_PAGE = { items: [], totalCount: 0, nextCursor: null };
-
-/** Looks a record up for a single GET: 400 when malformed, 404 when unknown. */
-export function single<T>(
-  id: string,
-  valid: (id: string) => boolean,
-  what: string,
-  find: (id: string) => T | null,
-): T {
-  if (!valid(id)) throw badRequest(`'${id}' is not ${what}`);
-  const found = find(id);
-  if (found === null) throw notFound(`no record '${id}'`);
-  return found;
+/**
+ * A listing's `province` and `commune` filters, read together. Null when they can match nothing (an unknown code,
+ * or a commune outside the province): the listing is then an empty page.
+ */
+export function areaFilter(query: Query, world: World): { province?: string; commune?: number } | null {
+  const province = provinceFilter(query, world);
+  const commune = communeFilter(query, world);
+  if (province === null || commune === null) return null;
+  if (
+    province !== undefined &&
+    commune !== undefined &&
+    world.reference.communes[commune]!.provinceCode !== province
+  ) {
+    return null;
+  }
+  return { province, commune };
 }
+
+export const EMPTY_PAGE = { items: [], totalCount: 0, nextCursor: null };
 
 /** The communes of a province as indices, in code order. */
 export function communesOf(world: World, provinceCode: string): number[] {
