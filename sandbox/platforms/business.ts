@@ -20,18 +20,23 @@ import {
 import type { World } from "../world.ts";
 import {
   batch,
+  collections,
   communeParam,
   idsParam,
-  itemsOrPageOf,
   NAME_CONTAINS_PARAM,
   provinceParam,
-  recordRoute,
+  type RecordId,
 } from "./routes.ts";
 import { createUnitSequence } from "./sequence.ts";
 import { areaFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/business/v1";
-const ENTERPRISE_CODE = "a 10-digit enterprise code with a valid check digit";
+const collection = collections("business", BASE);
+const ENTERPRISE_CODE: RecordId = {
+  param: "code",
+  valid: isEnterpriseCode,
+  what: "a 10-digit enterprise code with a valid check digit",
+};
 const LEGAL_FORMS = [
   "SINGLE_MEMBER_LLC",
   "MULTI_MEMBER_LLC",
@@ -83,10 +88,11 @@ export function businessRoutes(world: World): Route[] {
   });
 
   return [
-    {
-      method: "GET",
-      path: `${BASE}/enterprises`,
-      platform: "business",
+    ...collection({
+      name: "enterprises",
+      schema: "Enterprise",
+      id: ENTERPRISE_CODE,
+      find: findEnterprise,
       summary:
         "Enterprises by code (batch), or a listing by head-office province/commune and/or legal representative, with filters.",
       params: [
@@ -111,9 +117,9 @@ export function businessRoutes(world: World): Route[] {
         },
         ...PAGE_PARAMS,
       ],
-      response: itemsOrPageOf("Enterprise"),
-      handle({ query }) {
-        const found = batch(query, isEnterpriseCode, ENTERPRISE_CODE, findEnterprise);
+      paged: true,
+      answer(query) {
+        const found = batch(query, ENTERPRISE_CODE, findEnterprise);
         if (found) return found;
         const area = areaFilter(query, world);
         const status = query.oneOf("status", ENTERPRISE_STATUSES);
@@ -163,16 +169,7 @@ export function businessRoutes(world: World): Route[] {
         };
         return matches.page(query, key, sequence.total, acceptsAt, at);
       },
-    },
-    recordRoute({
-      path: `${BASE}/enterprises/{code}`,
-      platform: "business",
-      summary: "One enterprise.",
-      pathParam: { name: "code", description: "10-digit enterprise code.", schema: string() },
-      schema: "Enterprise",
-      valid: isEnterpriseCode,
-      what: ENTERPRISE_CODE,
-      find: findEnterprise,
+      recordSummary: "One enterprise.",
     }),
     {
       method: "GET",

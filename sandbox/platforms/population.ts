@@ -17,12 +17,17 @@ import {
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { batch, communeParam, idsParam, itemsOrPageOf, recordRoute } from "./routes.ts";
+import { batch, collections, communeParam, idsParam, type RecordId } from "./routes.ts";
 import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
 
 const BASE = "/population/v1";
-const CITIZEN_ID = "a 12-digit personal identification number";
-const HOUSEHOLD_ID = "a household id (HK + 11 digits)";
+const collection = collections("population", BASE);
+const CITIZEN_ID: RecordId = {
+  param: "id",
+  valid: isPersonalId,
+  what: "a 12-digit personal identification number",
+};
+const HOUSEHOLD_ID: RecordId = { param: "id", valid: isHouseholdId, what: "a household id (HK + 11 digits)" };
 
 export const populationSchemas: Record<string, JsonSchema> = {
   Address: object({
@@ -111,10 +116,11 @@ export function populationRoutes(world: World): Route[] {
   };
 
   return [
-    {
-      method: "GET",
-      path: `${BASE}/citizens`,
-      platform: "population",
+    ...collection({
+      name: "citizens",
+      schema: "Citizen",
+      id: CITIZEN_ID,
+      find: findCitizen,
       summary:
         "Citizens by personal identification number (batch), or a commune's permanent residents (listing).",
       params: [
@@ -122,51 +128,30 @@ export function populationRoutes(world: World): Route[] {
         communeListingParam,
         ...PAGE_PARAMS,
       ],
-      response: itemsOrPageOf("Citizen"),
-      handle: ({ query }) =>
-        batch(query, isPersonalId, CITIZEN_ID, findCitizen) ??
+      paged: true,
+      answer: (query) =>
+        batch(query, CITIZEN_ID, findCitizen) ??
         listCommune(query, (c) => ({
           total: population.size(c),
           at: (index) => population.citizen(c, index),
         })),
-    },
-    recordRoute({
-      path: `${BASE}/citizens/{id}`,
-      platform: "population",
-      summary: "One citizen.",
-      pathParam: { name: "id", description: "12-digit personal identification number.", schema: string() },
-      schema: "Citizen",
-      valid: isPersonalId,
-      what: CITIZEN_ID,
-      find: findCitizen,
+      recordSummary: "One citizen.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/households`,
-      platform: "population",
+    ...collection({
+      name: "households",
+      schema: "Household",
+      id: HOUSEHOLD_ID,
+      find: findHousehold,
       summary: "Households by id (batch), or a commune's households (listing).",
       params: [idsParam("Comma-separated household ids (≤ 500)."), communeListingParam, ...PAGE_PARAMS],
-      response: itemsOrPageOf("Household"),
-      handle: ({ query }) =>
-        batch(query, isHouseholdId, HOUSEHOLD_ID, findHousehold) ??
+      paged: true,
+      answer: (query) =>
+        batch(query, HOUSEHOLD_ID, findHousehold) ??
         listCommune(query, (c) => ({
           total: population.householdCount(c),
           at: (household) => population.household(c, household),
         })),
-    },
-    recordRoute({
-      path: `${BASE}/households/{id}`,
-      platform: "population",
-      summary: "One household.",
-      pathParam: {
-        name: "id",
-        description: "Household id (HK + commune code + 6 digits).",
-        schema: string(),
-      },
-      schema: "Household",
-      valid: isHouseholdId,
-      what: HOUSEHOLD_ID,
-      find: findHousehold,
+      recordSummary: "One household.",
     }),
     {
       method: "GET",

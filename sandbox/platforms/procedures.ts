@@ -32,12 +32,12 @@ import {
 import type { World } from "../world.ts";
 import {
   batch,
+  collections,
   communeParam,
   idsParam,
-  itemsOrPageOf,
   NAME_CONTAINS_PARAM,
   provinceParam,
-  recordRoute,
+  type RecordId,
 } from "./routes.ts";
 import { createUnitSequence } from "./sequence.ts";
 import {
@@ -51,8 +51,17 @@ import {
 } from "./units.ts";
 
 const BASE = "/procedures/v1";
-const PROCEDURE_CODE = "a procedure code like 1.001612";
-const DOSSIER_CODE = "a dossier code like H40-251112-0007";
+const collection = collections("procedures", BASE);
+const PROCEDURE_CODE: RecordId = {
+  param: "code",
+  valid: isProcedureCode,
+  what: "a procedure code like 1.001612",
+};
+const DOSSIER_CODE: RecordId = {
+  param: "code",
+  valid: isDossierCode,
+  what: "a dossier code like H40-251112-0007",
+};
 const isApplicantId = (id: string) => isPersonalId(id) || isEnterpriseCode(id);
 
 export const proceduresSchemas: Record<string, JsonSchema> = {
@@ -136,10 +145,11 @@ export function proceduresRoutes(world: World): Route[] {
   };
 
   return [
-    {
-      method: "GET",
-      path: `${BASE}/procedures`,
-      platform: "procedures",
+    ...collection({
+      name: "procedures",
+      schema: "Procedure",
+      id: PROCEDURE_CODE,
+      find: findProcedure,
       summary: "Procedures by code (batch), or the catalogue filtered (all filters optional).",
       params: [
         idsParam("Comma-separated procedure codes (≤ 500)."),
@@ -150,9 +160,9 @@ export function proceduresRoutes(world: World): Route[] {
         NAME_CONTAINS_PARAM,
         ...PAGE_PARAMS,
       ],
-      response: itemsOrPageOf("Procedure"),
-      handle({ query }) {
-        const found = batch(query, isProcedureCode, PROCEDURE_CODE, findProcedure);
+      paged: true,
+      answer(query) {
+        const found = batch(query, PROCEDURE_CODE, findProcedure);
         if (found) return found;
         const level = query.oneOf("level", ["PROVINCIAL", "COMMUNE"] as const);
         const field = query.string("field");
@@ -171,16 +181,7 @@ export function proceduresRoutes(world: World): Route[] {
         );
         return page(query, chosen.length, (position) => chosen[position]!);
       },
-    },
-    recordRoute({
-      path: `${BASE}/procedures/{code}`,
-      platform: "procedures",
-      summary: "One procedure.",
-      pathParam: { name: "code", description: "Procedure code, e.g. 1.001612.", schema: string() },
-      schema: "Procedure",
-      valid: isProcedureCode,
-      what: PROCEDURE_CODE,
-      find: findProcedure,
+      recordSummary: "One procedure.",
     }),
     {
       method: "GET",
@@ -209,10 +210,11 @@ export function proceduresRoutes(world: World): Route[] {
         };
       },
     },
-    {
-      method: "GET",
-      path: `${BASE}/dossiers`,
-      platform: "procedures",
+    ...collection({
+      name: "dossiers",
+      schema: "Dossier",
+      id: DOSSIER_CODE,
+      find: findDossier,
       summary:
         "Dossiers by code (batch), or a listing by province (its own and its communes'), commune or applicant, with filters.",
       params: [
@@ -239,9 +241,9 @@ export function proceduresRoutes(world: World): Route[] {
         },
         ...PAGE_PARAMS,
       ],
-      response: itemsOrPageOf("Dossier"),
-      handle({ query }) {
-        const found = batch(query, isDossierCode, DOSSIER_CODE, findDossier);
+      paged: true,
+      answer(query) {
+        const found = batch(query, DOSSIER_CODE, findDossier);
         if (found) return found;
         const scope = areaFilter(query, world);
         const applicants = query.list(
@@ -250,7 +252,7 @@ export function proceduresRoutes(world: World): Route[] {
           "a 12-digit personal id or a 10-digit enterprise code",
         );
         const status = query.oneOf("status", DOSSIER_STATUSES);
-        const procedureCode = query.matching("procedure", isProcedureCode, PROCEDURE_CODE);
+        const procedureCode = query.matching("procedure", PROCEDURE_CODE.valid, PROCEDURE_CODE.what);
         const [fromDay, toDay] = dayRange(query, "receivedFrom", "receivedTo");
         const overdue = query.boolean("overdue");
         if (scope && scope.province === undefined && scope.commune === undefined && !applicants) {
@@ -319,16 +321,7 @@ export function proceduresRoutes(world: World): Route[] {
           (position) => dossiers.dossier(refAt(position)),
         );
       },
-    },
-    recordRoute({
-      path: `${BASE}/dossiers/{code}`,
-      platform: "procedures",
-      summary: "One dossier.",
-      pathParam: { name: "code", description: "Dossier code, e.g. H40-251112-0007.", schema: string() },
-      schema: "Dossier",
-      valid: isDossierCode,
-      what: DOSSIER_CODE,
-      find: findDossier,
+      recordSummary: "One dossier.",
     }),
     {
       method: "GET",

@@ -28,12 +28,19 @@ import {
   string,
 } from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { batch, communeParam, idsParam, itemsOrPageOf, provinceParam, recordRoute } from "./routes.ts";
+import { batch, collections, communeParam, idsParam, provinceParam, type RecordId } from "./routes.ts";
 import { areaFilter, EMPTY_PAGE, PROVINCES_PARAM, requestedUnits, UNIT_PARAMS, unitCodes } from "./units.ts";
 
 const BASE = "/reporting/v1";
-const LEGACY_CODE = "a 2-digit province or 5-digit commune code";
-const isLegacyCode = (code: string) => /^(\d{2}|\d{5})$/.test(code);
+const collection = collections("reporting", BASE);
+const PROVINCE_CODE: RecordId = { param: "code", valid: isProvinceCode, what: "a 2-digit province code" };
+const COMMUNE_CODE: RecordId = { param: "code", valid: isCommuneCode, what: "a 5-digit commune code" };
+const LEGACY_CODE: RecordId = {
+  param: "code",
+  valid: (code) => /^(\d{2}|\d{5})$/.test(code),
+  what: "a 2-digit province or 5-digit commune code",
+};
+const TASK_ID: RecordId = { param: "id", valid: isTaskId, what: "a task id" };
 
 export const reportingSchemas: Record<string, JsonSchema> = {
   Province: object({
@@ -130,43 +137,36 @@ const programParam = (description: string): ParamSpec => ({
   description,
   schema: enumOf(PROGRAMS),
 });
-const codePathParam = (description: string): ParamSpec => ({ name: "code", description, schema: string() });
 
 export function reportingRoutes(world: World): Route[] {
   const { reference, reporting } = world;
+  const findProvince = (code: string) => reference.provinceByCode.get(code) ?? null;
+  const findCommune = (code: string) => reference.communeByCode.get(code) ?? null;
+  const findLegacyUnit = (code: string) => reference.legacyByCode.get(code) ?? null;
   const requireProgram = (program: Program | undefined) => {
     if (!program) throw badRequest("program: required (one of RESOLUTION_57, PLAN_02, PROJECT_06)");
     return program;
   };
 
   return [
-    {
-      method: "GET",
-      path: `${BASE}/provinces`,
-      platform: "reporting",
+    ...collection({
+      name: "provinces",
+      schema: "Province",
+      id: PROVINCE_CODE,
+      find: findProvince,
       summary: "All 34 provinces (ordered by code), or a batch by code.",
       params: [idsParam("Comma-separated province codes (≤ 500).", "^\\d{2}(,\\d{2})*$")],
-      response: itemsOf(ref("Province")),
-      handle({ query }) {
-        const ids = query.list("ids", isProvinceCode, "a 2-digit province code");
-        if (!ids) return { items: reference.provinces };
-        return { items: ids.flatMap((code) => reference.provinceByCode.get(code) ?? []) };
+      paged: false,
+      answer(query) {
+        return batch(query, PROVINCE_CODE, findProvince) ?? { items: reference.provinces };
       },
-    },
-    recordRoute({
-      path: `${BASE}/provinces/{code}`,
-      platform: "reporting",
-      summary: "One province.",
-      pathParam: codePathParam("2-digit province code."),
-      schema: "Province",
-      valid: isProvinceCode,
-      what: "a 2-digit province code",
-      find: (code) => reference.provinceByCode.get(code) ?? null,
+      recordSummary: "One province.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/communes`,
-      platform: "reporting",
+    ...collection({
+      name: "communes",
+      schema: "Commune",
+      id: COMMUNE_CODE,
+      find: findCommune,
       summary: "Communes by code (batch) or all communes of some provinces, ordered by code.",
       params: [
         idsParam("Comma-separated commune codes (≤ 500).", "^\\d{5}(,\\d{5})*$"),
@@ -177,9 +177,9 @@ export function reportingRoutes(world: World): Route[] {
           schema: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
         },
       ],
-      response: itemsOf(ref("Commune")),
-      handle({ query }) {
-        const ids = query.list("ids", isCommuneCode, "a 5-digit commune code");
+      paged: false,
+      answer(query) {
+        const ids = query.list("ids", COMMUNE_CODE.valid, COMMUNE_CODE.what);
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         const type = query.oneOf("type", ["COMMUNE", "WARD", "SPECIAL_ZONE"] as const);
         if (!ids && !provinces) throw badRequest("one of 'ids' or 'provinces' is required");
@@ -188,40 +188,23 @@ export function reportingRoutes(world: World): Route[] {
           : reference.communes.filter((commune) => provinces!.includes(commune.provinceCode));
         return { items: type ? chosen.filter((commune) => commune.type === type) : chosen };
       },
-    },
-    recordRoute({
-      path: `${BASE}/communes/{code}`,
-      platform: "reporting",
-      summary: "One commune.",
-      pathParam: codePathParam("5-digit commune code."),
-      schema: "Commune",
-      valid: isCommuneCode,
-      what: "a 5-digit commune code",
-      find: (code) => reference.communeByCode.get(code) ?? null,
+      recordSummary: "One commune.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/legacy-units`,
-      platform: "reporting",
+    ...collection({
+      name: "legacy-units",
+      schema: "LegacyUnit",
+      id: LEGACY_CODE,
+      find: findLegacyUnit,
       summary:
         "Pre-2025 provinces (2 digits) and communes (5 digits) with the current units they became part of.",
       params: [idsParam("Comma-separated pre-2025 codes (≤ 500).", "^(\\d{2}|\\d{5})(,(\\d{2}|\\d{5}))*$")],
-      response: itemsOf(ref("LegacyUnit")),
-      handle({ query }) {
-        const ids = query.list("ids", isLegacyCode, LEGACY_CODE);
-        if (!ids) throw badRequest("ids: required");
-        return { items: ids.flatMap((code) => reference.legacyByCode.get(code) ?? []) };
+      paged: false,
+      answer(query) {
+        const found = batch(query, LEGACY_CODE, findLegacyUnit);
+        if (!found) throw badRequest("ids: required");
+        return found;
       },
-    },
-    recordRoute({
-      path: `${BASE}/legacy-units/{code}`,
-      platform: "reporting",
-      summary: "One pre-2025 unit.",
-      pathParam: codePathParam("Pre-2025 code: 2-digit province or 5-digit commune."),
-      schema: "LegacyUnit",
-      valid: isLegacyCode,
-      what: LEGACY_CODE,
-      find: (code) => reference.legacyByCode.get(code) ?? null,
+      recordSummary: "One pre-2025 unit.",
     }),
     {
       method: "GET",
@@ -273,10 +256,11 @@ export function reportingRoutes(world: World): Route[] {
         return total;
       },
     },
-    {
-      method: "GET",
-      path: `${BASE}/tasks`,
-      platform: "reporting",
+    ...collection({
+      name: "tasks",
+      schema: "Task",
+      id: TASK_ID,
+      find: reporting.task,
       summary:
         "Tasks: a batch by id, or the listing of one unit's tasks (province = the province's own tasks; commune = that commune's).",
       params: [
@@ -287,9 +271,9 @@ export function reportingRoutes(world: World): Route[] {
         { name: "status", description: "Only tasks in this status.", schema: enumOf(TASK_STATUSES) },
         ...PAGE_PARAMS,
       ],
-      response: itemsOrPageOf("Task"),
-      handle({ query }) {
-        const found = batch(query, isTaskId, "a task id", reporting.task);
+      paged: true,
+      answer(query) {
+        const found = batch(query, TASK_ID, reporting.task);
         if (found) return found;
         const area = areaFilter(query, world);
         const program = query.oneOf("program", PROGRAMS);
@@ -305,16 +289,7 @@ export function reportingRoutes(world: World): Route[] {
         const chosen = status ? tasks.filter((task) => task.status === status) : tasks;
         return page(query, chosen.length, (position) => chosen[position]!);
       },
-    },
-    recordRoute({
-      path: `${BASE}/tasks/{id}`,
-      platform: "reporting",
-      summary: "One task.",
-      pathParam: { name: "id", description: "Task id, e.g. R57-40-0001.", schema: string() },
-      schema: "Task",
-      valid: isTaskId,
-      what: "a task id",
-      find: reporting.task,
+      recordSummary: "One task.",
     }),
     {
       method: "GET",

@@ -26,10 +26,13 @@ export const NAME_CONTAINS_PARAM: ParamSpec = {
   schema: string(),
 };
 
-/** A collection answers either a batch (`{items}`) or a page of a listing. */
-export const itemsOrPageOf = (schema: string) => ({
-  anyOf: [itemsOf(ref(schema)), pageOf(ref(schema))],
-});
+/** What identifies a collection's records: the `{…}` path segment and the check its values pass. */
+export interface RecordId {
+  param: "id" | "code";
+  valid: (id: string) => boolean;
+  /** What a valid id is, e.g. "a 2-digit province code": 400 messages and the path parameter's description. */
+  what: string;
+}
 
 /**
  * The batch half of a collection endpoint: `ids` and nothing else, answered in request order with unknown ids
@@ -37,47 +40,74 @@ export const itemsOrPageOf = (schema: string) => ({
  */
 export function batch<T>(
   query: Query,
-  valid: (id: string) => boolean,
-  what: string,
+  id: RecordId,
   find: (id: string) => T | null,
 ): { items: T[] } | undefined {
-  const ids = query.list("ids", valid, what);
+  const ids = query.list("ids", id.valid, id.what);
   if (!ids) return undefined;
   if (query.names().some((name) => name !== "ids")) {
     throw badRequest("ids cannot be combined with listing parameters");
   }
-  return { items: ids.flatMap((id) => find(id) ?? []) };
+  return { items: ids.flatMap((each) => find(each) ?? []) };
 }
 
-export interface RecordRoute<T> {
-  path: string;
-  platform: Platform;
-  summary: string;
-  /** The `{…}` segment, documented. */
-  pathParam: ParamSpec;
-  /** Name of the record's component schema. */
+export interface Collection<T> {
+  /** Below the platform's base path, e.g. `citizens`. */
+  name: string;
+  /** The component schema of one record. */
   schema: string;
-  valid: (id: string) => boolean;
-  /** What a valid id is, for the 400 message. */
-  what: string;
+  id: RecordId;
   find: (id: string) => T | null;
+  summary: string;
+  params: ParamSpec[];
+  /** Listings answer pages; collections without one answer `{items}` only. */
+  paged: boolean;
+  answer(query: Query): unknown;
+  /** Summary of `GET <collection>/{id}`. */
+  recordSummary: string;
 }
 
-/** `GET <collection>/{id}`: the record, 400 when the id is malformed, 404 when unknown. */
-export function recordRoute<T>(spec: RecordRoute<T>): Route {
-  return {
-    method: "GET",
-    path: spec.path,
-    platform: spec.platform,
-    summary: spec.summary,
-    params: [],
-    pathParam: spec.pathParam,
-    response: ref(spec.schema),
-    handle({ id }) {
-      if (!spec.valid(id)) throw badRequest(`'${id}' is not ${spec.what}`);
-      const found = spec.find(id);
-      if (found === null) throw notFound(`no record '${id}'`);
-      return found;
-    },
+/** "a 5-digit commune code" → "5-digit commune code." */
+function describe(id: RecordId): string {
+  const noun = id.what.replace(/^an? /, "");
+  return `${noun[0]!.toUpperCase()}${noun.slice(1)}.`;
+}
+
+/**
+ * A platform's collections: `GET <base>/<name>` (batch, listing) and `GET <base>/<name>/{id}`, which answers the
+ * record, 400 when the id is malformed and 404 when it is unknown.
+ */
+export function collections(platform: Platform, base: string) {
+  return <T>(spec: Collection<T>): Route[] => {
+    const path = `${base}/${spec.name}`;
+    const { id } = spec;
+    return [
+      {
+        method: "GET",
+        path,
+        platform,
+        summary: spec.summary,
+        params: spec.params,
+        response: spec.paged
+          ? { anyOf: [itemsOf(ref(spec.schema)), pageOf(ref(spec.schema))] }
+          : itemsOf(ref(spec.schema)),
+        handle: ({ query }) => spec.answer(query),
+      },
+      {
+        method: "GET",
+        path: `${path}/{${id.param}}`,
+        platform,
+        summary: spec.recordSummary,
+        params: [],
+        pathParam: { name: id.param, description: describe(id), schema: string() },
+        response: ref(spec.schema),
+        handle({ id: value }) {
+          if (!id.valid(value)) throw badRequest(`'${value}' is not ${id.what}`);
+          const found = spec.find(value);
+          if (found === null) throw notFound(`no record '${value}'`);
+          return found;
+        },
+      },
+    ];
   };
 }
