@@ -25,9 +25,9 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { getDirectiveValues, getVariableValues } from "graphql/execution/values.js";
+import { accessDenial, fieldRequirement, type Requirement, satisfies } from "../../common/accessPolicy.ts";
 import type { Caller } from "../../common/caller.ts";
 import type { AuthorizationPolicy } from "./authorizationPolicy.ts";
-import { combineRequirements, isAuthenticated, type Requirement, satisfies } from "./scopes.ts";
 
 /**
  * Selected in place of, or next to, removed fields so the gateway can tell which concrete type an object has
@@ -70,14 +70,6 @@ export interface AuthorizeInput {
 /** A walk bigger than this (fragment spreads multiply) is refused rather than expanded. */
 const MAX_VISITED_SELECTIONS = 20_000;
 
-function describe(requirement: Requirement): string {
-  if (requirement.scopeSets.length === 0) return "authentication";
-  const clauses = requirement.scopeSets.map((alternatives) =>
-    alternatives.map((all) => all.join(" and ")).join(" or "),
-  );
-  return `scope ${clauses.map((c) => (clauses.length > 1 ? `(${c})` : c)).join(" and ")}`;
-}
-
 function possibleTypeNames(schema: GraphQLSchema, type: GraphQLNamedType): Set<string> {
   if (isAbstractType(type)) return new Set(schema.getPossibleTypes(type).map((t) => t.name));
   return new Set([type.name]);
@@ -96,7 +88,7 @@ interface Walk {
   requirementMemo: Map<string, Requirement>;
 }
 
-/** Field, owner type, returned type and, on an interface, every implementation's field: all must be satisfied. */
+/** fieldRequirement, once per field of the operation. */
 function requirementFor(
   walk: Walk,
   parent: GraphQLCompositeType,
@@ -106,14 +98,7 @@ function requirementFor(
   const memoKey = `${parent.name}.${fieldName}`;
   const cached = walk.requirementMemo.get(memoKey);
   if (cached) return cached;
-  const { policy, schema } = walk;
-  const parts = [policy.field(parent.name, fieldName), policy.type(parent.name), policy.type(returns.name)];
-  if (isInterfaceType(parent)) {
-    for (const implementation of schema.getPossibleTypes(parent)) {
-      parts.push(policy.field(implementation.name, fieldName), policy.type(implementation.name));
-    }
-  }
-  const requirement = combineRequirements(...parts);
+  const requirement = fieldRequirement(walk.policy, walk.schema, parent, fieldName, returns);
   walk.requirementMemo.set(memoKey, requirement);
   return requirement;
 }
@@ -239,11 +224,9 @@ function visitField(
     const keys = path.map((s) => s.key);
     const id = keys.join(".");
     if (!walk.denied.has(id)) {
-      const anonymous = !isAuthenticated(walk.caller);
       walk.denied.set(id, {
         path: keys,
-        message: `Unauthorized: ${parent.name}.${name} requires ${describe(requirement)}`,
-        code: anonymous ? "UNAUTHENTICATED" : "UNAUTHORIZED",
+        ...accessDenial(walk.caller, `${parent.name}.${name}`, requirement),
       });
     }
     walk.nullAt.push(path);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { combineRequirements, NO_REQUIREMENT, satisfies } from "../../../common/accessPolicy.ts";
 import { ANONYMOUS, visibilityClass } from "../../../common/caller.ts";
-import {
-  combineRequirements,
-  NO_REQUIREMENT,
-  parseScopeClaim,
-  ScopeClaimError,
-  satisfies,
-} from "../../../gateway/authorization/scopes.ts";
+import { parseScopeClaim, ScopeClaimError } from "../../../gateway/authorization/scopes.ts";
 import { caller } from "./fixture.ts";
 
 describe("@requiresScopes semantics", () => {
