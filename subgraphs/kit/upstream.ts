@@ -1,7 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { GraphQLError } from "graphql";
 import { Agent, type Dispatcher } from "undici";
-import { badUserInput, upstreamUnavailable } from "../../common/errors.ts";
+import { badUserInput, redactNumbers, upstreamUnavailable } from "../../common/errors.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
 
@@ -124,22 +124,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return response;
   }
 
-  function toGraphQLError(error: unknown, route: string): { error: GraphQLError; outcome: Outcome } {
+  function toGraphQLError(error: unknown): { error: GraphQLError; outcome: Outcome } {
     if (isTimeout(error)) {
       return { error: upstreamUnavailable(platform, `no answer within ${timeoutMs} ms`), outcome: "timeout" };
     }
+    // Clients get our words only: the platform's address, routes and own text stay in the log (see `request`).
     if (error instanceof UpstreamNetworkError) {
-      return {
-        error: upstreamUnavailable(platform, `connection failed (${error.message})`),
-        outcome: "network_error",
-      };
+      return { error: upstreamUnavailable(platform, "no connection"), outcome: "network_error" };
     }
     if (error instanceof UpstreamHttpError) {
       if (error.status === 400 || error.status === 422) {
-        return { error: badUserInput(error.detail), outcome: "client_error" };
+        return {
+          error: badUserInput(`the ${platform} platform refused the request's arguments`),
+          outcome: "client_error",
+        };
       }
       return {
-        error: upstreamUnavailable(platform, `${route} answered HTTP ${error.status}`),
+        error: upstreamUnavailable(platform, `answered HTTP ${error.status}`),
         outcome: error.status >= 500 ? "server_error" : "client_error",
       };
     }
@@ -168,14 +169,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       metrics.upstreamRequests.inc({ platform, route, outcome: "ok" });
       return body;
     } catch (error) {
-      const mapped = toGraphQLError(error, route);
+      const mapped = toGraphQLError(error);
       metrics.upstreamRequests.inc({ platform, route, outcome: mapped.outcome });
-      if (mapped.outcome !== "client_error") {
-        logger.warn(
-          { platform, route, outcome: mapped.outcome, reason: mapped.error.message },
-          "upstream request failed",
-        );
-      }
+      // The platform's own words (its address, its detail text) are for operators; ids in them are personal data.
+      logger[mapped.outcome === "client_error" ? "info" : "warn"](
+        {
+          platform,
+          route,
+          outcome: mapped.outcome,
+          reason: redactNumbers(error instanceof Error ? error.message : String(error)),
+        },
+        "upstream request failed",
+      );
       throw mapped.error;
     } finally {
       endTimer();

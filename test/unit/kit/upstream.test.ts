@@ -90,7 +90,7 @@ describe("upstream client", () => {
     expect(seen).toHaveLength(3);
   });
 
-  it("maps a 400 problem to BAD_USER_INPUT with the platform's detail, without retrying", async () => {
+  it("maps a 400 problem to BAD_USER_INPUT in our words (the platform's detail stays in the log), without retrying", async () => {
     mock.use(
       http.get(`${BASE}/citizens`, () =>
         problem(400, "ids: '12ab' is not a 12-digit personal identification number"),
@@ -98,7 +98,7 @@ describe("upstream client", () => {
     );
     const error = await rejection(client.get("/citizens", { ids: ["12ab"] }));
     expect(errorCodeOf(error)).toBe("BAD_USER_INPUT");
-    expect((error as Error).message).toBe("ids: '12ab' is not a 12-digit personal identification number");
+    expect((error as Error).message).toBe("the population platform refused the request's arguments");
     expect(seen).toHaveLength(1);
   });
 
