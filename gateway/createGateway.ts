@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
@@ -9,6 +7,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { Redis } from "ioredis";
+import { createHttpServer } from "../common/http/listen.ts";
 import { createApqCache } from "./apq/apqCache.ts";
 import { type CallerResolver, createAuthCallerResolver } from "./authentication/callerResolver.ts";
 import { createTokenVerifier } from "./authentication/jwt.ts";
@@ -197,10 +196,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const subgraphs = () =>
     supergraph.current()?.subgraphs.map((s) => ({ name: s.name, url: urlOf(s) })) ?? null;
-  let server: Server | null = null;
-  let inFlight = 0;
-  let stopping = false;
-
   const handle = createHttpHandler({
     apollo,
     logger,
@@ -214,7 +209,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         rateLimiter,
         trustedProxyHops: config.rateLimit.trustedProxyHops,
       }),
-    readiness: createReadinessCheck({ subgraphs, redis, draining: () => stopping }),
+    readiness: createReadinessCheck({ subgraphs, redis, draining: () => http.stopping }),
     landingPage: createLandingPage({
       operationsDir: config.server.landingOperationsDir,
       graphqlPath: GRAPHQL_PATH,
@@ -228,44 +223,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
   });
 
-  async function drain(deadline: number) {
-    while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const http = createHttpServer((request, response) => void handle(request, response));
 
   return {
     async start() {
       await apollo.start();
-      const httpServer = createServer((request, response) => {
-        inFlight++;
-        response.on("close", () => inFlight--);
-        // While draining, tell keep-alive clients to reconnect (to another replica) after this answer.
-        if (stopping) response.setHeader("connection", "close");
-        void handle(request, response);
-      });
-      // Longer than load balancers' usual 60 s idle timeout, so they, not we, close idle sockets (no 502 on reuse).
-      httpServer.keepAliveTimeout = 65_000;
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(config.server.port, config.server.host, () => resolve());
-      });
-      server = httpServer;
-      const { port } = httpServer.address() as AddressInfo;
-      const url = `http://${config.server.host}:${port}${GRAPHQL_PATH}`;
+      const { port, origin } = await http.listen(config.server.port, config.server.host);
+      const url = `${origin}${GRAPHQL_PATH}`;
       logger.info({ url, subgraphs: subgraphs()?.map((s) => s.name) }, "gateway listening");
       return { url, port };
     },
 
     async stop() {
-      const deadline = Date.now() + config.server.shutdownTimeoutMs;
-      stopping = true;
-      if (server) {
-        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
-        server.closeIdleConnections();
-        await drain(deadline);
-        server.closeAllConnections();
-        await closing;
-        server = null;
-      }
+      await http.stop(config.server.shutdownTimeoutMs);
       await apollo
         .stop()
         .catch((error: Error) => logger.warn({ err: { message: error.message } }, "apollo stop"));

@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import type { GraphQLError } from "graphql";
+import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
+import { readJson } from "../../common/http/body.ts";
+import { HttpError } from "../../common/http/errors.ts";
+import { sendGraphQLError, sendJson, sendText } from "../../common/http/respond.ts";
 import type { CallerResolver } from "../authentication/callerResolver.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { GatewayLimits } from "../demandControl/limits.ts";
@@ -14,25 +18,12 @@ import {
   type CachedHttpResponse,
   type CachedResponseReader,
 } from "../responseCache/responseCache.ts";
-import { BodyTooLargeError, readBody } from "./body.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
-import { sendGraphQLError, sendJson, sendText } from "./respond.ts";
 import type { HttpRoute } from "./routes.ts";
 
 export const GRAPHQL_PATH = "/graphql";
 const BAD_REQUEST = "BAD_REQUEST";
 const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
-
-class EdgeRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 /** What the one log line needs to know about a GraphQL request beyond its status and duration. */
 type RequestRecord = Pick<RequestSummary, "context" | "edgeErrorCode">;
@@ -71,48 +62,29 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
   const summarize = createRequestSummary({ logger: deps.logger, metrics: deps.metrics });
   const routes = new Map(deps.routes.map((route) => [`${route.method} ${route.path}`, route]));
 
-  async function parseJsonBody(request: IncomingMessage): Promise<unknown> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(request, deps.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        throw new EdgeRefusal(413, BAD_REQUEST, error.message, {
-          limit: "MAX_BODY_BYTES",
-          max: error.maxBytes,
-        });
-      }
-      throw error;
-    }
-    if (raw.length === 0) return undefined;
-    try {
-      return JSON.parse(raw.toString("utf8"));
-    } catch (error) {
-      throw new EdgeRefusal(400, BAD_REQUEST, `Request body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-
   async function graphqlBody(request: IncomingMessage): Promise<unknown> {
     const mediaType = mediaTypeOf(request.headers["content-type"]);
     if (!mediaType || !JSON_TYPES.has(mediaType)) {
-      throw new EdgeRefusal(
+      throw new HttpError(
         415,
         BAD_REQUEST,
         `POST ${GRAPHQL_PATH} needs Content-Type: application/json (got ${mediaType ?? "none"})`,
       );
     }
-    const body = await parseJsonBody(request);
+    const body = await readJson(request, deps.maxBodyBytes);
     if (body === undefined) {
-      throw new EdgeRefusal(400, BAD_REQUEST, 'Request body is empty: send {"query": "..."}');
+      throw new HttpError(400, BAD_REQUEST, 'Request body is empty: send {"query": "..."}');
     }
     if (Array.isArray(body)) {
       if (body.length === 0)
-        throw new EdgeRefusal(400, BAD_REQUEST, "Batch is empty: send at least one operation");
+        throw new HttpError(400, BAD_REQUEST, "Batch is empty: send at least one operation");
       const tooMany = deps.limits.checkBatchSize(body.length);
       if (tooMany)
-        throw new EdgeRefusal(400, String(tooMany.extensions?.code), tooMany.message, tooMany.extensions);
+        throw new HttpError(400, String(tooMany.extensions?.code), tooMany.message, {
+          extensions: tooMany.extensions,
+        });
     } else if (body === null || typeof body !== "object") {
-      throw new EdgeRefusal(400, BAD_REQUEST, 'Request body must be a JSON object like {"query": "..."}');
+      throw new HttpError(400, BAD_REQUEST, 'Request body must be a JSON object like {"query": "..."}');
     }
     return body;
   }
@@ -126,10 +98,13 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
   ) {
     const method = request.method ?? "GET";
     if (method !== "GET" && method !== "POST") {
-      throw new EdgeRefusal(
+      throw new HttpError(
         405,
         BAD_REQUEST,
         `${method} is not supported on ${GRAPHQL_PATH}: use GET or POST`,
+        {
+          headers: { allow: "GET, POST" },
+        },
       );
     }
     const body = method === "POST" ? await graphqlBody(request) : undefined;
@@ -205,7 +180,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     search: string,
     requestId: string,
   ) {
-    const body = request.method === "GET" ? undefined : await parseJsonBody(request);
+    const body = request.method === "GET" ? undefined : await readJson(request, deps.maxBodyBytes);
     const result = await route.handle({ headers: request.headers, body, search, requestId });
     sendJson(response, result.status, result.body);
   }
@@ -267,13 +242,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
           return sendJson(response, 404, { error: `No ${url.pathname} here; GraphQL is at ${GRAPHQL_PATH}` });
       }
     } catch (error) {
-      if (error instanceof EdgeRefusal) {
+      if (error instanceof HttpError) {
         record.edgeErrorCode = error.code;
-        // An oversized body is left unread: close the connection rather than read on.
-        const headers: Record<string, string> =
-          error.status === 405 ? { allow: "GET, POST" } : error.status === 413 ? { connection: "close" } : {};
         if (response.headersSent) return void response.end();
-        return sendGraphQLError(response, error.status, error.code, error.message, error.extensions, headers);
+        return sendGraphQLError(response, error);
       }
       deps.logger.error(
         { requestId, err: { message: (error as Error).message } },
@@ -281,7 +253,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       );
       if (response.headersSent) return void response.destroy();
       record.edgeErrorCode = "INTERNAL_SERVER_ERROR";
-      sendGraphQLError(response, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
+      sendGraphQLError(response, new HttpError(500, "INTERNAL_SERVER_ERROR", INTERNAL_ERROR_MESSAGE));
     }
   };
 }
