@@ -39,6 +39,11 @@ export function page<T>(query: Query, total: number, at: (position: number) => T
   return { items, totalCount: total, nextCursor: end < total ? encodeCursor(end) : null };
 }
 
+/** A page of a listing already held in full. */
+export function pageOfList<T>(query: Query, items: readonly T[]): Page<T> {
+  return page(query, items.length, (position) => items[position]!);
+}
+
 /**
  * Filtered listings scan once and keep the matching positions, so paging through a filter costs one scan.
  * Bounded by bytes: the records themselves are re-derived, only positions are kept.

@@ -14,6 +14,10 @@ export const date = (): JsonSchema => string({ format: "date", pattern: "^\\d{4}
 export const timestamp = (): JsonSchema =>
   string({ format: "date-time", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\+07:00$" });
 
+/** Properties that count something, in the order given: each a non-negative integer. */
+export const counts = (...names: string[]): Record<string, JsonSchema> =>
+  Object.fromEntries(names.map((name) => [name, integer({ minimum: 0 })]));
+
 /** A closed object whose every listed property is required unless named in `optional`. */
 export function object(properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema {
   return {

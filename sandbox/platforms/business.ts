@@ -3,35 +3,17 @@ import { yearOfDay } from "../generate/dates.ts";
 import { ENTERPRISE_STATUSES, type EnterpriseRef, type EnterpriseTally } from "../generate/enterprises.ts";
 import { INDUSTRIES } from "../generate/industries.ts";
 import { foldText } from "../generate/names.ts";
-import { createMatchCache, PAGE_PARAMS, page } from "../http/paging.ts";
+import { createMatchCache, page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { Route } from "../http/route.ts";
-import {
-  enumOf,
-  integer,
-  itemsOf,
-  type JsonSchema,
-  nullable,
-  number,
-  object,
-  ref,
-  string,
-} from "../http/schema.ts";
+import * as schema from "../http/schema.ts";
 import type { World } from "../world.ts";
-import {
-  batch,
-  collections,
-  communeParam,
-  idsParam,
-  NAME_CONTAINS_PARAM,
-  provinceParam,
-  type RecordId,
-} from "./routes.ts";
+import { communeParam, idsParam, NAME_CONTAINS_PARAM, provinceParam, UNIT_PARAMS } from "./params.ts";
+import { platformRoutes, type RecordId } from "./routes.ts";
 import { createUnitSequence } from "./sequence.ts";
-import { areaFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
+import { areaFilter, communesOf, EMPTY_PAGE, requestedUnits } from "./units.ts";
 
-const BASE = "/business/v1";
-const collection = collections("business", BASE);
+const { get, collection } = platformRoutes("business", "/business/v1");
 const ENTERPRISE_CODE: RecordId = {
   param: "code",
   valid: isEnterpriseCode,
@@ -45,27 +27,23 @@ const LEGAL_FORMS = [
   "PRIVATE_ENTERPRISE",
 ];
 
-export const businessSchemas: Record<string, JsonSchema> = {
-  Industry: object({ code: string({ pattern: "^\\d{4}$" }), name: string() }),
-  Enterprise: object({
-    code: string({ pattern: "^\\d{10}$" }),
-    name: string(),
-    internationalName: nullable(string()),
-    legalForm: enumOf(LEGAL_FORMS),
-    status: enumOf(ENTERPRISE_STATUSES),
-    foundedOn: string({ format: "date" }),
-    charterCapitalVnd: nullable(number({ minimum: 0 })),
-    industry: ref("Industry"),
-    headOffice: ref("Address"),
-    representativeId: string({ pattern: "^\\d{12}$" }),
+export const businessSchemas: Record<string, schema.JsonSchema> = {
+  Industry: schema.object({ code: schema.string({ pattern: "^\\d{4}$" }), name: schema.string() }),
+  Enterprise: schema.object({
+    code: schema.string({ pattern: "^\\d{10}$" }),
+    name: schema.string(),
+    internationalName: schema.nullable(schema.string()),
+    legalForm: schema.enumOf(LEGAL_FORMS),
+    status: schema.enumOf(ENTERPRISE_STATUSES),
+    foundedOn: schema.string({ format: "date" }),
+    charterCapitalVnd: schema.nullable(schema.number({ minimum: 0 })),
+    industry: schema.ref("Industry"),
+    headOffice: schema.ref("Address"),
+    representativeId: schema.string({ pattern: "^\\d{12}$" }),
   }),
-  EnterpriseStats: object({
-    unitCode: string(),
-    total: integer({ minimum: 0 }),
-    active: integer({ minimum: 0 }),
-    suspended: integer({ minimum: 0 }),
-    dissolved: integer({ minimum: 0 }),
-    registeredThisYear: integer({ minimum: 0 }),
+  EnterpriseStats: schema.object({
+    unitCode: schema.string(),
+    ...schema.counts("total", "active", "suspended", "dissolved", "registeredThisYear"),
   }),
 };
 
@@ -102,25 +80,22 @@ export function businessRoutes(world: World): Route[] {
         {
           name: "status",
           description: "Only enterprises in this status.",
-          schema: enumOf(ENTERPRISE_STATUSES),
+          schema: schema.enumOf(ENTERPRISE_STATUSES),
         },
         {
           name: "industry",
           description: "Only this VSIC level-4 industry.",
-          schema: string({ pattern: "^\\d{4}$" }),
+          schema: schema.string({ pattern: "^\\d{4}$" }),
         },
         NAME_CONTAINS_PARAM,
         {
           name: "representative",
           description: "Comma-separated personal ids of legal representatives (≤ 500).",
-          schema: string(),
+          schema: schema.string(),
         },
-        ...PAGE_PARAMS,
       ],
       paged: true,
-      answer(query) {
-        const found = batch(query, ENTERPRISE_CODE, findEnterprise);
-        if (found) return found;
+      list(query) {
         const area = areaFilter(query, world);
         const status = query.oneOf("status", ENTERPRISE_STATUSES);
         const industry = query.matching("industry", (code) => /^\d{4}$/.test(code), "a 4-digit VSIC code");
@@ -171,10 +146,8 @@ export function businessRoutes(world: World): Route[] {
       },
       recordSummary: "One enterprise.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/stats`,
-      platform: "business",
+    get({
+      name: "stats",
       summary:
         "Enterprises by head-office unit: total, by status, and registered in a year (default: this year).",
       params: [
@@ -182,10 +155,10 @@ export function businessRoutes(world: World): Route[] {
         {
           name: "year",
           description: "Year counted by registeredThisYear (default: the current year).",
-          schema: integer(),
+          schema: schema.integer(),
         },
       ],
-      response: itemsOf(ref("EnterpriseStats")),
+      response: schema.itemsOf(schema.ref("EnterpriseStats")),
       handle({ query }) {
         const units = requestedUnits(query, world);
         const year = query.integer("year", 1900, 2100) ?? yearOfDay(world.today);
@@ -198,15 +171,13 @@ export function businessRoutes(world: World): Route[] {
           ],
         };
       },
-    },
-    {
-      method: "GET",
-      path: `${BASE}/industries`,
-      platform: "business",
+    }),
+    get({
+      name: "industries",
       summary: "The VSIC level-4 industries used by the registry.",
       params: [],
-      response: itemsOf(ref("Industry")),
+      response: schema.itemsOf(schema.ref("Industry")),
       handle: () => ({ items: INDUSTRIES.map(({ code, name }) => ({ code, name })) }),
-    },
+    }),
   ];
 }

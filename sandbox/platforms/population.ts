@@ -1,27 +1,16 @@
 import { isHouseholdId, isPersonalId } from "../../common/identifiers.ts";
 import type { PopulationStats } from "../generate/population.ts";
-import { PAGE_PARAMS, page } from "../http/paging.ts";
+import { page } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { Query } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
-import {
-  arrayOf,
-  date,
-  enumOf,
-  integer,
-  itemsOf,
-  type JsonSchema,
-  nullable,
-  object,
-  ref,
-  string,
-} from "../http/schema.ts";
+import * as schema from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { batch, collections, communeParam, idsParam, type RecordId } from "./routes.ts";
-import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits, UNIT_PARAMS } from "./units.ts";
+import { communeParam, idsParam, UNIT_PARAMS } from "./params.ts";
+import { platformRoutes, type RecordId } from "./routes.ts";
+import { communeFilter, communesOf, EMPTY_PAGE, requestedUnits } from "./units.ts";
 
-const BASE = "/population/v1";
-const collection = collections("population", BASE);
+const { get, collection } = platformRoutes("population", "/population/v1");
 const CITIZEN_ID: RecordId = {
   param: "id",
   valid: isPersonalId,
@@ -29,41 +18,38 @@ const CITIZEN_ID: RecordId = {
 };
 const HOUSEHOLD_ID: RecordId = { param: "id", valid: isHouseholdId, what: "a household id (HK + 11 digits)" };
 
-export const populationSchemas: Record<string, JsonSchema> = {
-  Address: object({
-    communeCode: string({ pattern: "^\\d{5}$" }),
-    provinceCode: string({ pattern: "^\\d{2}$" }),
-    line: string(),
+export const populationSchemas: Record<string, schema.JsonSchema> = {
+  Address: schema.object({
+    communeCode: schema.string({ pattern: "^\\d{5}$" }),
+    provinceCode: schema.string({ pattern: "^\\d{2}$" }),
+    line: schema.string(),
   }),
-  Citizen: object({
-    id: string({ pattern: "^\\d{12}$" }),
-    fullName: string(),
-    dateOfBirth: date(),
-    gender: enumOf(["MALE", "FEMALE"]),
-    birthProvinceCode: string({ pattern: "^\\d{3}$" }),
-    permanentResidence: ref("Address"),
-    currentResidence: nullable(ref("Address")),
-    householdId: string({ pattern: "^HK\\d{11}$" }),
+  Citizen: schema.object({
+    id: schema.string({ pattern: "^\\d{12}$" }),
+    fullName: schema.string(),
+    dateOfBirth: schema.date(),
+    gender: schema.enumOf(["MALE", "FEMALE"]),
+    birthProvinceCode: schema.string({ pattern: "^\\d{3}$" }),
+    permanentResidence: schema.ref("Address"),
+    currentResidence: schema.nullable(schema.ref("Address")),
+    householdId: schema.string({ pattern: "^HK\\d{11}$" }),
   }),
-  Household: object({
-    id: string({ pattern: "^HK\\d{11}$" }),
-    headId: string({ pattern: "^\\d{12}$" }),
-    memberIds: arrayOf(string({ pattern: "^\\d{12}$" })),
-    communeCode: string({ pattern: "^\\d{5}$" }),
-    provinceCode: string({ pattern: "^\\d{2}$" }),
-    line: string(),
+  Household: schema.object({
+    id: schema.string({ pattern: "^HK\\d{11}$" }),
+    headId: schema.string({ pattern: "^\\d{12}$" }),
+    memberIds: schema.arrayOf(schema.string({ pattern: "^\\d{12}$" })),
+    communeCode: schema.string({ pattern: "^\\d{5}$" }),
+    provinceCode: schema.string({ pattern: "^\\d{2}$" }),
+    line: schema.string(),
   }),
-  PopulationStats: object({
-    unitCode: string(),
-    total: integer({ minimum: 0 }),
-    male: integer({ minimum: 0 }),
-    female: integer({ minimum: 0 }),
-    households: integer({ minimum: 0 }),
-    ageBands: arrayOf(
-      object({
-        fromAge: integer({ minimum: 0 }),
-        toAge: nullable(integer({ minimum: 0 })),
-        count: integer({ minimum: 0 }),
+  PopulationStats: schema.object({
+    unitCode: schema.string(),
+    ...schema.counts("total", "male", "female", "households"),
+    ageBands: schema.arrayOf(
+      schema.object({
+        fromAge: schema.integer({ minimum: 0 }),
+        toAge: schema.nullable(schema.integer({ minimum: 0 })),
+        count: schema.integer({ minimum: 0 }),
       }),
     ),
   }),
@@ -95,15 +81,16 @@ export function populationRoutes(world: World): Route[] {
     return found;
   };
 
+  /** The listing half of a population collection: one commune's records, by position. */
   const listCommune = <T>(
     query: Query,
-    list: (commune: number) => { total: number; at: (position: number) => T },
+    total: (commune: number) => number,
+    at: (commune: number, position: number) => T,
   ) => {
     const commune = communeFilter(query, world);
     if (commune === undefined) throw badRequest("one of 'ids' or 'commune' is required");
     if (commune === null) return EMPTY_PAGE;
-    const listing = list(commune);
-    return page(query, listing.total, listing.at);
+    return page(query, total(commune), (position) => at(commune, position));
   };
 
   const findCitizen = (id: string) => {
@@ -126,15 +113,9 @@ export function populationRoutes(world: World): Route[] {
       params: [
         idsParam("Comma-separated 12-digit personal ids (≤ 500).", "^\\d{12}(,\\d{12})*$"),
         communeListingParam,
-        ...PAGE_PARAMS,
       ],
       paged: true,
-      answer: (query) =>
-        batch(query, CITIZEN_ID, findCitizen) ??
-        listCommune(query, (c) => ({
-          total: population.size(c),
-          at: (index) => population.citizen(c, index),
-        })),
+      list: (query) => listCommune(query, population.size, population.citizen),
       recordSummary: "One citizen.",
     }),
     ...collection({
@@ -143,29 +124,22 @@ export function populationRoutes(world: World): Route[] {
       id: HOUSEHOLD_ID,
       find: findHousehold,
       summary: "Households by id (batch), or a commune's households (listing).",
-      params: [idsParam("Comma-separated household ids (≤ 500)."), communeListingParam, ...PAGE_PARAMS],
+      params: [idsParam("Comma-separated household ids (≤ 500)."), communeListingParam],
       paged: true,
-      answer: (query) =>
-        batch(query, HOUSEHOLD_ID, findHousehold) ??
-        listCommune(query, (c) => ({
-          total: population.householdCount(c),
-          at: (household) => population.household(c, household),
-        })),
+      list: (query) => listCommune(query, population.householdCount, population.household),
       recordSummary: "One household.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/stats`,
-      platform: "population",
+    get({
+      name: "stats",
       summary: "Population by unit: totals, gender, households, age bands (age on 'today').",
       params: UNIT_PARAMS,
-      response: itemsOf(ref("PopulationStats")),
+      response: schema.itemsOf(schema.ref("PopulationStats")),
       handle({ query }) {
         const units = requestedUnits(query, world);
         return {
           items: [...units.provinces.map(statsOfProvince), ...units.communes.map(population.communeStats)],
         };
       },
-    },
+    }),
   ];
 }

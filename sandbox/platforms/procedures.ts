@@ -10,48 +10,25 @@ import { dayOf } from "../generate/dates.ts";
 import { DOSSIER_STATUSES, type DossierRef, dossierRates, WINDOW_DAYS } from "../generate/dossiers.ts";
 import { foldText } from "../generate/names.ts";
 import { AGENCIES, type Procedure } from "../generate/procedures.ts";
-import { createMatchCache, PAGE_PARAMS, page } from "../http/paging.ts";
+import { createMatchCache, page, pageOfList } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { Query } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
-import {
-  arrayOf,
-  boolean,
-  date,
-  enumOf,
-  integer,
-  itemsOf,
-  type JsonSchema,
-  nullable,
-  number,
-  object,
-  ref,
-  string,
-  timestamp,
-} from "../http/schema.ts";
+import * as schema from "../http/schema.ts";
 import type { World } from "../world.ts";
 import {
-  batch,
-  collections,
   communeParam,
   idsParam,
   NAME_CONTAINS_PARAM,
-  provinceParam,
-  type RecordId,
-} from "./routes.ts";
-import { createUnitSequence } from "./sequence.ts";
-import {
-  areaFilter,
-  EMPTY_PAGE,
   PROVINCES_PARAM,
-  provinceFilter,
-  requestedUnits,
+  provinceParam,
   UNIT_PARAMS,
-  unitCodes,
-} from "./units.ts";
+} from "./params.ts";
+import { platformRoutes, type RecordId } from "./routes.ts";
+import { createUnitSequence } from "./sequence.ts";
+import { areaFilter, EMPTY_PAGE, provinceFilter, requestedUnits, unitCodes } from "./units.ts";
 
-const BASE = "/procedures/v1";
-const collection = collections("procedures", BASE);
+const { get, collection } = platformRoutes("procedures", "/procedures/v1");
 const PROCEDURE_CODE: RecordId = {
   param: "code",
   valid: isProcedureCode,
@@ -64,48 +41,49 @@ const DOSSIER_CODE: RecordId = {
 };
 const isApplicantId = (id: string) => isPersonalId(id) || isEnterpriseCode(id);
 
-export const proceduresSchemas: Record<string, JsonSchema> = {
-  Procedure: object({
-    code: string({ pattern: "^\\d\\.\\d{6}$" }),
-    name: string(),
-    field: string(),
-    level: enumOf(["PROVINCIAL", "COMMUNE"]),
-    agency: enumOf(AGENCIES),
-    processingDays: integer({ minimum: 1 }),
-    feeVnd: nullable(integer({ minimum: 0 })),
-    onlineService: enumOf(["FULL", "PARTIAL", "NONE"]),
+export const proceduresSchemas: Record<string, schema.JsonSchema> = {
+  Procedure: schema.object({
+    code: schema.string({ pattern: "^\\d\\.\\d{6}$" }),
+    name: schema.string(),
+    field: schema.string(),
+    level: schema.enumOf(["PROVINCIAL", "COMMUNE"]),
+    agency: schema.enumOf(AGENCIES),
+    processingDays: schema.integer({ minimum: 1 }),
+    feeVnd: schema.nullable(schema.integer({ minimum: 0 })),
+    onlineService: schema.enumOf(["FULL", "PARTIAL", "NONE"]),
   }),
-  ProcedureCount: object({ unitCode: string(), count: integer({ minimum: 0 }) }),
-  Dossier: object({
-    code: string(),
-    status: enumOf(DOSSIER_STATUSES),
-    procedureCode: string({ pattern: "^\\d\\.\\d{6}$" }),
-    applicant: object({
-      kind: enumOf(["CITIZEN", "ENTERPRISE"]),
-      id: string({ pattern: "^(\\d{12}|\\d{10})$" }),
+  ProcedureCount: schema.object({ unitCode: schema.string(), count: schema.integer({ minimum: 0 }) }),
+  Dossier: schema.object({
+    code: schema.string(),
+    status: schema.enumOf(DOSSIER_STATUSES),
+    procedureCode: schema.string({ pattern: "^\\d\\.\\d{6}$" }),
+    applicant: schema.object({
+      kind: schema.enumOf(["CITIZEN", "ENTERPRISE"]),
+      id: schema.string({ pattern: "^(\\d{12}|\\d{10})$" }),
     }),
-    channel: enumOf(["ONLINE", "DIRECT", "POSTAL"]),
-    provinceCode: string({ pattern: "^\\d{2}$" }),
-    communeCode: nullable(string({ pattern: "^\\d{5}$" })),
-    receivedAt: timestamp(),
-    dueAt: timestamp(),
-    resolvedAt: nullable(timestamp()),
-    onTime: nullable(boolean()),
-    overdue: boolean(),
-    digitized: boolean(),
-    history: arrayOf(object({ at: timestamp(), status: enumOf(DOSSIER_STATUSES), note: string() })),
+    channel: schema.enumOf(["ONLINE", "DIRECT", "POSTAL"]),
+    provinceCode: schema.string({ pattern: "^\\d{2}$" }),
+    communeCode: schema.nullable(schema.string({ pattern: "^\\d{5}$" })),
+    receivedAt: schema.timestamp(),
+    dueAt: schema.timestamp(),
+    resolvedAt: schema.nullable(schema.timestamp()),
+    onTime: schema.nullable(schema.boolean()),
+    overdue: schema.boolean(),
+    digitized: schema.boolean(),
+    history: schema.arrayOf(
+      schema.object({
+        at: schema.timestamp(),
+        status: schema.enumOf(DOSSIER_STATUSES),
+        note: schema.string(),
+      }),
+    ),
   }),
-  DossierStats: object({
-    unitCode: string(),
-    received: integer({ minimum: 0 }),
-    resolved: integer({ minimum: 0 }),
-    resolvedOnTime: integer({ minimum: 0 }),
-    resolvedLate: integer({ minimum: 0 }),
-    inProgress: integer({ minimum: 0 }),
-    overdue: integer({ minimum: 0 }),
-    onTimeRate: number({ minimum: 0, maximum: 100 }),
-    onlineRate: number({ minimum: 0, maximum: 100 }),
-    digitizedRate: number({ minimum: 0, maximum: 100 }),
+  DossierStats: schema.object({
+    unitCode: schema.string(),
+    ...schema.counts("received", "resolved", "resolvedOnTime", "resolvedLate", "inProgress", "overdue"),
+    onTimeRate: schema.number({ minimum: 0, maximum: 100 }),
+    onlineRate: schema.number({ minimum: 0, maximum: 100 }),
+    digitizedRate: schema.number({ minimum: 0, maximum: 100 }),
   }),
 };
 
@@ -153,17 +131,18 @@ export function proceduresRoutes(world: World): Route[] {
       summary: "Procedures by code (batch), or the catalogue filtered (all filters optional).",
       params: [
         idsParam("Comma-separated procedure codes (≤ 500)."),
-        { name: "level", description: "PROVINCIAL or COMMUNE.", schema: enumOf(["PROVINCIAL", "COMMUNE"]) },
-        { name: "field", description: "Exact field name.", schema: string() },
-        { name: "agency", description: "Settling body.", schema: enumOf(AGENCIES) },
+        {
+          name: "level",
+          description: "PROVINCIAL or COMMUNE.",
+          schema: schema.enumOf(["PROVINCIAL", "COMMUNE"]),
+        },
+        { name: "field", description: "Exact field name.", schema: schema.string() },
+        { name: "agency", description: "Settling body.", schema: schema.enumOf(AGENCIES) },
         provinceParam("Only procedures this province's bodies handle."),
         NAME_CONTAINS_PARAM,
-        ...PAGE_PARAMS,
       ],
       paged: true,
-      answer(query) {
-        const found = batch(query, PROCEDURE_CODE, findProcedure);
-        if (found) return found;
+      list(query) {
         const level = query.oneOf("level", ["PROVINCIAL", "COMMUNE"] as const);
         const field = query.string("field");
         const agency = query.oneOf("agency", AGENCIES);
@@ -179,20 +158,18 @@ export function proceduresRoutes(world: World): Route[] {
             (province === undefined || catalogue.adopted(province, index)) &&
             (name === undefined || catalogue.foldedNames[index]!.includes(name)),
         );
-        return page(query, chosen.length, (position) => chosen[position]!);
+        return pageOfList(query, chosen);
       },
       recordSummary: "One procedure.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/procedure-counts`,
-      platform: "procedures",
+    get({
+      name: "procedure-counts",
       summary: "How many procedures each province's bodies handle (optionally one agency's).",
       params: [
         PROVINCES_PARAM,
-        { name: "agency", description: "Only this body's procedures.", schema: enumOf(AGENCIES) },
+        { name: "agency", description: "Only this body's procedures.", schema: schema.enumOf(AGENCIES) },
       ],
-      response: itemsOf(ref("ProcedureCount")),
+      response: schema.itemsOf(schema.ref("ProcedureCount")),
       handle({ query }) {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         const agency = query.oneOf("agency", AGENCIES);
@@ -209,7 +186,7 @@ export function proceduresRoutes(world: World): Route[] {
             })),
         };
       },
-    },
+    }),
     ...collection({
       name: "dossiers",
       schema: "Dossier",
@@ -224,27 +201,28 @@ export function proceduresRoutes(world: World): Route[] {
         {
           name: "applicant",
           description: "Comma-separated personal ids or enterprise codes (≤ 500).",
-          schema: string(),
+          schema: schema.string(),
         },
-        { name: "status", description: "Only dossiers in this status.", schema: enumOf(DOSSIER_STATUSES) },
+        {
+          name: "status",
+          description: "Only dossiers in this status.",
+          schema: schema.enumOf(DOSSIER_STATUSES),
+        },
         {
           name: "procedure",
           description: "Only dossiers of this procedure code.",
-          schema: string({ pattern: "^\\d\\.\\d{6}$" }),
+          schema: schema.string({ pattern: "^\\d\\.\\d{6}$" }),
         },
-        { name: "receivedFrom", description: "Received on or after this date.", schema: date() },
-        { name: "receivedTo", description: "Received on or before this date.", schema: date() },
+        { name: "receivedFrom", description: "Received on or after this date.", schema: schema.date() },
+        { name: "receivedTo", description: "Received on or before this date.", schema: schema.date() },
         {
           name: "overdue",
           description: "Only overdue (true) or not overdue (false) dossiers.",
-          schema: enumOf(["true", "false"]),
+          schema: schema.enumOf(["true", "false"]),
         },
-        ...PAGE_PARAMS,
       ],
       paged: true,
-      answer(query) {
-        const found = batch(query, DOSSIER_CODE, findDossier);
-        if (found) return found;
+      list(query) {
         const scope = areaFilter(query, world);
         const applicants = query.list(
           "applicant",
@@ -323,23 +301,21 @@ export function proceduresRoutes(world: World): Route[] {
       },
       recordSummary: "One dossier.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/stats`,
-      platform: "procedures",
+    get({
+      name: "stats",
       summary:
         "Dossier statistics per unit over dossiers received in [from, to] (default: the whole year up to today); a province's include its communes'.",
       params: [
         ...UNIT_PARAMS,
-        { name: "from", description: "Received on or after this date.", schema: date() },
-        { name: "to", description: "Received on or before this date.", schema: date() },
+        { name: "from", description: "Received on or after this date.", schema: schema.date() },
+        { name: "to", description: "Received on or before this date.", schema: schema.date() },
       ],
-      response: itemsOf(ref("DossierStats")),
+      response: schema.itemsOf(schema.ref("DossierStats")),
       handle({ query }) {
         const units = requestedUnits(query, world);
         const [fromDay, toDay] = dayRange(query, "from", "to");
         return { items: unitCodes(units, world).map((code) => statsOf(code, fromDay, toDay)) };
       },
-    },
+    }),
   ];
 }

@@ -9,30 +9,17 @@ import {
   TASK_STATUSES,
   type Task,
 } from "../generate/reporting.ts";
-import { PAGE_PARAMS, page } from "../http/paging.ts";
+import { pageOfList } from "../http/paging.ts";
 import { badRequest } from "../http/problem.ts";
 import type { ParamSpec } from "../http/query.ts";
 import type { Route } from "../http/route.ts";
-import {
-  arrayOf,
-  boolean,
-  date,
-  enumOf,
-  integer,
-  itemsOf,
-  type JsonSchema,
-  nullable,
-  number,
-  object,
-  ref,
-  string,
-} from "../http/schema.ts";
+import * as schema from "../http/schema.ts";
 import type { World } from "../world.ts";
-import { batch, collections, communeParam, idsParam, provinceParam, type RecordId } from "./routes.ts";
-import { areaFilter, EMPTY_PAGE, PROVINCES_PARAM, requestedUnits, UNIT_PARAMS, unitCodes } from "./units.ts";
+import { communeParam, idsParam, PROVINCES_PARAM, provinceParam, UNIT_PARAMS } from "./params.ts";
+import { platformRoutes, type RecordId } from "./routes.ts";
+import { areaFilter, EMPTY_PAGE, requestedUnits, unitCodes } from "./units.ts";
 
-const BASE = "/reporting/v1";
-const collection = collections("reporting", BASE);
+const { get, collection } = platformRoutes("reporting", "/reporting/v1");
 const PROVINCE_CODE: RecordId = { param: "code", valid: isProvinceCode, what: "a 2-digit province code" };
 const COMMUNE_CODE: RecordId = { param: "code", valid: isCommuneCode, what: "a 5-digit commune code" };
 const LEGACY_CODE: RecordId = {
@@ -42,92 +29,94 @@ const LEGACY_CODE: RecordId = {
 };
 const TASK_ID: RecordId = { param: "id", valid: isTaskId, what: "a task id" };
 
-export const reportingSchemas: Record<string, JsonSchema> = {
-  Province: object({
-    code: string({ pattern: "^\\d{2}$" }),
-    name: string(),
-    nameEn: string(),
-    fullName: string(),
-    type: enumOf(["CITY", "PROVINCE"]),
-    communeCount: integer({ minimum: 0 }),
-    mergedFrom: arrayOf(object({ code: string({ pattern: "^\\d{2}$" }), name: string() })),
-  }),
-  Commune: object({
-    code: string({ pattern: "^\\d{5}$" }),
-    name: string(),
-    nameEn: string(),
-    fullName: string(),
-    type: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
-    provinceCode: string({ pattern: "^\\d{2}$" }),
-    mergedFrom: arrayOf(
-      object({ code: string({ pattern: "^\\d{5}$" }), name: string(), part: enumOf(["FULL", "PARTIAL"]) }),
+const taskProgress = {
+  program: schema.enumOf(PROGRAMS),
+  ...schema.counts("assigned", "completed", "inProgress", "overdue"),
+};
+
+export const reportingSchemas: Record<string, schema.JsonSchema> = {
+  Province: schema.object({
+    code: schema.string({ pattern: "^\\d{2}$" }),
+    name: schema.string(),
+    nameEn: schema.string(),
+    fullName: schema.string(),
+    type: schema.enumOf(["CITY", "PROVINCE"]),
+    communeCount: schema.integer({ minimum: 0 }),
+    mergedFrom: schema.arrayOf(
+      schema.object({ code: schema.string({ pattern: "^\\d{2}$" }), name: schema.string() }),
     ),
   }),
-  LegacyUnit: object({
-    code: string(),
-    name: string(),
-    level: enumOf(["PROVINCE", "COMMUNE"]),
-    successorProvinceCodes: arrayOf(string({ pattern: "^\\d{2}$" })),
-    successorCommuneCodes: arrayOf(string({ pattern: "^\\d{5}$" })),
+  Commune: schema.object({
+    code: schema.string({ pattern: "^\\d{5}$" }),
+    name: schema.string(),
+    nameEn: schema.string(),
+    fullName: schema.string(),
+    type: schema.enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
+    provinceCode: schema.string({ pattern: "^\\d{2}$" }),
+    mergedFrom: schema.arrayOf(
+      schema.object({
+        code: schema.string({ pattern: "^\\d{5}$" }),
+        name: schema.string(),
+        part: schema.enumOf(["FULL", "PARTIAL"]),
+      }),
+    ),
   }),
-  TaskProgress: object({
-    program: enumOf(PROGRAMS),
-    assigned: integer({ minimum: 0 }),
-    completed: integer({ minimum: 0 }),
-    inProgress: integer({ minimum: 0 }),
-    overdue: integer({ minimum: 0 }),
+  LegacyUnit: schema.object({
+    code: schema.string(),
+    name: schema.string(),
+    level: schema.enumOf(["PROVINCE", "COMMUNE"]),
+    successorProvinceCodes: schema.arrayOf(schema.string({ pattern: "^\\d{2}$" })),
+    successorCommuneCodes: schema.arrayOf(schema.string({ pattern: "^\\d{5}$" })),
   }),
-  UnitTaskProgress: object({
-    unitCode: string(),
-    program: enumOf(PROGRAMS),
-    assigned: integer({ minimum: 0 }),
-    completed: integer({ minimum: 0 }),
-    inProgress: integer({ minimum: 0 }),
-    overdue: integer({ minimum: 0 }),
+  TaskProgress: schema.object(taskProgress),
+  UnitTaskProgress: schema.object({ unitCode: schema.string(), ...taskProgress }),
+  Task: schema.object({
+    id: schema.string(),
+    program: schema.enumOf(PROGRAMS),
+    title: schema.string(),
+    status: schema.enumOf(TASK_STATUSES),
+    dueDate: schema.date(),
+    completedOn: schema.nullable(schema.date()),
+    provinceCode: schema.string({ pattern: "^\\d{2}$" }),
+    communeCode: schema.nullable(schema.string({ pattern: "^\\d{5}$" })),
   }),
-  Task: object({
-    id: string(),
-    program: enumOf(PROGRAMS),
-    title: string(),
-    status: enumOf(TASK_STATUSES),
-    dueDate: date(),
-    completedOn: nullable(date()),
-    provinceCode: string({ pattern: "^\\d{2}$" }),
-    communeCode: nullable(string({ pattern: "^\\d{5}$" })),
+  PlatformDeployment: schema.object({
+    provinceCode: schema.string(),
+    platform: schema.enumOf(PLATFORMS),
+    status: schema.enumOf(["DEPLOYED", "PILOT", "PLANNED"]),
+    since: schema.nullable(schema.date()),
   }),
-  PlatformDeployment: object({
-    provinceCode: string(),
-    platform: enumOf(PLATFORMS),
-    status: enumOf(["DEPLOYED", "PILOT", "PLANNED"]),
-    since: nullable(date()),
+  RolloutItemProgress: schema.object({
+    item: schema.enumOf(ROLLOUT_ITEMS),
+    provincesCompleted: schema.integer({ minimum: 0 }),
+    provincesTotal: schema.integer({ minimum: 0 }),
   }),
-  RolloutItemProgress: object({
-    item: enumOf(ROLLOUT_ITEMS),
-    provincesCompleted: integer({ minimum: 0 }),
-    provincesTotal: integer({ minimum: 0 }),
+  ProvinceRolloutItem: schema.object({
+    provinceCode: schema.string(),
+    item: schema.enumOf(ROLLOUT_ITEMS),
+    completed: schema.boolean(),
+    completedOn: schema.nullable(schema.date()),
   }),
-  ProvinceRolloutItem: object({
-    provinceCode: string(),
-    item: enumOf(ROLLOUT_ITEMS),
-    completed: boolean(),
-    completedOn: nullable(date()),
+  IndicatorValue: schema.object({
+    unitCode: schema.string(),
+    indicator: schema.enumOf(INDICATORS),
+    year: schema.integer(),
+    value: schema.number(),
+    unit: schema.enumOf(["percent"]),
   }),
-  IndicatorValue: object({
-    unitCode: string(),
-    indicator: enumOf(INDICATORS),
-    year: integer(),
-    value: number(),
-    unit: enumOf(["percent"]),
-  }),
-  ServiceIndexScore: object({
-    year: integer(),
-    unitCode: string(),
-    unitName: string(),
-    score: number({ minimum: 0, maximum: 100 }),
-    rank: integer({ minimum: 1 }),
-    of: integer({ minimum: 1 }),
-    components: arrayOf(
-      object({ group: enumOf(SERVICE_INDEX_GROUPS), score: number({ minimum: 0 }), maxScore: number() }),
+  ServiceIndexScore: schema.object({
+    year: schema.integer(),
+    unitCode: schema.string(),
+    unitName: schema.string(),
+    score: schema.number({ minimum: 0, maximum: 100 }),
+    rank: schema.integer({ minimum: 1 }),
+    of: schema.integer({ minimum: 1 }),
+    components: schema.arrayOf(
+      schema.object({
+        group: schema.enumOf(SERVICE_INDEX_GROUPS),
+        score: schema.number({ minimum: 0 }),
+        maxScore: schema.number(),
+      }),
     ),
   }),
 };
@@ -135,7 +124,7 @@ export const reportingSchemas: Record<string, JsonSchema> = {
 const programParam = (description: string): ParamSpec => ({
   name: "program",
   description,
-  schema: enumOf(PROGRAMS),
+  schema: schema.enumOf(PROGRAMS),
 });
 
 export function reportingRoutes(world: World): Route[] {
@@ -157,9 +146,7 @@ export function reportingRoutes(world: World): Route[] {
       summary: "All 34 provinces (ordered by code), or a batch by code.",
       params: [idsParam("Comma-separated province codes (≤ 500).", "^\\d{2}(,\\d{2})*$")],
       paged: false,
-      answer(query) {
-        return batch(query, PROVINCE_CODE, findProvince) ?? { items: reference.provinces };
-      },
+      list: () => ({ items: reference.provinces }),
       recordSummary: "One province.",
     }),
     ...collection({
@@ -174,18 +161,15 @@ export function reportingRoutes(world: World): Route[] {
         {
           name: "type",
           description: "Only communes of this type.",
-          schema: enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
+          schema: schema.enumOf(["COMMUNE", "WARD", "SPECIAL_ZONE"]),
         },
       ],
       paged: false,
-      answer(query) {
-        const ids = query.list("ids", COMMUNE_CODE.valid, COMMUNE_CODE.what);
+      list(query) {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         const type = query.oneOf("type", ["COMMUNE", "WARD", "SPECIAL_ZONE"] as const);
-        if (!ids && !provinces) throw badRequest("one of 'ids' or 'provinces' is required");
-        const chosen = ids
-          ? ids.flatMap((code) => reference.communeByCode.get(code) ?? [])
-          : reference.communes.filter((commune) => provinces!.includes(commune.provinceCode));
+        if (!provinces) throw badRequest("one of 'ids' or 'provinces' is required");
+        const chosen = reference.communes.filter((commune) => provinces.includes(commune.provinceCode));
         return { items: type ? chosen.filter((commune) => commune.type === type) : chosen };
       },
       recordSummary: "One commune.",
@@ -199,28 +183,24 @@ export function reportingRoutes(world: World): Route[] {
         "Pre-2025 provinces (2 digits) and communes (5 digits) with the current units they became part of.",
       params: [idsParam("Comma-separated pre-2025 codes (≤ 500).", "^(\\d{2}|\\d{5})(,(\\d{2}|\\d{5}))*$")],
       paged: false,
-      answer(query) {
-        const found = batch(query, LEGACY_CODE, findLegacyUnit);
-        if (!found) throw badRequest("ids: required");
-        return found;
+      list: () => {
+        throw badRequest("ids: required");
       },
       recordSummary: "One pre-2025 unit.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/task-progress`,
-      platform: "reporting",
+    get({
+      name: "task-progress",
       summary: "Task progress of a programme per unit (communes carry PLAN_02 tasks only).",
       params: [
         {
           name: "program",
           description:
             "Programme, or a comma-separated list of programmes (required): one call answers every programme a screen shows.",
-          schema: string({ pattern: `^(${PROGRAMS.join("|")})(,(${PROGRAMS.join("|")}))*$` }),
+          schema: schema.string({ pattern: `^(${PROGRAMS.join("|")})(,(${PROGRAMS.join("|")}))*$` }),
         },
         ...UNIT_PARAMS,
       ],
-      response: itemsOf(ref("UnitTaskProgress")),
+      response: schema.itemsOf(schema.ref("UnitTaskProgress")),
       handle({ query }) {
         const programs = query.list(
           "program",
@@ -235,14 +215,12 @@ export function reportingRoutes(world: World): Route[] {
           ),
         };
       },
-    },
-    {
-      method: "GET",
-      path: `${BASE}/task-progress/national`,
-      platform: "reporting",
+    }),
+    get({
+      name: "task-progress/national",
       summary: "Task progress of a programme summed over the 34 provinces.",
       params: [programParam("Programme (required).")],
-      response: ref("TaskProgress"),
+      response: schema.ref("TaskProgress"),
       handle({ query }) {
         const program = requireProgram(query.oneOf("program", PROGRAMS));
         const total = { program, assigned: 0, completed: 0, inProgress: 0, overdue: 0 };
@@ -255,7 +233,7 @@ export function reportingRoutes(world: World): Route[] {
         }
         return total;
       },
-    },
+    }),
     ...collection({
       name: "tasks",
       schema: "Task",
@@ -268,13 +246,10 @@ export function reportingRoutes(world: World): Route[] {
         provinceParam("The province whose own tasks to list."),
         communeParam("The commune whose tasks to list."),
         programParam("Only this programme."),
-        { name: "status", description: "Only tasks in this status.", schema: enumOf(TASK_STATUSES) },
-        ...PAGE_PARAMS,
+        { name: "status", description: "Only tasks in this status.", schema: schema.enumOf(TASK_STATUSES) },
       ],
       paged: true,
-      answer(query) {
-        const found = batch(query, TASK_ID, reporting.task);
-        if (found) return found;
+      list(query) {
         const area = areaFilter(query, world);
         const program = query.oneOf("program", PROGRAMS);
         const status = query.oneOf("status", TASK_STATUSES);
@@ -287,17 +262,15 @@ export function reportingRoutes(world: World): Route[] {
           reporting.tasks(unitCode, each),
         );
         const chosen = status ? tasks.filter((task) => task.status === status) : tasks;
-        return page(query, chosen.length, (position) => chosen[position]!);
+        return pageOfList(query, chosen);
       },
       recordSummary: "One task.",
     }),
-    {
-      method: "GET",
-      path: `${BASE}/platform-deployments`,
-      platform: "reporting",
+    get({
+      name: "platform-deployments",
       summary: "The five shared platforms' deployment in each province.",
       params: [PROVINCES_PARAM],
-      response: itemsOf(ref("PlatformDeployment")),
+      response: schema.itemsOf(schema.ref("PlatformDeployment")),
       handle({ query }) {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         if (!provinces) throw badRequest("provinces: required");
@@ -307,14 +280,17 @@ export function reportingRoutes(world: World): Route[] {
             .flatMap(reporting.deployments),
         };
       },
-    },
-    {
-      method: "GET",
-      path: `${BASE}/rollout`,
-      platform: "reporting",
+    }),
+    get({
+      name: "rollout",
       summary: "Rollout items: national counts, or each item's state in some provinces (with `provinces`).",
       params: [PROVINCES_PARAM],
-      response: { anyOf: [itemsOf(ref("RolloutItemProgress")), itemsOf(ref("ProvinceRolloutItem"))] },
+      response: {
+        anyOf: [
+          schema.itemsOf(schema.ref("RolloutItemProgress")),
+          schema.itemsOf(schema.ref("ProvinceRolloutItem")),
+        ],
+      },
       handle({ query }) {
         const provinces = query.list("provinces", isProvinceCode, "a 2-digit province code");
         if (provinces) {
@@ -331,21 +307,19 @@ export function reportingRoutes(world: World): Route[] {
           })),
         };
       },
-    },
-    {
-      method: "GET",
-      path: `${BASE}/indicators`,
-      platform: "reporting",
+    }),
+    get({
+      name: "indicators",
       summary: "Indicators (percent) per unit and year.",
       params: [
         ...UNIT_PARAMS,
         {
           name: "year",
           description: `One of ${reporting.indicatorYears.join(", ")}; both when absent.`,
-          schema: integer(),
+          schema: schema.integer(),
         },
       ],
-      response: itemsOf(ref("IndicatorValue")),
+      response: schema.itemsOf(schema.ref("IndicatorValue")),
       handle({ query }) {
         const codes = unitCodes(requestedUnits(query, world), world);
         const year = query.integer("year", 1900, 2100);
@@ -355,22 +329,24 @@ export function reportingRoutes(world: World): Route[] {
             : reporting.indicatorYears.filter((each) => each === year);
         return { items: codes.flatMap((code) => years.flatMap((each) => reporting.indicators(code, each))) };
       },
-    },
-    {
-      method: "GET",
-      path: `${BASE}/service-index`,
-      platform: "reporting",
+    }),
+    get({
+      name: "service-index",
       summary:
         "Decision 766 service index: the ranking of a year (2024: the 63 pre-2025 provinces; 2025: the 34), or some units of it.",
       params: [
         {
           name: "year",
           description: "2024 or 2025 (required).",
-          schema: integer({ minimum: 2024, maximum: 2025 }),
+          schema: schema.integer({ minimum: 2024, maximum: 2025 }),
         },
-        { name: "units", description: "Comma-separated unit codes of that year (≤ 500).", schema: string() },
+        {
+          name: "units",
+          description: "Comma-separated unit codes of that year (≤ 500).",
+          schema: schema.string(),
+        },
       ],
-      response: itemsOf(ref("ServiceIndexScore")),
+      response: schema.itemsOf(schema.ref("ServiceIndexScore")),
       handle({ query }) {
         const year = query.integer("year", 2024, 2025);
         if (year === undefined) throw badRequest("year: required (2024 or 2025)");
@@ -379,6 +355,6 @@ export function reportingRoutes(world: World): Route[] {
         if (!units) return { items: ranking };
         return { items: units.flatMap((code) => ranking.find((entry) => entry.unitCode === code) ?? []) };
       },
-    },
+    }),
   ];
 }

@@ -1,30 +1,10 @@
+import { PAGE_PARAMS } from "../http/paging.ts";
 import { badRequest, notFound } from "../http/problem.ts";
 import type { ParamSpec, Query } from "../http/query.ts";
 import type { Platform, Route } from "../http/route.ts";
 import { itemsOf, pageOf, ref, string } from "../http/schema.ts";
 
-/** The shapes every platform's endpoints share: batch lookups, single records, listings and their parameters. */
-
-export const idsParam = (description: string, pattern?: string): ParamSpec => ({
-  name: "ids",
-  description,
-  schema: string(pattern === undefined ? {} : { pattern }),
-});
-export const provinceParam = (description: string): ParamSpec => ({
-  name: "province",
-  description,
-  schema: string({ pattern: "^\\d{2}$" }),
-});
-export const communeParam = (description: string): ParamSpec => ({
-  name: "commune",
-  description,
-  schema: string({ pattern: "^\\d{5}$" }),
-});
-export const NAME_CONTAINS_PARAM: ParamSpec = {
-  name: "nameContains",
-  description: "Name contains this text (case and accents ignored).",
-  schema: string(),
-};
+/** The shapes every platform's endpoints share: batch lookups, single records, listings. */
 
 /** What identifies a collection's records: the `{…}` path segment and the check its values pass. */
 export interface RecordId {
@@ -36,13 +16,9 @@ export interface RecordId {
 
 /**
  * The batch half of a collection endpoint: `ids` and nothing else, answered in request order with unknown ids
- * left out. Undefined when no `ids` were given, so the caller lists instead.
+ * left out. Undefined when no `ids` were given, so the collection lists instead.
  */
-export function batch<T>(
-  query: Query,
-  id: RecordId,
-  find: (id: string) => T | null,
-): { items: T[] } | undefined {
+function batch<T>(query: Query, id: RecordId, find: (id: string) => T | null): { items: T[] } | undefined {
   const ids = query.list("ids", id.valid, id.what);
   if (!ids) return undefined;
   if (query.names().some((name) => name !== "ids")) {
@@ -60,9 +36,10 @@ export interface Collection<T> {
   find: (id: string) => T | null;
   summary: string;
   params: ParamSpec[];
-  /** Listings answer pages; collections without one answer `{items}` only. */
+  /** Listings answer pages (and take `limit` and `cursor`); the others answer `{items}`. */
   paged: boolean;
-  answer(query: Query): unknown;
+  /** The answer when no `ids` are given. */
+  list(query: Query): unknown;
   /** Summary of `GET <collection>/{id}`. */
   recordSummary: string;
 }
@@ -73,30 +50,35 @@ function describe(id: RecordId): string {
   return `${noun[0]!.toUpperCase()}${noun.slice(1)}.`;
 }
 
+/** A plain `GET <base>/<name>` endpoint of a platform. */
+export type Endpoint = Omit<Route, "method" | "path" | "platform"> & { name: string };
+
 /**
- * A platform's collections: `GET <base>/<name>` (batch, listing) and `GET <base>/<name>/{id}`, which answers the
- * record, 400 when the id is malformed and 404 when it is unknown.
+ * Route builders bound to one platform: `get` for an endpoint, `collection` for `GET <base>/<name>` (batch,
+ * listing) with its `GET <base>/<name>/{id}`, which answers the record, 400 when the id is malformed and 404
+ * when it is unknown.
  */
-export function collections(platform: Platform, base: string) {
-  return <T>(spec: Collection<T>): Route[] => {
-    const path = `${base}/${spec.name}`;
+export function platformRoutes(platform: Platform, base: string) {
+  const get = ({ name, ...endpoint }: Endpoint): Route => ({
+    method: "GET",
+    path: `${base}/${name}`,
+    platform,
+    ...endpoint,
+  });
+  const collection = <T>(spec: Collection<T>): Route[] => {
     const { id } = spec;
     return [
-      {
-        method: "GET",
-        path,
-        platform,
+      get({
+        name: spec.name,
         summary: spec.summary,
-        params: spec.params,
+        params: spec.paged ? [...spec.params, ...PAGE_PARAMS] : spec.params,
         response: spec.paged
           ? { anyOf: [itemsOf(ref(spec.schema)), pageOf(ref(spec.schema))] }
           : itemsOf(ref(spec.schema)),
-        handle: ({ query }) => spec.answer(query),
-      },
-      {
-        method: "GET",
-        path: `${path}/{${id.param}}`,
-        platform,
+        handle: ({ query }) => batch(query, id, spec.find) ?? spec.list(query),
+      }),
+      get({
+        name: `${spec.name}/{${id.param}}`,
         summary: spec.recordSummary,
         params: [],
         pathParam: { name: id.param, description: describe(id), schema: string() },
@@ -107,7 +89,8 @@ export function collections(platform: Platform, base: string) {
           if (found === null) throw notFound(`no record '${value}'`);
           return found;
         },
-      },
+      }),
     ];
   };
+  return { get, collection };
 }

@@ -1,22 +1,7 @@
 import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
 import { badRequest } from "../http/problem.ts";
-import type { ParamSpec, Query } from "../http/query.ts";
-import { string } from "../http/schema.ts";
+import type { Query } from "../http/query.ts";
 import type { World } from "../world.ts";
-
-/** Unit-code parameters shared by the statistics endpoints of every platform. */
-
-export const PROVINCES_PARAM: ParamSpec = {
-  name: "provinces",
-  description: "Comma-separated 2-digit province codes (≤ 500).",
-  schema: string({ pattern: "^\\d{2}(,\\d{2})*$" }),
-};
-export const COMMUNES_PARAM: ParamSpec = {
-  name: "communes",
-  description: "Comma-separated 5-digit commune codes (≤ 500).",
-  schema: string({ pattern: "^\\d{5}(,\\d{5})*$" }),
-};
-export const UNIT_PARAMS = [PROVINCES_PARAM, COMMUNES_PARAM];
 
 export interface RequestedUnits {
   /** Existing provinces, request order. */
