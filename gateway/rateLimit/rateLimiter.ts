@@ -8,6 +8,7 @@ import {
   RateLimiterRes,
 } from "rate-limiter-flexible";
 import type { Caller } from "../../common/caller.ts";
+import { sha256 } from "../cacheStore/keys.ts";
 import type { Logger } from "../observability/logger.ts";
 
 export interface RateLimitConfig {
@@ -20,64 +21,102 @@ export interface RateLimitConfig {
   keyPrefix?: string;
 }
 
+/**
+ * The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policy a caller is under and what is left of
+ * it, e.g. `RateLimit-Policy: "default";q=600;w=60` and `RateLimit: "default";r=599;t=60`.
+ */
+export type RateLimitHeaders = Record<"ratelimit-policy" | "ratelimit", string>;
+
 export interface RateLimiter {
-  /** Charges one request to the caller (its `sub`, else the client address); throws a 429 GraphQLError over the limit. */
-  consume(caller: Caller | null, clientIp: string): Promise<void>;
+  /**
+   * Charges `operations` (one per operation of a batch) to the caller: its `sub`, else the client address. Returns the
+   * RateLimit headers for the answer (none when no limiter could answer); over the limit, throws a 429 GraphQLError
+   * carrying them with Retry-After.
+   */
+  consume(caller: Caller | null, clientIp: string, operations?: number): Promise<RateLimitHeaders | null>;
 }
 
-function tooManyRequests(retryAfterSeconds: number, limit: number, windowSeconds: number): GraphQLError {
+interface Policy {
+  name: string;
+  limiter: RateLimiterAbstract;
+}
+
+function headersOf(policy: Policy, windowSeconds: number, state: RateLimiterRes): RateLimitHeaders {
+  const resetSeconds = Math.max(0, Math.ceil(state.msBeforeNext / 1000));
+  return {
+    "ratelimit-policy": `"${policy.name}";q=${policy.limiter.points};w=${windowSeconds}`,
+    ratelimit: `"${policy.name}";r=${Math.max(0, state.remainingPoints)};t=${resetSeconds}`,
+  };
+}
+
+function tooManyRequests(
+  headers: RateLimitHeaders,
+  retryAfterSeconds: number,
+  limit: number,
+  windowSeconds: number,
+) {
   // Apollo Server reads `http.headers` as a Map; typed loosely for the same reason as in auth/jwt.ts.
   const extensions: Record<string, unknown> = {
     code: "RATE_LIMITED",
     retryAfterSeconds,
-    http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) },
+    http: {
+      status: 429,
+      headers: new HeaderMap([...Object.entries(headers), ["retry-after", String(retryAfterSeconds)]]),
+    },
   };
   return new GraphQLError(
-    `Rate limit exceeded: ${limit} requests per ${windowSeconds} s; retry in ${retryAfterSeconds} s`,
+    `Rate limit exceeded: ${limit} operations per ${windowSeconds} s; retry in ${retryAfterSeconds} s`,
     { extensions },
   );
 }
 
 /**
- * Per-caller limits with rate-limiter-flexible: counters in Redis, shared by every gateway replica, with an in-memory
- * insurance limiter that takes over while Redis is unreachable (a Redis outage must not block the gateway);
- * in memory only without Redis.
+ * Per-caller limits with rate-limiter-flexible, counted in operations: a JSON batch is charged one point per
+ * operation, so batching saves round trips, never budget. Counters live in Redis, shared by every gateway replica, with
+ * an in-memory insurance limiter that takes over while Redis is unreachable (a Redis outage must not block the
+ * gateway); in memory only without Redis. Keys hold a hash of the caller id or address, never the value: Redis keys are
+ * visible to anyone with Redis access (SCAN, MONITOR).
  */
 export function createRateLimiter(
   config: RateLimitConfig,
   deps: { redis: Redis | null; logger: Logger },
 ): RateLimiter {
   const prefix = config.keyPrefix ?? "lienthong:ratelimit";
-  const build = (name: string, points: number): RateLimiterAbstract => {
+  const build = (name: string, points: number): Policy => {
     const options = { points, duration: config.windowSeconds, keyPrefix: `${prefix}:${name}` };
-    if (!deps.redis) return new RateLimiterMemory(options);
-    return new RateLimiterRedis({
-      ...options,
-      storeClient: deps.redis,
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
+    if (!deps.redis) return { name, limiter: new RateLimiterMemory(options) };
+    return {
+      name,
+      limiter: new RateLimiterRedis({
+        ...options,
+        storeClient: deps.redis,
+        insuranceLimiter: new RateLimiterMemory(options),
+      }),
+    };
   };
-  const standard = build("std", config.points);
-  const elevated = build("elevated", config.elevatedPoints);
+  const standard = build("default", config.points);
+  const elevated = build("ioc", config.elevatedPoints);
   const elevatedScopes = new Set(config.elevatedScopes);
 
   return {
-    async consume(caller, clientIp) {
+    async consume(caller, clientIp, operations = 1) {
       const isElevated = caller?.scopes.some((scope) => elevatedScopes.has(scope)) ?? false;
-      const limiter = isElevated ? elevated : standard;
-      const key = caller?.sub ? `sub:${caller.sub}` : `ip:${clientIp}`;
+      const policy = isElevated ? elevated : standard;
+      const key = caller?.sub ? `sub:${sha256(caller.sub)}` : `ip:${sha256(clientIp)}`;
       try {
-        await limiter.consume(key);
+        return headersOf(policy, config.windowSeconds, await policy.limiter.consume(key, operations));
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          throw tooManyRequests(retryAfter, limiter.points, config.windowSeconds);
+          const headers = headersOf(policy, config.windowSeconds, rejection);
+          throw tooManyRequests(headers, retryAfter, policy.limiter.points, config.windowSeconds);
         }
         // Neither Redis nor the insurance limiter answered: serving beats refusing everyone.
         deps.logger.warn(
           { err: { message: (rejection as Error).message } },
           "rate limiter unavailable; request allowed",
         );
+        return null;
       }
     },
   };

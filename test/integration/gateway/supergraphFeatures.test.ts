@@ -5,7 +5,8 @@ import { buildSchema, Kind, type OperationDefinitionNode, parse } from "graphql"
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway } from "../../../gateway/createGateway.ts";
-import { measureOperation } from "../../../gateway/demandControl/limits.ts";
+import { readCostDirectives } from "../../../gateway/demandControl/costDirectives.ts";
+import { measureOperation } from "../../../gateway/demandControl/measure.ts";
 import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import {
@@ -96,6 +97,7 @@ describe("the product's supergraph and operations", () => {
       ) as OperationDefinitionNode;
       const measure = measureOperation({
         schema,
+        directives: readCostDirectives(raw),
         selectionSet: operation.selectionSet,
         rootType: schema.getQueryType() ?? undefined,
         fragments: {},

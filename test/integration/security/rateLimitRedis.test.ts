@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
+import { sha256 } from "../../../gateway/cacheStore/keys.ts";
 import { createRateLimiter } from "../../../gateway/rateLimit/rateLimiter.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
@@ -40,7 +41,7 @@ describe("rate limits in Redis", () => {
     await expect(replicaB.consume(officer("shared"), "10.0.0.1")).rejects.toMatchObject({
       extensions: { code: "RATE_LIMITED" },
     });
-    await redis.del(`${keyPrefix}:std:sub:shared`);
+    await redis.del(`${keyPrefix}:default:sub:${sha256("shared")}`);
   });
 
   it("keep serving, and limiting, from memory while Redis is down", async () => {
