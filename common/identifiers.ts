@@ -161,6 +161,11 @@ export function isDate(value: string): boolean {
   return day <= monthDays;
 }
 
+/** VSIC 2018 level-4 industry code: 4 digits. */
+export function isIndustryCode(value: string): boolean {
+  return /^\d{4}$/.test(value);
+}
+
 /** Household id: "HK" + 5-digit commune code + 6 digits. */
 export function isHouseholdId(value: string): boolean {
   return /^HK\d{11}$/.test(value);

@@ -1,9 +1,17 @@
 import type { LoaderSpec } from "../kit/loaders.ts";
-import { groupBy, type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import {
+  batchLookups,
+  groupBy,
+  type ListPage,
+  PLATFORM_MAX_PAGE,
+  unitStatsLookup,
+} from "../kit/platformRecords.ts";
+import { cacheMaxAge } from "../kit/schema.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The business registry (`/business/v1`, sandbox/API.md): record shapes, one loader spec per record kind, and the
-// listing call behind the enterprises connection.
+// listing call behind the enterprises connection. Each kind stays in the record cache as long as the @cacheControl
+// hint of its type in schema.graphql says.
 
 export type EnterpriseStatus = "ACTIVE" | "SUSPENDED" | "DISSOLVING" | "DISSOLVED" | "BANKRUPT";
 
@@ -53,36 +61,24 @@ export interface EnterpriseListFilter {
   nameContains?: string;
 }
 
-/** SCHEMA.md caching hints: registry records 300 s, statistics 60 s. */
-const REGISTRY_TTL_SECONDS = 300;
-const STATS_TTL_SECONDS = 60;
-const PLATFORM_PAGE_LIMIT = 500;
+const maxAge = cacheMaxAge(new URL("./schema.graphql", import.meta.url));
 
 export function createBusinessPlatform(upstream: UpstreamClient) {
-  const enterprise: LoaderSpec<EnterpriseRecord> = {
-    kind: "business.enterprise",
-    ttlSeconds: REGISTRY_TTL_SECONDS,
-    async fetchMany(codes) {
-      const { items } = await upstream.get<Items<EnterpriseRecord>>(
-        "/enterprises",
-        { ids: codes },
-        { route: "/enterprises" },
-      );
-      return indexBy(items, (e) => e.code);
-    },
-  };
+  const { enterprise } = batchLookups(upstream, maxAge, {
+    enterprise: { type: "Enterprise", path: "/enterprises", keyOf: (e: EnterpriseRecord) => e.code },
+  });
 
   /** Key: a citizen id; value: the enterprises that citizen legally represents (all pages of one batched listing). */
   const enterprisesByRepresentative: LoaderSpec<EnterpriseRecord[]> = {
     kind: "business.enterprisesByRepresentative",
-    ttlSeconds: REGISTRY_TTL_SECONDS,
+    ttlSeconds: maxAge("Enterprise"),
     async fetchMany(citizenIds) {
       const items: EnterpriseRecord[] = [];
       let cursor: string | null = null;
       do {
         const page: ListPage<EnterpriseRecord> = await upstream.get<ListPage<EnterpriseRecord>>(
           "/enterprises",
-          { representative: citizenIds, limit: PLATFORM_PAGE_LIMIT, cursor: cursor ?? undefined },
+          { representative: citizenIds, limit: PLATFORM_MAX_PAGE, cursor: cursor ?? undefined },
           { route: "/enterprises?representative" },
         );
         items.push(...page.items);
@@ -93,20 +89,7 @@ export function createBusinessPlatform(upstream: UpstreamClient) {
   };
 
   /** Key: province (2 digits) or commune (5 digits) code. */
-  const stats: LoaderSpec<EnterpriseStatsRecord> = {
-    kind: "business.stats",
-    ttlSeconds: STATS_TTL_SECONDS,
-    async fetchMany(unitCodes) {
-      const { items } = await upstream.get<Items<EnterpriseStatsRecord>>(
-        "/stats",
-        unitCodeParams(unitCodes),
-        {
-          route: "/stats",
-        },
-      );
-      return indexBy(items, (s) => s.unitCode);
-    },
-  };
+  const stats = unitStatsLookup<EnterpriseStatsRecord>(upstream, "stats", maxAge("EnterpriseStats"));
 
   return {
     loaders: { enterprise, enterprisesByRepresentative, stats },

@@ -1,12 +1,11 @@
 import { badUserInput } from "../../common/errors.ts";
-import type { ListPage } from "./platformRecords.ts";
+import { type ListPage, PLATFORM_MAX_PAGE } from "./platformRecords.ts";
 
 // Relay-style connections over the platforms' listings, shared by the reporting and procedures subgraphs.
 // A platform page only says where the *next page* starts (`nextCursor`), while Relay wants a cursor per edge, so an
 // edge cursor is the platform cursor of the page it came from plus how many items of that page precede the next edge.
 
 export const MAX_FIRST = 100;
-const PLATFORM_MAX_LIMIT = 500;
 
 /** One platform listing request from `cursor` (null: the start) for at most `limit` items. */
 export type PageFetcher<T> = (cursor: string | null, limit: number) => Promise<ListPage<T>>;
@@ -77,7 +76,7 @@ export async function fetchConnection<T>(fetchPage: PageFetcher<T>, args: PageAr
     const from: Position = position;
     const wanted = args.first - edges.length;
     // At least one item even for first: 0, so that totalCount and hasNextPage are known.
-    const limit = Math.min(PLATFORM_MAX_LIMIT, from.skip + Math.max(wanted, 1));
+    const limit = Math.min(PLATFORM_MAX_PAGE, from.skip + Math.max(wanted, 1));
     const page: ListPage<T> = await fetchPage(from.page, limit);
     totalCount = page.totalCount;
     const taken = page.items.slice(from.skip, from.skip + wanted);

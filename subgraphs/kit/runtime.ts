@@ -1,16 +1,41 @@
-import { readFileSync } from "node:fs";
-import { type DocumentNode, parse } from "graphql";
+import { resolve } from "node:path";
 import { loadSubgraphConfig, redactedConfig, type SubgraphConfig, type SubgraphName } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createSubgraphMetrics } from "./metrics.ts";
 import { createRecordCache } from "./recordCache.ts";
 import { createRedisClient } from "./redis.ts";
-import type { SubgraphDeps, SubgraphServer } from "./server.ts";
-import { createUpstreamClient } from "./upstream.ts";
+import { loadTypeDefs } from "./schema.ts";
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from "./server.ts";
+import { createUpstreamClient, type UpstreamClient } from "./upstream.ts";
 
-/** Reads a subgraph's `schema.graphql` next to the module that asks (`new URL("./schema.graphql", import.meta.url)`). */
-export function loadTypeDefs(file: URL): DocumentNode {
-  return parse(readFileSync(file, "utf8"));
+/** Builds one subgraph's server from its configuration and the process-wide dependencies. */
+export type SubgraphFactory = (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer;
+
+/**
+ * Everything a subgraph's `index.ts` does, in one call: `schema.graphql` beside that module, the platform client
+ * made from the upstream, the resolvers made from the platform client. Returns the factory (tests and the bench
+ * start subgraphs in-process with it) and, when the module is the process entry (`tsx subgraphs/<name>/index.ts`),
+ * also runs it as the subgraph's `main`.
+ */
+export function defineSubgraph<Platform>(
+  module: ImportMeta,
+  name: SubgraphName,
+  createPlatform: (upstream: UpstreamClient) => Platform,
+  createResolvers: (platform: Platform) => object,
+): SubgraphFactory {
+  const typeDefs = loadTypeDefs(new URL("./schema.graphql", module.url));
+  const factory: SubgraphFactory = (config, deps) =>
+    createSubgraphServer({
+      name,
+      typeDefs,
+      resolvers: createResolvers(createPlatform(deps.upstream)),
+      config,
+      deps,
+    });
+  if (process.argv[1] !== undefined && resolve(process.argv[1]) === module.filename) {
+    void runSubgraph(name, factory);
+  }
+  return factory;
 }
 
 export interface SubgraphRuntime {
@@ -75,10 +100,7 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
 }
 
 /** `main` of a subgraph process: configuration from the environment, start, and graceful shutdown on SIGTERM/SIGINT. */
-export async function runSubgraph(
-  name: SubgraphName,
-  build: (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer,
-): Promise<void> {
+export async function runSubgraph(name: SubgraphName, build: SubgraphFactory): Promise<void> {
   let config: SubgraphConfig;
   try {
     config = loadSubgraphConfig(name);

@@ -1,8 +1,9 @@
-import type { LoaderSpec } from "../kit/loaders.ts";
-import { type Items, indexBy, unitCodeParams } from "../kit/platformRecords.ts";
+import { batchLookups, unitStatsLookup } from "../kit/platformRecords.ts";
+import { cacheMaxAge } from "../kit/schema.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The population platform (`/population/v1`, sandbox/API.md): record shapes and one loader spec per record kind.
+// Each kind stays in the record cache as long as the @cacheControl hint of its type in schema.graphql says.
 
 export interface ResidenceRecord {
   communeCode: string;
@@ -39,52 +40,15 @@ export interface PopulationStatsRecord {
   ageBands: Array<{ fromAge: number; toAge: number | null; count: number }>;
 }
 
-/** SCHEMA.md caching hints: citizens 30 s, statistics 60 s. */
-const PERSONAL_TTL_SECONDS = 30;
-const STATS_TTL_SECONDS = 60;
+const maxAge = cacheMaxAge(new URL("./schema.graphql", import.meta.url));
 
 export function createPopulationPlatform(upstream: UpstreamClient) {
-  const citizen: LoaderSpec<CitizenRecord> = {
-    kind: "population.citizen",
-    ttlSeconds: PERSONAL_TTL_SECONDS,
-    async fetchMany(ids) {
-      const { items } = await upstream.get<Items<CitizenRecord>>(
-        "/citizens",
-        { ids },
-        { route: "/citizens" },
-      );
-      return indexBy(items, (c) => c.id);
-    },
-  };
-
-  const household: LoaderSpec<HouseholdRecord> = {
-    kind: "population.household",
-    ttlSeconds: PERSONAL_TTL_SECONDS,
-    async fetchMany(ids) {
-      const { items } = await upstream.get<Items<HouseholdRecord>>(
-        "/households",
-        { ids },
-        { route: "/households" },
-      );
-      return indexBy(items, (h) => h.id);
-    },
-  };
-
+  const { citizen, household } = batchLookups(upstream, maxAge, {
+    citizen: { type: "Citizen", path: "/citizens", keyOf: (c: CitizenRecord) => c.id },
+    household: { type: "Household", path: "/households", keyOf: (h: HouseholdRecord) => h.id },
+  });
   /** Key: province (2 digits) or commune (5 digits) code. */
-  const stats: LoaderSpec<PopulationStatsRecord> = {
-    kind: "population.stats",
-    ttlSeconds: STATS_TTL_SECONDS,
-    async fetchMany(unitCodes) {
-      const { items } = await upstream.get<Items<PopulationStatsRecord>>(
-        "/stats",
-        unitCodeParams(unitCodes),
-        {
-          route: "/stats",
-        },
-      );
-      return indexBy(items, (s) => s.unitCode);
-    },
-  };
+  const stats = unitStatsLookup<PopulationStatsRecord>(upstream, "stats", maxAge("PopulationStats"));
 
   return { loaders: { citizen, household, stats } };
 }

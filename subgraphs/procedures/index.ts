@@ -1,20 +1,5 @@
-import { resolve } from "node:path";
-import type { SubgraphConfig } from "../kit/config.ts";
-import { loadTypeDefs, runSubgraph } from "../kit/runtime.ts";
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from "../kit/server.ts";
-import { createProceduresPlatform } from "./platform.ts";
-import { createProceduresResolvers } from "./resolvers.ts";
+import { defineSubgraph } from "../kit/runtime.ts";
+import { createProceduresPlatform as platform } from "./platform.ts";
+import { createProceduresResolvers as resolvers } from "./resolvers.ts";
 
-export function createProceduresSubgraph(config: SubgraphConfig, deps: SubgraphDeps): SubgraphServer {
-  return createSubgraphServer({
-    name: "procedures",
-    typeDefs: loadTypeDefs(new URL("./schema.graphql", import.meta.url)),
-    resolvers: createProceduresResolvers(createProceduresPlatform(deps.upstream)),
-    config,
-    deps,
-  });
-}
-
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === import.meta.filename) {
-  await runSubgraph("procedures", createProceduresSubgraph);
-}
+export const createProceduresSubgraph = defineSubgraph(import.meta, "procedures", platform, resolvers);

@@ -1,9 +1,17 @@
 import type { LoaderSpec } from "../kit/loaders.ts";
-import { type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import {
+  batchLookups,
+  type Items,
+  type ListPage,
+  PLATFORM_MAX_PAGE,
+  unitStatsLookup,
+} from "../kit/platformRecords.ts";
+import { cacheMaxAge } from "../kit/schema.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The procedure settlement system (`/procedures/v1`, sandbox/API.md): record shapes, one loader spec per record
-// kind, and the listings.
+// kind, and the listings. Each kind stays in the record cache as long as the @cacheControl hint of its type in
+// schema.graphql says.
 
 export interface ProcedureRecord {
   code: string;
@@ -78,11 +86,7 @@ export interface DossierListFilter {
   overdue?: boolean;
 }
 
-/** Freshness per SCHEMA.md: procedure records 300 s, statistics 60 s, dossiers 30 s. */
-const PROCEDURE_TTL_SECONDS = 300;
-const STATS_TTL_SECONDS = 60;
-const DOSSIER_TTL_SECONDS = 30;
-const PLATFORM_PAGE_LIMIT = 500;
+const maxAge = cacheMaxAge(new URL("./schema.graphql", import.meta.url));
 
 /** The variant key of a statistics period; the loader keeps each period apart. */
 export function periodVariant(from: string | null, to: string | null): string {
@@ -95,41 +99,23 @@ function periodOf(variant: string): { from?: string; to?: string } {
 }
 
 export function createProceduresPlatform(upstream: UpstreamClient) {
-  const procedure: LoaderSpec<ProcedureRecord> = {
-    kind: "procedures.procedure",
-    ttlSeconds: PROCEDURE_TTL_SECONDS,
-    async fetchMany(codes) {
-      const { items } = await upstream.get<Items<ProcedureRecord>>("/procedures", { ids: codes });
-      return indexBy(items, (p) => p.code);
-    },
-  };
-
-  const dossier: LoaderSpec<DossierRecord> = {
-    kind: "procedures.dossier",
-    ttlSeconds: DOSSIER_TTL_SECONDS,
-    async fetchMany(codes) {
-      const { items } = await upstream.get<Items<DossierRecord>>("/dossiers", { ids: codes });
-      return indexBy(items, (d) => d.code);
-    },
-  };
-
+  const { procedure, dossier } = batchLookups(upstream, maxAge, {
+    procedure: { type: "Procedure", path: "/procedures", keyOf: (p: ProcedureRecord) => p.code },
+    dossier: { type: "Dossier", path: "/dossiers", keyOf: (d: DossierRecord) => d.code },
+  });
   /** Key: province or commune code; variant: `periodVariant(from, to)`. */
-  const dossierStats: LoaderSpec<DossierStatsRecord> = {
-    kind: "procedures.dossierStats",
-    ttlSeconds: STATS_TTL_SECONDS,
-    async fetchMany(unitCodes, period) {
-      const { items } = await upstream.get<Items<DossierStatsRecord & { unitCode: string }>>("/stats", {
-        ...unitCodeParams(unitCodes),
-        ...periodOf(period),
-      });
-      return new Map(items.map(({ unitCode, ...stats }) => [unitCode, stats]));
-    },
-  };
+  const dossierStats = unitStatsLookup<DossierStatsRecord & { unitCode: string }>(
+    upstream,
+    "dossierStats",
+    maxAge("DossierStats"),
+    "/stats",
+    periodOf,
+  );
 
   /** Key: province code; variant: agency or "" for all. */
   const procedureCount: LoaderSpec<number> = {
     kind: "procedures.procedureCount",
-    ttlSeconds: STATS_TTL_SECONDS,
+    ttlSeconds: maxAge("Province"),
     async fetchMany(provinceCodes, agency) {
       const { items } = await upstream.get<Items<{ unitCode: string; count: number }>>("/procedure-counts", {
         provinces: provinceCodes,
@@ -145,14 +131,14 @@ export function createProceduresPlatform(upstream: UpstreamClient) {
    */
   const dossiersOfApplicant: LoaderSpec<DossierRecord[]> = {
     kind: "procedures.applicantDossiers",
-    ttlSeconds: DOSSIER_TTL_SECONDS,
+    ttlSeconds: maxAge("DossierConnection"),
     async fetchMany(applicantIds) {
       const byApplicant = new Map<string, DossierRecord[]>(applicantIds.map((id) => [id, []]));
       let cursor: string | null = null;
       do {
         const page: ListPage<DossierRecord> = await upstream.get<ListPage<DossierRecord>>("/dossiers", {
           applicant: applicantIds,
-          limit: PLATFORM_PAGE_LIMIT,
+          limit: PLATFORM_MAX_PAGE,
           cursor: cursor ?? undefined,
         });
         for (const record of page.items) byApplicant.get(record.applicant.id)?.push(record);

@@ -1,9 +1,19 @@
 import type { LoaderSpec } from "../kit/loaders.ts";
-import { groupBy, type Items, indexBy, type ListPage, unitCodeParams } from "../kit/platformRecords.ts";
+import {
+  batchLookups,
+  groupBy,
+  type Items,
+  indexBy,
+  type ListPage,
+  oneCallPerKey,
+  unitCodeParams,
+} from "../kit/platformRecords.ts";
+import { cacheMaxAge } from "../kit/schema.ts";
 import type { UpstreamClient } from "../kit/upstream.ts";
 
 // The reporting platform (`/reporting/v1`, sandbox/API.md): record shapes, one loader spec per record kind, and the
-// calls that are not keyed by record (national figures, rankings, listings).
+// calls that are not keyed by record (national figures, rankings, listings). Each kind stays in the record cache as
+// long as the @cacheControl hint of its type in schema.graphql says.
 
 export type Program = "RESOLUTION_57" | "PLAN_02" | "PROJECT_06";
 
@@ -102,34 +112,24 @@ export interface TaskFilter {
   status?: TaskRecord["status"];
 }
 
-/** Freshness of each record kind, as SCHEMA.md's caching hints say (units 1 day, figures 60 s). */
-const UNIT_TTL_SECONDS = 86_400;
-const FIGURES_TTL_SECONDS = 60;
+const maxAge = cacheMaxAge(new URL("./schema.graphql", import.meta.url));
 
 export function createReportingPlatform(upstream: UpstreamClient) {
-  const byIds =
-    <T>(path: string, keyOf: (record: T) => string) =>
-    async (ids: readonly string[]): Promise<Map<string, T>> => {
-      const { items } = await upstream.get<Items<T>>(path, { ids });
-      return indexBy(items, keyOf);
-    };
-
-  const province: LoaderSpec<ProvinceRecord> = {
-    kind: "reporting.province",
-    ttlSeconds: UNIT_TTL_SECONDS,
-    fetchMany: byIds("/provinces", (p) => p.code),
-  };
-
-  const commune: LoaderSpec<CommuneRecord> = {
-    kind: "reporting.commune",
-    ttlSeconds: UNIT_TTL_SECONDS,
-    fetchMany: byIds("/communes", (c) => c.code),
-  };
+  const { province, commune, legacyUnit, task } = batchLookups(upstream, maxAge, {
+    province: { type: "Province", path: "/provinces", keyOf: (p: ProvinceRecord) => p.code },
+    commune: { type: "Commune", path: "/communes", keyOf: (c: CommuneRecord) => c.code },
+    legacyUnit: {
+      type: "LegacyUnitResolution",
+      path: "/legacy-units",
+      keyOf: (u: LegacyUnitRecord) => u.code,
+    },
+    task: { type: "Task", path: "/tasks", keyOf: (t: TaskRecord) => t.id },
+  });
 
   /** Key: province code; variant: commune type or "" for all. */
   const communesOfProvince: LoaderSpec<CommuneRecord[]> = {
     kind: "reporting.provinceCommunes",
-    ttlSeconds: UNIT_TTL_SECONDS,
+    ttlSeconds: maxAge("Commune"),
     async fetchMany(provinceCodes, type) {
       const { items } = await upstream.get<Items<CommuneRecord>>("/communes", {
         provinces: provinceCodes,
@@ -139,25 +139,13 @@ export function createReportingPlatform(upstream: UpstreamClient) {
     },
   };
 
-  const legacyUnit: LoaderSpec<LegacyUnitRecord> = {
-    kind: "reporting.legacyUnit",
-    ttlSeconds: UNIT_TTL_SECONDS,
-    fetchMany: byIds("/legacy-units", (u) => u.code),
-  };
-
-  const task: LoaderSpec<TaskRecord> = {
-    kind: "reporting.task",
-    ttlSeconds: FIGURES_TTL_SECONDS,
-    fetchMany: byIds("/tasks", (t) => t.id),
-  };
-
   /**
    * Key: `<program>:<unit code>` (taskProgressKey). The programme is part of the key, not a variant, so a screen
    * showing several programmes (the IOC dashboard: RESOLUTION_57 and PLAN_02) costs one platform call, not one each.
    */
   const taskProgress: LoaderSpec<TaskProgressRecord> = {
     kind: "reporting.taskProgress",
-    ttlSeconds: FIGURES_TTL_SECONDS,
+    ttlSeconds: maxAge("TaskProgress"),
     async fetchMany(keys) {
       const programs = new Set<string>();
       const unitCodes = new Set<string>();
@@ -176,7 +164,7 @@ export function createReportingPlatform(upstream: UpstreamClient) {
 
   const deployments: LoaderSpec<DeploymentRecord[]> = {
     kind: "reporting.deployments",
-    ttlSeconds: FIGURES_TTL_SECONDS,
+    ttlSeconds: maxAge("PlatformDeployment"),
     async fetchMany(provinceCodes) {
       const { items } = await upstream.get<Items<DeploymentRecord>>("/platform-deployments", {
         provinces: provinceCodes,
@@ -188,7 +176,7 @@ export function createReportingPlatform(upstream: UpstreamClient) {
   /** Key: province or commune code; variant: year or "" for every year. */
   const indicators: LoaderSpec<IndicatorRecord[]> = {
     kind: "reporting.indicators",
-    ttlSeconds: FIGURES_TTL_SECONDS,
+    ttlSeconds: maxAge("IndicatorValue"),
     async fetchMany(unitCodes, year) {
       const { items } = await upstream.get<Items<IndicatorRecord>>("/indicators", {
         ...unitCodeParams(unitCodes),
@@ -201,7 +189,7 @@ export function createReportingPlatform(upstream: UpstreamClient) {
   /** Key: the unit code the index was computed for (pre-2025 codes for years before 2025); variant: year. */
   const serviceIndex: LoaderSpec<ServiceIndexRecord> = {
     kind: "reporting.serviceIndex",
-    ttlSeconds: FIGURES_TTL_SECONDS,
+    ttlSeconds: maxAge("ServiceIndexScore"),
     async fetchMany(unitCodes, year) {
       const { items } = await upstream.get<Items<ServiceIndexRecord>>("/service-index", {
         year,
@@ -211,42 +199,29 @@ export function createReportingPlatform(upstream: UpstreamClient) {
     },
   };
 
-  /** Calls that answer one whole figure per key (a program, a year): cached like records, one call per key. */
-  const perKey = <T>(
-    kind: string,
-    ttlSeconds: number,
-    fetchOne: (key: string) => Promise<T>,
-  ): LoaderSpec<T> => ({
-    kind,
-    ttlSeconds,
-    async fetchMany(keys) {
-      return new Map(await Promise.all(keys.map(async (key) => [key, await fetchOne(key)] as const)));
-    },
-  });
+  // Calls that answer one whole figure per key (a programme, a year): cached like records, one call per key.
 
   /** Key: "all". */
-  const provinceList = perKey(
-    "reporting.provinceList",
-    UNIT_TTL_SECONDS,
+  const provinceList = oneCallPerKey(
+    { kind: "reporting.provinceList", ttlSeconds: maxAge("Province") },
     async () => (await upstream.get<Items<ProvinceRecord>>("/provinces")).items,
   );
 
   /** Key: program. */
-  const nationalTaskProgress = perKey("reporting.nationalTaskProgress", FIGURES_TTL_SECONDS, (program) =>
-    upstream.get<TaskProgressRecord>("/task-progress/national", { program }),
+  const nationalTaskProgress = oneCallPerKey(
+    { kind: "reporting.nationalTaskProgress", ttlSeconds: maxAge("TaskProgress") },
+    (program) => upstream.get<TaskProgressRecord>("/task-progress/national", { program }),
   );
 
   /** Key: "all". */
-  const rollout = perKey(
-    "reporting.rollout",
-    FIGURES_TTL_SECONDS,
+  const rollout = oneCallPerKey(
+    { kind: "reporting.rollout", ttlSeconds: maxAge("RolloutItemProgress") },
     async () => (await upstream.get<Items<RolloutRecord>>("/rollout")).items,
   );
 
   /** Key: year. */
-  const serviceIndexRanking = perKey(
-    "reporting.serviceIndexRanking",
-    FIGURES_TTL_SECONDS,
+  const serviceIndexRanking = oneCallPerKey(
+    { kind: "reporting.serviceIndexRanking", ttlSeconds: maxAge("ServiceIndexScore") },
     async (year) => (await upstream.get<Items<ServiceIndexRecord>>("/service-index", { year })).items,
   );
 

@@ -219,6 +219,7 @@ export type ProcedureFilter = {
   agency?: InputMaybe<Agency>;
   field?: InputMaybe<Scalars['String']['input']>;
   level?: InputMaybe<ProcedureLevel>;
+  /** Case-insensitive part of the name, 2 to 100 characters. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
   /** Procedures handled by this province's bodies. */
   provinceCode?: InputMaybe<Scalars['ID']['input']>;

@@ -201,7 +201,30 @@ describe("business subgraph (platform mocked)", () => {
       `{ enterprises(filter: { provinceCode: "40" }, after: "nope") { totalCount } }`,
     );
     expect(badCursor.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const badIndustry = await subgraph.query(
+      `{ enterprises(filter: { provinceCode: "40", industryCode: "62010" }) { totalCount } }`,
+    );
+    expect(badIndustry.errors?.[0]).toMatchObject({
+      message: "filter.industryCode: '62010' is not a 4-digit VSIC code",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
     expect(platformRequests).toEqual([]);
+  });
+
+  it("takes nameContains of 2 to 100 characters, the rule every listing shares", async () => {
+    const oneLetter = await subgraph.query(
+      `{ enterprises(filter: { provinceCode: "40", nameContains: " y " }) { totalCount } }`,
+    );
+    expect(oneLetter.errors?.[0]).toMatchObject({
+      message: "filter.nameContains: must be 2 to 100 characters",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+    expect(platformRequests).toEqual([]);
+    const twoLetters = await subgraph.query(
+      `{ enterprises(filter: { provinceCode: "40", nameContains: " ty " }) { totalCount } }`,
+    );
+    expect(twoLetters.errors).toBeUndefined();
+    expect(platformRequests).toHaveLength(1);
   });
 
   it("answers null for an unknown enterprise", async () => {

@@ -228,6 +228,11 @@ describe("population subgraph (platform mocked)", () => {
       reader,
     );
     expect(tooMany.errors?.[0]?.message).toBe("ids: 101 ids given, at most 100 allowed");
+    const malformedHousehold = await subgraph.query(`{ household(id: "HK4000100001") { id } }`, {}, reader);
+    expect(malformedHousehold.errors?.[0]).toMatchObject({
+      message: "id: 'HK4000100001' is not a household id (HK followed by 11 digits)",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
     expect(platformRequests).toEqual([]);
   });
 

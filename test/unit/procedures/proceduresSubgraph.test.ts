@@ -211,6 +211,10 @@ describe("procedures subgraph: catalogue and arguments", () => {
     ],
     ["{ procedures(first: 101) { totalCount } }", "first: 101 is outside 0..100"],
     [
+      '{ procedures(filter: { nameContains: " a " }) { totalCount } }',
+      "filter.nameContains: must be 2 to 100 characters",
+    ],
+    [
       '{ procedures(filter: { provinceCode: "401" }) { totalCount } }',
       "filter.provinceCode: '401' is not a 2-digit province code",
     ],
