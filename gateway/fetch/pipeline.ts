@@ -9,6 +9,8 @@ export interface SubgraphFetch {
   /** entities = an `_entities` fetch (has variables.representations). */
   kind: "query" | "mutation" | "entities";
   context: GatewayContext;
+  /** The serialised request when a step had to fix its bytes (contextHeader signs their hash); else the transport serialises `request`. */
+  body?: string;
   /** Extra request headers; steps add to them (contextHeader) and the transport sends them. */
   headers?: Record<string, string>;
   /** Aborts the HTTP request (set by the timeout step). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeContextKey, deriveContextKey } from "../../common/signedContext.ts";
 
 export const SUBGRAPH_DEFAULT_PORTS = {
   population: 4001,
@@ -22,6 +23,14 @@ const envSchema = z.object({
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
   platformBatchWindowMs: z.coerce.number().int().min(0).max(100).default(3),
+  nodeEnv: z.enum(["development", "production", "test"]).default("development"),
+  internalContextKey: z
+    .string()
+    .refine(
+      (value) => decodeContextKey(value) !== null,
+      "must be 32 bytes, base64url (scripts/context-keys.ts)",
+    )
+    .optional(),
   internalContextSecret: z.string().min(16, "must be at least 16 characters").optional(),
   upstreamTimeoutMs: z.coerce.number().int().positive().default(5000),
   upstreamRetries: z.coerce.number().int().min(0).max(10).default(2),
@@ -46,12 +55,35 @@ export interface SubgraphConfig {
   redisCommandTimeoutMs: number;
   /** Misses of one record kind from concurrent requests within this window share one platform call; 0 = off. */
   platformBatchWindowMs: number;
-  /** Unset → requests without a signed caller context are served as the anonymous (unscoped) caller. */
-  internalContextSecret: string | null;
+  production: boolean;
+  /**
+   * This subgraph's own key for the gateway's signed caller context (INTERNAL_CONTEXT_KEY, or derived from
+   * INTERNAL_CONTEXT_SECRET outside production). Null (development only) → unsigned requests are served as the
+   * anonymous caller.
+   */
+  contextKey: Buffer | null;
   upstreamTimeoutMs: number;
   upstreamRetries: number;
   upstreamConnections: number;
   logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/**
+ * A production subgraph holds its own key and nothing more: without one it would serve anyone as a national
+ * caller, and with the gateway's secret a compromised subgraph could sign contexts for all the others.
+ */
+function contextKeyProblem(
+  name: SubgraphName,
+  production: boolean,
+  key: string | undefined,
+  secret: string | undefined,
+): string | null {
+  if (key && secret) return "INTERNAL_CONTEXT_KEY and INTERNAL_CONTEXT_SECRET: set one, not both";
+  if (!production || key) return null;
+  const derive = `npx tsx scripts/context-keys.ts derives it from the gateway's INTERNAL_CONTEXT_SECRET`;
+  return secret
+    ? `INTERNAL_CONTEXT_SECRET: not accepted when NODE_ENV=production (it signs for every subgraph); give the ${name} subgraph its own INTERNAL_CONTEXT_KEY (${derive})`
+    : `INTERNAL_CONTEXT_KEY: required when NODE_ENV=production (the ${name} subgraph's own key for the gateway's signed caller context; ${derive})`;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {
@@ -77,6 +109,8 @@ export function loadSubgraphConfig(
     recordCacheMaxEntries: "RECORD_CACHE_MAX_ENTRIES",
     redisCommandTimeoutMs: "REDIS_COMMAND_TIMEOUT_MS",
     platformBatchWindowMs: "PLATFORM_BATCH_WINDOW_MS",
+    nodeEnv: "NODE_ENV",
+    internalContextKey: "INTERNAL_CONTEXT_KEY",
     internalContextSecret: "INTERNAL_CONTEXT_SECRET",
     upstreamTimeoutMs: "UPSTREAM_TIMEOUT_MS",
     upstreamRetries: "UPSTREAM_RETRIES",
@@ -85,14 +119,20 @@ export function loadSubgraphConfig(
   };
   const raw = Object.fromEntries(Object.entries(sources).map(([key, variable]) => [key, read(variable)]));
   const parsed = envSchema.safeParse({ ...raw, port: raw.port ?? SUBGRAPH_DEFAULT_PORTS[name] });
+  const invalid = (problems: string[]) =>
+    new Error(`invalid ${name} subgraph configuration: ${problems.join("; ")}`);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0]) as keyof typeof sources;
-      return `${sources[key] ?? key}: ${issue.message}`;
-    });
-    throw new Error(`invalid ${name} subgraph configuration: ${problems.join("; ")}`);
+    throw invalid(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]) as keyof typeof sources;
+        return `${sources[key] ?? key}: ${issue.message}`;
+      }),
+    );
   }
   const c = parsed.data;
+  const production = c.nodeEnv === "production";
+  const contextProblem = contextKeyProblem(name, production, c.internalContextKey, c.internalContextSecret);
+  if (contextProblem) throw invalid([contextProblem]);
   return {
     name,
     port: c.port,
@@ -104,7 +144,12 @@ export function loadSubgraphConfig(
     recordCacheMaxEntries: c.recordCacheMaxEntries,
     redisCommandTimeoutMs: c.redisCommandTimeoutMs,
     platformBatchWindowMs: c.platformBatchWindowMs,
-    internalContextSecret: c.internalContextSecret ?? null,
+    production,
+    contextKey: c.internalContextKey
+      ? decodeContextKey(c.internalContextKey)
+      : c.internalContextSecret
+        ? deriveContextKey(c.internalContextSecret, name)
+        : null,
     upstreamTimeoutMs: c.upstreamTimeoutMs,
     upstreamRetries: c.upstreamRetries,
     upstreamConnections: c.upstreamConnections,
@@ -118,6 +163,6 @@ export function redactedConfig(config: SubgraphConfig): Record<string, unknown> 
   return {
     ...config,
     redisUrl: redactUrl(config.redisUrl),
-    internalContextSecret: config.internalContextSecret === null ? null : "***",
+    contextKey: config.contextKey === null ? null : "***",
   };
 }

@@ -9,17 +9,12 @@ import {
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import type { DocumentNode } from "graphql";
-import { ANONYMOUS, type Caller } from "../../common/caller.ts";
 import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
 import { parseJson, readBody } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer } from "../../common/http/listen.ts";
 import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
-import {
-  CALLER_CONTEXT_HEADER,
-  CallerContextError,
-  verifyCallerContext,
-} from "../../common/signedContext.ts";
+import { createCallerContextReader } from "./callerContext.ts";
 import type { SubgraphConfig } from "./config.ts";
 import type { SubgraphContext } from "./context.ts";
 import { createErrorFormatter } from "./formatError.ts";
@@ -28,6 +23,7 @@ import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
 import { createPlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
+import { guardScopes } from "./scopeGuard.ts";
 import type { UpstreamClient } from "./upstream.ts";
 
 export interface SubgraphDeps {
@@ -56,8 +52,7 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Apollo Server reads a non-JSON body as text, and answers for it itself. */
-async function requestBody(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req, MAX_BODY_BYTES);
+function parsedBody(req: IncomingMessage, raw: Buffer): unknown {
   return (req.headers["content-type"] ?? "").includes("json") ? parseJson(raw) : raw.toString("utf8");
 }
 
@@ -96,10 +91,13 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   const inflight = createInflightFetches();
   const batcher = createPlatformBatcher({ windowMs: config.platformBatchWindowMs });
   const apollo = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema({
+    schema: guardScopes(
+      buildSubgraphSchema({
+        typeDefs,
+        resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+      }),
       typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    ),
     plugins: [
       ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
       ApolloServerPluginLandingPageDisabled(),
@@ -113,29 +111,18 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   });
   const http = createHttpServer((req, res) => void handle(req, res));
 
-  function callerOf(req: IncomingMessage): Caller {
-    if (config.internalContextSecret === null) return ANONYMOUS;
-    const header = req.headers[CALLER_CONTEXT_HEADER];
-    try {
-      return verifyCallerContext(Array.isArray(header) ? header[0] : header, config.internalContextSecret);
-    } catch (error) {
-      if (error instanceof CallerContextError) {
-        const missing = error.reason === "missing";
-        throw new HttpError(missing ? 401 : 403, missing ? "UNAUTHENTICATED" : "FORBIDDEN", error.message);
-      }
-      throw error;
-    }
-  }
+  const readCallerContext = createCallerContextReader({ name: config.name, key: config.contextKey, logger });
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, wireRequestId: string) {
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "POST") {
       throw new HttpError(405, "BAD_REQUEST", `method ${method} not allowed on /graphql`, {
         headers: { allow: "GET, POST" },
       });
     }
-    const caller = callerOf(req);
-    const body = method === "POST" ? await requestBody(req) : undefined;
+    const raw = method === "POST" ? await readBody(req, MAX_BODY_BYTES) : Buffer.alloc(0);
+    const { caller, requestId } = readCallerContext(req, raw, wireRequestId);
+    const body = method === "POST" ? parsedBody(req, raw) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
       context: async () => ({

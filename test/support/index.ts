@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import type { Registry } from "prom-client";
 import type { Caller } from "../../common/caller.ts";
-import { signCallerContext } from "../../common/signedContext.ts";
+import { deriveContextKey, signCallerContext } from "../../common/signedContext.ts";
 
 export { signCallerContext };
 
@@ -33,9 +33,21 @@ export function redisUrl(): string {
   return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 }
 
-/** Signs a caller context header value the way the gateway does. */
-export function signTestContext(caller: Partial<Caller>, secret: string): string {
-  return signCallerContext({ sub: "test", scopes: [], province: null, commune: null, ...caller }, secret);
+/**
+ * Signs a caller context header value the way the gateway does: with `audience`'s key derived from `secret`, for
+ * exactly these `body` bytes; `now` back-dates it.
+ */
+export function signTestContext(
+  caller: Partial<Caller>,
+  secret: string,
+  request: { audience: string; body: string; requestId?: string; now?: number },
+): string {
+  return signCallerContext(
+    { sub: "test", scopes: [], province: null, commune: null, ...caller },
+    { audience: request.audience, body: request.body, requestId: request.requestId ?? "test-request" },
+    deriveContextKey(secret, request.audience),
+    request.now,
+  );
 }
 
 /** The value of one series of a prom-client metric (counter, gauge, or a histogram's `_sum`/`_count`), 0 when absent. */

@@ -18,24 +18,44 @@ export interface TestSubgraph {
   url: string;
   config: SubgraphConfig;
   deps: SubgraphDeps;
-  /** POSTs an operation, signing `caller` with the configured secret (unsigned when no secret is configured). */
+  /**
+   * POSTs an operation, signing `caller` (default: a national officer with the read scopes) with the subgraph's
+   * key for exactly that body, as the gateway would (unsigned when no key is configured).
+   */
   query(query: string, variables?: Record<string, unknown>, caller?: Partial<Caller>): Promise<GraphQLResult>;
   stop(): Promise<void>;
 }
 
-export async function postGraphQL(
+export function postGraphQL(
   url: string,
   body: { query: string; variables?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult> {
+  return postGraphQLText(url, JSON.stringify(body), headers);
+}
+
+/** POSTs these exact body bytes (what a signed caller context is bound to). */
+export async function postGraphQLText(
+  url: string,
+  body: string,
   headers: Record<string, string> = {},
 ): Promise<GraphQLResult> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
+    body,
   });
   const json = (await response.json()) as Pick<GraphQLResult, "data" | "errors">;
   return { status: response.status, headers: response.headers, data: json.data, errors: json.errors };
 }
+
+/** Who `TestSubgraph.query` asks for unless told otherwise: the scopes every subgraph's data is read with. */
+const TEST_OFFICER: Caller = {
+  sub: "test",
+  scopes: ["population:read", "dossier:read"],
+  province: null,
+  commune: null,
+};
 
 /** Starts a subgraph on a free loopback port with `env` as its whole environment (LOG_LEVEL silent unless given). */
 export async function startTestSubgraph(
@@ -57,14 +77,16 @@ export async function startTestSubgraph(
     config,
     deps: runtime.deps,
     query(query, variables, caller) {
+      const body = JSON.stringify({ query, variables });
       const headers: Record<string, string> = {};
-      if (config.internalContextSecret !== null) {
+      if (config.contextKey !== null) {
         headers[CALLER_CONTEXT_HEADER] = signCallerContext(
-          { sub: "test", scopes: [], province: null, commune: null, ...caller },
-          config.internalContextSecret,
+          { ...TEST_OFFICER, ...caller },
+          { audience: name, requestId: "test-request", body },
+          config.contextKey,
         );
       }
-      return postGraphQL(url, { query, variables }, headers);
+      return postGraphQLText(url, body, headers);
     },
     async stop() {
       await server.stop();

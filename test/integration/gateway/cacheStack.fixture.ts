@@ -13,7 +13,11 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { type GraphQLError, parse } from "graphql";
 import { Redis } from "ioredis";
 import { ANONYMOUS, type Caller } from "../../../common/caller.ts";
-import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
+import {
+  CALLER_CONTEXT_HEADER,
+  deriveContextKey,
+  verifyCallerContext,
+} from "../../../common/signedContext.ts";
 import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { createGateway } from "../../../gateway/createGateway.ts";
@@ -130,7 +134,8 @@ export class CacheTestSubgraph {
     this.server = createServer(async (request, response) => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+      const raw = Buffer.concat(chunks);
+      const body = JSON.parse(raw.toString("utf8") || "{}");
       this.queries.push(body.query);
       const representations = body.variables?.representations as { code: string }[] | undefined;
       if (representations)
@@ -143,7 +148,12 @@ export class CacheTestSubgraph {
       const contextHeader = request.headers[CALLER_CONTEXT_HEADER];
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? "POST", headers, search: "", body },
-        context: async () => ({ caller: verifyCallerContext(String(contextHeader), SECRET) }),
+        context: async () =>
+          verifyCallerContext(
+            String(contextHeader),
+            { audience: this.name, body: raw },
+            deriveContextKey(SECRET, this.name),
+          ),
       });
       for (const [key, value] of result.headers) response.setHeader(key, value);
       response.statusCode = result.status ?? 200;

@@ -3,7 +3,8 @@
 import { createHash } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../common/signedContext.ts";
+import type { Caller } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER, deriveContextKey, signCallerContext } from "../../../common/signedContext.ts";
 import {
   AUDIENCE,
   CONTEXT_SECRET,
@@ -382,12 +383,20 @@ describe("the subgraphs trust only the gateway", () => {
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(query(id)),
     });
+  /** A context for population and exactly the body `post` sends for `id`, signed from `secret`. */
+  const contextFor = (caller: Caller, id: string, secret: string, at?: number) =>
+    signCallerContext(
+      caller,
+      { audience: "population", requestId: "security-suite", body: JSON.stringify(query(id)) },
+      deriveContextKey(secret, "population"),
+      at,
+    );
 
   it("ignores a caller context a client sends to the gateway itself", async () => {
     const national = { sub: "intruder", scopes: NATIONAL_FULL.scopes, province: null, commune: null };
     const result = await ask(gateway, "query ($id: ID!) { citizen(id: $id) { fullName dateOfBirth } }", {
       variables: { id: people.other.id },
-      headers: { [CALLER_CONTEXT_HEADER]: signCallerContext(national, CONTEXT_SECRET) },
+      headers: { [CALLER_CONTEXT_HEADER]: contextFor(national, people.other.id, CONTEXT_SECRET) },
     });
     expect(result.status).toBe(200);
     expect(result.body.data?.citizen).toBeNull();
@@ -403,11 +412,12 @@ describe("the subgraphs trust only the gateway", () => {
 
   it("refuses a caller context forged with another secret, tampered with or replayed late", async () => {
     const national = { sub: "intruder", scopes: NATIONAL_FULL.scopes, province: null, commune: null };
-    const forged = signCallerContext(national, "a-secret-the-attacker-guessed-wrong");
-    const genuine = signCallerContext({ ...national, province: "40" }, CONTEXT_SECRET);
-    const [, signature] = genuine.split(".");
-    const tampered = `${Buffer.from(JSON.stringify({ ...national, iat: Math.floor(Date.now() / 1000) })).toString("base64url")}.${signature}`;
-    const stale = signCallerContext(national, CONTEXT_SECRET, Date.now() - 10 * 60_000);
+    const id = people.other.id;
+    const forged = contextFor(national, id, "a-secret-the-attacker-guessed-wrong");
+    const [payload, signature] = contextFor({ ...national, province: "40" }, id, CONTEXT_SECRET).split(".");
+    const widened = { ...JSON.parse(Buffer.from(payload!, "base64url").toString()), province: null };
+    const tampered = `${Buffer.from(JSON.stringify(widened)).toString("base64url")}.${signature}`;
+    const stale = contextFor(national, id, CONTEXT_SECRET, Date.now() - 10 * 60_000);
     for (const header of [forged, tampered, stale, "not-a-context"]) {
       const response = await post({ [CALLER_CONTEXT_HEADER]: header }, people.other.id);
       expect(response.status).toBe(403);

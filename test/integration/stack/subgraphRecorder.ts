@@ -7,6 +7,9 @@ export interface RecordedFetch {
   operationName: string | null;
   /** Representations of an `_entities` fetch; null for a root-field fetch. */
   representations: number | null;
+  /** The request as it crossed the wire: what someone listening in between would have seen. */
+  headers: Record<string, string>;
+  body: Buffer;
 }
 
 export interface SubgraphRecorder {
@@ -40,6 +43,8 @@ export async function startSubgraphRecorder(target: string): Promise<SubgraphRec
     fetches.push({
       operationName: parsed.operationName ?? null,
       representations: parsed.variables?.representations?.length ?? null,
+      headers: forwardedHeaders(request),
+      body,
     });
     const answer = await fetch(target, {
       method: request.method,

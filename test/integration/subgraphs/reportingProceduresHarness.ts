@@ -86,13 +86,14 @@ export async function startStack(
   return {
     sandboxUrl: base,
     async query(query, variables = {}, caller = {}) {
+      const body = JSON.stringify({ query, variables });
       const response = await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          [CALLER_CONTEXT_HEADER]: signTestContext(caller, INTERNAL_SECRET),
+          [CALLER_CONTEXT_HEADER]: signTestContext(caller, INTERNAL_SECRET, { audience: name, body }),
         },
-        body: JSON.stringify({ query, variables }),
+        body,
       });
       return (await response.json()) as GraphQLBody;
     },

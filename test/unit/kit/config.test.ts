@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { deriveContextKey, encodeContextKey } from "../../../common/signedContext.ts";
 import { loadSubgraphConfig, redactedConfig } from "../../../subgraphs/kit/config.ts";
 
 describe("subgraph configuration", () => {
@@ -9,7 +10,7 @@ describe("subgraph configuration", () => {
       platformUrl: "http://127.0.0.1:4010/business/v1",
       redisUrl: null,
       recordCache: true,
-      internalContextSecret: null,
+      contextKey: null,
       upstreamTimeoutMs: 5000,
       upstreamRetries: 2,
     });
@@ -33,6 +34,33 @@ describe("subgraph configuration", () => {
     );
   });
 
+  it("holds only its own key: given directly, or derived from the gateway's secret outside production", () => {
+    const secret = "the-gateway-secret-0123456789";
+    const own = deriveContextKey(secret, "population");
+    expect(loadSubgraphConfig("population", { INTERNAL_CONTEXT_SECRET: secret }).contextKey).toEqual(own);
+    const key = encodeContextKey(own);
+    const production = { NODE_ENV: "production", INTERNAL_CONTEXT_KEY: key };
+    expect(loadSubgraphConfig("population", production).contextKey).toEqual(own);
+    expect(() => loadSubgraphConfig("population", { INTERNAL_CONTEXT_KEY: "too-short" })).toThrow(
+      /INTERNAL_CONTEXT_KEY: must be 32 bytes/,
+    );
+    expect(() =>
+      loadSubgraphConfig("population", { INTERNAL_CONTEXT_KEY: key, INTERNAL_CONTEXT_SECRET: secret }),
+    ).toThrow(/set one, not both/);
+  });
+
+  it("refuses production without its own key, and with the secret that signs for every subgraph", () => {
+    expect(() => loadSubgraphConfig("business", { NODE_ENV: "production" })).toThrow(
+      /INTERNAL_CONTEXT_KEY: required when NODE_ENV=production/,
+    );
+    expect(() =>
+      loadSubgraphConfig("business", {
+        NODE_ENV: "production",
+        INTERNAL_CONTEXT_SECRET: "the-gateway-secret-0123456789",
+      }),
+    ).toThrow(/INTERNAL_CONTEXT_SECRET: not accepted when NODE_ENV=production/);
+  });
+
   it("never prints the secret or Redis credentials", () => {
     const config = loadSubgraphConfig("population", {
       INTERNAL_CONTEXT_SECRET: "a-very-secret-value-indeed",
@@ -40,6 +68,9 @@ describe("subgraph configuration", () => {
     });
     const printed = JSON.stringify(redactedConfig(config));
     expect(printed).not.toContain("a-very-secret-value-indeed");
+    expect(printed).not.toContain(
+      encodeContextKey(deriveContextKey("a-very-secret-value-indeed", "population")),
+    );
     expect(printed).not.toContain("hunter2");
   });
 });

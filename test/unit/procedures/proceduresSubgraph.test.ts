@@ -1,9 +1,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
-import { CALLER_CONTEXT_HEADER } from "../../../common/signedContext.ts";
 import { createProceduresSubgraph } from "../../../subgraphs/procedures/index.ts";
-import { signTestContext } from "../../support/index.ts";
 import { NGHE_AN_COMMUNES } from "../reporting/reportingPlatform.mock.ts";
 import { type RunningSubgraph, startSubgraph } from "../reporting/subgraphHarness.ts";
 import { CITIZEN_IN_01, CITIZEN_IN_40, proceduresHandlers } from "./proceduresPlatform.mock.ts";
@@ -26,13 +24,9 @@ afterAll(async () => {
 
 beforeEach(() => subgraph.resetPlatformRequests());
 
-function as(caller: Partial<Caller>) {
-  return { [CALLER_CONTEXT_HEADER]: signTestContext(caller, SECRET) };
-}
-
-const PUBLIC = as({});
-const OFFICER_40 = as({ scopes: ["dossier:read"], province: "40" });
-const NATIONAL_OFFICER = as({ scopes: ["dossier:read"] });
+const PUBLIC: Partial<Caller> = {};
+const OFFICER_40: Partial<Caller> = { scopes: ["dossier:read"], province: "40" };
+const NATIONAL_OFFICER: Partial<Caller> = { scopes: ["dossier:read"] };
 
 const COMMUNE_STATS = /* GraphQL */ `
   query ($representations: [_Any!]!, $from: Date, $to: Date) {

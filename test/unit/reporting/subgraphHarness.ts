@@ -1,4 +1,6 @@
 import type { SetupServer } from "msw/node";
+import type { Caller } from "../../../common/caller.ts";
+import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../common/signedContext.ts";
 import { loadSubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";
 import { createSubgraphDeps } from "../../../subgraphs/kit/runtime.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server.ts";
@@ -18,11 +20,8 @@ export interface GraphQLResult {
 }
 
 export interface RunningSubgraph {
-  query(
-    query: string,
-    variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<GraphQLResult>;
+  /** Signs `caller` for exactly this body when the subgraph has a context key, as the gateway would. */
+  query(query: string, variables?: Record<string, unknown>, caller?: Partial<Caller>): Promise<GraphQLResult>;
   /** Platform requests seen since the last reset, as `METHOD /path?query`. */
   platformRequests(): string[];
   resetPlatformRequests(): void;
@@ -52,12 +51,17 @@ export async function startSubgraph(
       requests.push(`${request.method} ${target.pathname}${target.search}`);
   });
   return {
-    async query(query, variables = {}, headers = {}) {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
+    async query(query, variables = {}, caller = {}) {
+      const body = JSON.stringify({ query, variables });
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (config.contextKey !== null) {
+        headers[CALLER_CONTEXT_HEADER] = signCallerContext(
+          { sub: "test", scopes: [], province: null, commune: null, ...caller },
+          { audience: name, requestId: "test-request", body },
+          config.contextKey,
+        );
+      }
+      const response = await fetch(url, { method: "POST", headers, body });
       return {
         status: response.status,
         headers: response.headers,
