@@ -13,6 +13,8 @@ import { type CallerResolver, createAuthCallerResolver } from "./authentication/
 import { createTokenVerifier } from "./authentication/jwt.ts";
 import { createFieldAuthorizationPlugin } from "./authorization/authorizationPlugin.ts";
 import { ENFORCED_SECURITY_FEATURES } from "./authorization/authorizationPolicy.ts";
+import { createCacheVersion } from "./cacheStore/cacheVersion.ts";
+import { trackRedisAvailability } from "./cacheStore/redis.ts";
 import { createCacheStore } from "./cacheStore/store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
@@ -30,6 +32,8 @@ import { createHttpHandler, GRAPHQL_PATH } from "./http/server.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "./observability/metrics.ts";
 import { createRequestLogPlugin } from "./observability/requestLogPlugin.ts";
+import { createOpsEndpoints } from "./ops/opsEndpoints.ts";
+import { createOpsServer } from "./ops/opsServer.ts";
 import { createPurgeRoute } from "./ops/purge.ts";
 import { createReadinessCheck } from "./ops/readiness.ts";
 import { createRateLimiter } from "./rateLimit/rateLimiter.ts";
@@ -58,7 +62,8 @@ export interface GatewayDeps {
 }
 
 export interface Gateway {
-  start(): Promise<{ url: string; port: number }>;
+  /** `opsUrl`: the ops listener's origin, null without OPS_PORT. */
+  start(): Promise<{ url: string; port: number; opsUrl: string | null }>;
   stop(): Promise<void>;
   reloadSupergraph(): Promise<ReloadResult>;
   /** The subgraphs of the supergraph being served (null before start). */
@@ -93,30 +98,47 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const store = (layer: CacheLayer) =>
     createCacheStore({ redis, layer, maxEntries: config.redis.maxEntries, metrics, logger });
   const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
-  const limits = createLimits(config.demandControl, { logger });
+  const limits = createLimits(config.demandControl);
   const rateLimiter = config.rateLimit.enabled
     ? createRateLimiter(config.rateLimit, { redis, logger })
     : null;
   const { resilience } = config;
+  const safelist = config.safelist.enabled ? readSafelistManifest(config.safelist.dir) : null;
+  // What changes answers besides the supergraph: a cached answer must never outlive a change of any of them.
+  const cacheVersion = createCacheVersion({
+    safelist,
+    introspection: config.server.introspection,
+    limits: config.demandControl,
+  });
+  if (redis) trackRedisAvailability(redis, metrics);
 
   // One row per feature, in the order its plugins run and its fetch steps wrap the subgraph call (outermost first).
   const features: Record<string, FeatureParts> = {
     observability: { plugins: [createCacheControlHeaderPlugin(), createRequestLogPlugin()] },
     demandControl: { plugins: [limits.plugin] },
-    safelist: config.safelist.enabled
-      ? { plugins: [createSafelistPlugin(readSafelistManifest(config.safelist.dir))] }
-      : {},
+    safelist: safelist ? { plugins: [createSafelistPlugin(safelist)] } : {},
     // Before the response cache and dedup: they must see responses with the authorization errors in place.
     authorization: { plugins: [createFieldAuthorizationPlugin({ logger })] },
+    // Learns each supergraph as it loads; the caches and dedup below key on it.
+    cacheVersion: { plugins: [cacheVersion.plugin] },
     // Installed even when off, so every response says `x-cache: BYPASS`.
     responseCache: {
       plugins: [
-        createResponseCachePlugin({ enabled: config.responseCache.enabled, store: stores.response, metrics }),
+        createResponseCachePlugin({
+          enabled: config.responseCache.enabled,
+          store: stores.response,
+          version: cacheVersion,
+          metrics,
+        }),
       ],
     },
     // After the response cache: a cache hit never waits for anyone.
     dedup: config.dedup.enabled
-      ? { plugins: [createInboundDedupPlugin({ metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })] }
+      ? {
+          plugins: [
+            createInboundDedupPlugin({ version: cacheVersion, metrics, maxWaitMs: DEDUP_MAX_WAIT_MS }),
+          ],
+        }
       : {},
     // First fetch step: a cache hit never touches the breaker, the network or the subgraph.
     fetchCache: config.fetchCache.enabled
@@ -124,6 +146,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           fetchSteps: [
             createEntityCacheStep({
               store: stores.entity,
+              version: cacheVersion,
               staleIfErrorSeconds: config.fetchCache.staleIfErrorSeconds,
             }),
           ],
@@ -152,6 +175,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     },
   };
   const parts = Object.values(features);
+  const routes = parts.flatMap((part) => part.routes ?? []);
 
   const supergraph = createSupergraphSource({
     path: config.supergraph.path,
@@ -196,6 +220,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const subgraphs = () =>
     supergraph.current()?.subgraphs.map((s) => ({ name: s.name, url: urlOf(s) })) ?? null;
+  const ops = createOpsEndpoints({
+    token: config.ops.token,
+    readiness: createReadinessCheck({ subgraphs, redis, draining: () => http.stopping }),
+    metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
+    metricsContentType: metrics.registry.contentType,
+    routes,
+  });
   const handle = createHttpHandler({
     apollo,
     logger,
@@ -209,33 +240,38 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         rateLimiter,
         trustedProxyHops: config.rateLimit.trustedProxyHops,
       }),
-    readiness: createReadinessCheck({ subgraphs, redis, draining: () => http.stopping }),
+    ops,
     landingPage: createLandingPage({
       operationsDir: config.server.landingOperationsDir,
       graphqlPath: GRAPHQL_PATH,
     }),
-    routes: parts.flatMap((part) => part.routes ?? []),
+    routes,
     // Response-cache hits answered by the HTTP edge without Apollo Server.
     cachedResponses: createCachedResponseReader({
       enabled: config.responseCache.enabled,
       store: stores.response,
+      version: cacheVersion,
     }),
-    metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
   });
 
   const http = createHttpServer((request, response) => void handle(request, response));
+  const opsServer = config.ops.listener ? createOpsServer(ops, logger) : null;
 
   return {
     async start() {
       await apollo.start();
       const { port, origin } = await http.listen(config.server.port, config.server.host);
       const url = `${origin}${GRAPHQL_PATH}`;
-      logger.info({ url, subgraphs: subgraphs()?.map((s) => s.name) }, "gateway listening");
-      return { url, port };
+      const { listener } = config.ops;
+      const opsUrl = (listener && (await opsServer?.listen(listener.port, listener.host))?.origin) ?? null;
+      logger.info({ url, opsUrl, subgraphs: subgraphs()?.map((s) => s.name) }, "gateway listening");
+      return { url, port, opsUrl };
     },
 
     async stop() {
       await http.stop(config.server.shutdownTimeoutMs);
+      // After the public port has drained: until then the ops listener reports "shutting down".
+      await opsServer?.stop(0);
       await apollo
         .stop()
         .catch((error: Error) => logger.warn({ err: { message: error.message } }, "apollo stop"));

@@ -31,6 +31,8 @@ function callerSegment(sub: string): string {
 }
 
 export interface OperationKeyInput {
+  /** The cache version (supergraph and answer-shaping policy): an entry of another version is never read. */
+  version: string;
   document: string;
   operationName: string | null | undefined;
   variables: Record<string, unknown> | undefined;
@@ -41,6 +43,7 @@ export interface OperationKeyInput {
 export function operationKey(input: OperationKeyInput): string {
   return sha256(
     canonicalJson([
+      input.version,
       input.document,
       input.operationName ?? null,
       input.variables ?? {},
@@ -55,6 +58,7 @@ export function privateKey(publicKey: string, sub: string): string {
 }
 
 export interface EntityKeyInput {
+  version: string;
   subgraph: string;
   representation: Record<string, unknown>;
   selectionHash: string;
@@ -62,15 +66,14 @@ export interface EntityKeyInput {
 }
 
 /**
- * `<Type>:<hash of the representation's fields>:<hash of subgraph, selection set, visibility class>`: the type and the
- * entity's identity come first so that ops can purge one type or one entity with a prefix deletion.
+ * `<Type>:<hash of the representation's fields>:<hash of version, subgraph, selection set, visibility class>`: the type
+ * and the entity's identity come first so that ops can purge one type or one entity with a prefix deletion.
  */
 export function entityKey(input: EntityKeyInput): string {
   const { __typename, ...fields } = input.representation;
-  const variant = sha256(canonicalJson([input.subgraph, input.selectionHash, input.visibilityClass])).slice(
-    0,
-    32,
-  );
+  const variant = sha256(
+    canonicalJson([input.version, input.subgraph, input.selectionHash, input.visibilityClass]),
+  ).slice(0, 32);
   return `${entityPurgePrefix(String(__typename), fields)}${variant}`;
 }
 

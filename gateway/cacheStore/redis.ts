@@ -36,6 +36,13 @@ export function createRedis(
   return redis;
 }
 
+/** Keeps `lienthong_gateway_redis_up` current from the client's own connection events. */
+export function trackRedisAvailability(redis: Redis, metrics: Pick<GatewayMetrics, "redisUp">): void {
+  const report = () => metrics.redisUp.set(redis.status === "ready" ? 1 : 0);
+  report();
+  for (const event of ["ready", "close", "end", "reconnecting"]) redis.on(event, report);
+}
+
 /** PING with a bound, for /ready. */
 export async function pingRedis(redis: Redis, timeoutMs: number): Promise<string | null> {
   try {

@@ -9,8 +9,10 @@ import { operationKey } from "./keys.ts";
  */
 export function requestOperationKey(
   requestContext: GraphQLRequestContextResponseForOperation<GatewayContext>,
+  version: string,
 ): string {
   return operationKey({
+    version,
     document: requestContext.source,
     operationName: requestContext.request.operationName ?? null,
     variables: requestContext.request.variables,

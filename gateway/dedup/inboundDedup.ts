@@ -1,6 +1,7 @@
-import type { CacheHint } from "@apollo/cache-control-types";
+import type { CacheHint, CachePolicy } from "@apollo/cache-control-types";
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import type { FormattedExecutionResult } from "graphql";
+import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import type { GatewayContext } from "../context.ts";
@@ -15,6 +16,7 @@ type SharedResult = {
 } | null;
 
 export interface InboundDedupOptions {
+  version: CacheVersion;
   metrics: Pick<GatewayMetrics, "dedupJoins">;
   /**
    * How long a follower waits for its leader before executing on its own. A guard, not a tuning knob: a leader
@@ -29,7 +31,7 @@ export interface InboundDedupOptions {
  * others wait in `responseForOperation` and are answered with a copy of the leader's result once it is sent.
  */
 export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloServerPlugin<GatewayContext> {
-  const { metrics, maxWaitMs } = options;
+  const { metrics, maxWaitMs, version } = options;
   const inFlight = new Map<string, Promise<SharedResult>>();
 
   return {
@@ -55,7 +57,7 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
           if (requestContext.operation.operation !== "query") return null;
           const context = requestContext.contextValue;
           const sub = context.caller.sub;
-          const publicKey = requestOperationKey(requestContext);
+          const publicKey = requestOperationKey(requestContext, version.of(requestContext.schema));
           // Second round: the leader's answer was PRIVATE and someone else's; requests of this caller still share.
           const keys = sub === null ? [publicKey] : [publicKey, privateKey(publicKey, sub)];
           for (const key of keys) {
@@ -82,13 +84,12 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
         async willSendResponse(requestContext) {
           if (!settleLed) return;
           const { body, http } = requestContext.response;
-          const policy = requestContext.overallCachePolicy;
           settleLed(
             body.kind === "single"
               ? {
                   result: body.singleResult,
                   status: http.status,
-                  policy: { maxAge: policy.maxAge ?? 0, scope: policy.scope ?? "PUBLIC" },
+                  policy: sharingPolicy(requestContext.overallCachePolicy, body.singleResult),
                   sub: requestContext.contextValue.caller.sub,
                 }
               : null,
@@ -97,6 +98,15 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
       };
     },
   };
+}
+
+/**
+ * An answer with errors is the caller's own (what failed, and why, can depend on who asked), like one a subgraph marked
+ * `no-store`: PRIVATE, so only requests of the same caller share it.
+ */
+function sharingPolicy(policy: CachePolicy, result: FormattedExecutionResult): CacheHint {
+  if (result.errors && result.errors.length > 0) return { maxAge: 0, scope: "PRIVATE" };
+  return { maxAge: policy.maxAge ?? 0, scope: policy.scope ?? "PUBLIC" };
 }
 
 async function waitAtMost(leader: Promise<SharedResult>, ms: number): Promise<SharedResult> {

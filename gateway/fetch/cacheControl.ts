@@ -3,6 +3,8 @@ import type { CachePolicy } from "./pipeline.ts";
 /**
  * Reads the Cache-Control a subgraph's Apollo cache-control plugin sends (`max-age=60, public`,
  * `max-age=30, private`, `no-store`). Anything else, or nothing, means "not cacheable".
+ * `no-store` is PRIVATE as well as uncacheable: Apollo sends it for answers with errors and for PRIVATE hints
+ * without a max-age, and such an answer must not reach another caller through dedup or a shared fetch.
  */
 export function parseCacheControl(header: string | undefined): CachePolicy | null {
   if (!header) return null;
@@ -11,7 +13,7 @@ export function parseCacheControl(header: string | undefined): CachePolicy | nul
     .split(",")
     .map((part) => part.trim());
   if (directives.includes("no-store") || directives.includes("no-cache"))
-    return { maxAge: 0, scope: "PUBLIC" };
+    return { maxAge: 0, scope: "PRIVATE" };
   const maxAge = directives.find((part) => part.startsWith("max-age="));
   if (!maxAge) return null;
   const seconds = Number(maxAge.slice("max-age=".length));

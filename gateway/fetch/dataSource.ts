@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ANONYMOUS } from "../../common/caller.ts";
+import { redactNumbers } from "../../common/errors.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
@@ -53,7 +54,13 @@ export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
       const reason = error instanceof SubgraphFetchError ? error.reason : "bad_response";
       this.options.metrics.subgraphFetchErrors.inc({ subgraph: name, reason });
       context.logger.warn(
-        { requestId: context.requestId, subgraph: name, reason, err: { message: (error as Error).message } },
+        // The subgraph's own words (a refusal, an address) are for this log only; ids in them are personal data.
+        {
+          requestId: context.requestId,
+          subgraph: name,
+          reason,
+          err: { message: redactNumbers((error as Error).message) },
+        },
         "subgraph fetch failed",
       );
       return {

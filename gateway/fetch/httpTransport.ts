@@ -43,7 +43,7 @@ export function createHttpTransport(options: {
             "content-type": "application/json",
             accept: "application/graphql-response+json, application/json",
           },
-          body: fetch.body ?? JSON.stringify(fetch.request),
+          body: JSON.stringify(fetch.request),
           signal: fetch.signal,
         })
         .catch((error: unknown) => {
@@ -54,11 +54,15 @@ export function createHttpTransport(options: {
         });
       const text = await response.body.text();
       const body = parseGraphQLBody(text);
-      if (!body || response.statusCode >= 500) {
+      // 401/403: the subgraph refused our signed context, so it executed nothing. Its reason describes our internals
+      // (keys, clocks, bindings): it goes to the log through the error, the client sees SUBGRAPH_UNAVAILABLE.
+      const refused = response.statusCode === 401 || response.statusCode === 403;
+      if (!body || refused || response.statusCode >= 500) {
+        const reason = body?.errors?.[0]?.message;
         throw new SubgraphFetchError(
           fetch.subgraph,
           body ? "http_status" : "bad_response",
-          `HTTP ${response.statusCode}`,
+          `HTTP ${response.statusCode}${reason ? ` (${reason})` : ""}`,
         );
       }
       const cacheControl = response.headers["cache-control"];

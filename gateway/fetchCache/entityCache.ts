@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
+import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { canonicalJson, entityKey, privateKey, sha256 } from "../cacheStore/keys.ts";
 import type { CacheLookup, CacheStore } from "../cacheStore/store.ts";
 import type { CacheOutcome, GatewayContext } from "../context.ts";
@@ -21,6 +22,7 @@ type StoredEntity =
 
 export interface EntityCacheOptions {
   store: CacheStore;
+  version: CacheVersion;
   /**
    * How long past its freshness an entity is kept to answer for a subgraph that is down (stale-if-error). The IOC
    * dashboard's statistics are non-null fields of Province: without this, one failed subgraph blanks the whole screen.
@@ -34,7 +36,7 @@ export interface EntityCacheOptions {
  * is looked up on its own, only the misses go to the subgraph, and the answer is reassembled in the planner's order.
  */
 export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
-  const { store } = options;
+  const { store, version } = options;
   const staleSeconds = options.staleIfErrorSeconds ?? 0;
 
   return (next) => {
@@ -48,8 +50,10 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
       // Field arguments travel as variables next to the representations; they shape the answer as much as the selection.
       const selectionHash = sha256(canonicalJson([fetch.request.query, otherVariables]));
       const sub = fetch.context.caller.sub;
+      const currentVersion = version.current();
       const publicKeys = (representations as Representation[]).map((representation) =>
         entityKey({
+          version: currentVersion,
           subgraph: fetch.subgraph,
           representation,
           selectionHash,
@@ -153,9 +157,17 @@ function createSharedFetch(next: FetchHandler): FetchHandler {
     }));
     if (!joined) return value.result;
     // A PRIVATE answer belongs to the caller it was made for; anyone else asks for their own.
-    if (value.result.cachePolicy?.scope === "PRIVATE" && value.sub !== sub) return next(missFetch);
+    if (!isShareable(value.result) && (sub === null || value.sub !== sub)) return next(missFetch);
     return structuredClone(value.result);
   };
+}
+
+/**
+ * Only an error-free answer the subgraph marked PUBLIC goes to other callers. Errors, `no-store` (which Apollo's
+ * subgraph plugin sends with every error) or no Cache-Control at all make it the caller's own.
+ */
+function isShareable(result: SubgraphResult): boolean {
+  return result.cachePolicy?.scope === "PUBLIC" && !result.body.errors?.length;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { GatewayLimits } from "../demandControl/limits.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { createRequestSummary, type RequestSummary } from "../observability/requestSummary.ts";
-import type { Readiness } from "../ops/readiness.ts";
+import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -35,12 +35,11 @@ export interface HttpHandlerDeps {
   limits: GatewayLimits;
   maxBodyBytes: number;
   resolveCaller: CallerResolver;
-  readiness: () => Promise<Readiness>;
+  /** /ready and /metrics: their details only for the ops token here (the ops listener serves them to operators). */
+  ops: OpsEndpoints;
   /** The HTML page for browsers, given the origin they used. */
   landingPage: (origin: string) => Promise<string>;
   routes: HttpRoute[];
-  /** The Prometheus text for /metrics (the whole cluster's with WORKERS > 1). */
-  metricsText: () => Promise<string>;
   /** Response-cache hits written straight from the store; null when the response cache is not wired. */
   cachedResponses: CachedResponseReader | null;
 }
@@ -112,16 +111,11 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    // The caller is resolved once (it is also where the rate limiter charges, one point per operation of a batch), for
-    // the edge's cache lookup and for Apollo Server alike; a refusal is answered by Apollo Server from the same rejected
-    // promise.
-    const admission = {
-      operations: Array.isArray(body) ? body.length : 1,
-      setHeader: (name: string, value: string) => response.setHeader(name, value),
-    };
+    // The caller is resolved once (it is also where the rate limiter charges), for the edge's cache lookup and for
+    // Apollo Server alike; a refusal is answered by Apollo Server from the same rejected promise.
     let contextPromise: Promise<GatewayContext> | null = null;
     const contextOf = () => {
-      contextPromise ??= deps.resolveCaller(request, admission).then(
+      contextPromise ??= deps.resolveCaller(request).then(
         (caller) => {
           const context = createGatewayContext({ requestId, caller, logger: deps.logger });
           record.context = context;
@@ -227,15 +221,18 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         case "/health":
           return sendJson(response, 200, { status: "ok" });
         case "/ready": {
-          const readiness = await deps.readiness();
-          return sendJson(response, readiness.ready ? 200 : 503, {
-            status: readiness.ready ? "ready" : "unavailable",
-            reasons: readiness.reasons,
-            checks: readiness.checks,
-          });
+          const ready = await deps.ops.ready(deps.ops.authorized(request.headers));
+          return sendText(response, ready.status, ready.contentType, ready.body);
         }
-        case "/metrics":
-          return sendText(response, 200, deps.metrics.registry.contentType, await deps.metricsText());
+        case "/metrics": {
+          if (!deps.ops.authorized(request.headers)) {
+            return sendJson(response, 404, {
+              error: `No ${url.pathname} here; GraphQL is at ${GRAPHQL_PATH}`,
+            });
+          }
+          const metrics = await deps.ops.metrics();
+          return sendText(response, metrics.status, metrics.contentType, metrics.body);
+        }
         case "/":
           return sendText(
             response,

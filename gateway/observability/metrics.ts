@@ -58,6 +58,13 @@ export function createGatewayMetrics() {
       labelNames: ["subgraph"] as const,
       registers,
     }),
+    redisUp: new Gauge({
+      name: `${PREFIX}gateway_redis_up`,
+      help: "1 while the gateway's Redis connection is ready, 0 while it is lost (caches fail open; /ready says degraded)",
+      // Summed over workers it would count workers; the lowest says whether any worker lost Redis.
+      aggregator: "min",
+      registers,
+    }),
     redisErrors: new Counter({
       name: `${PREFIX}gateway_redis_errors_total`,
       help: "Redis connection and command errors (every cache fails open)",

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { entityPurgePrefix } from "../cacheStore/keys.ts";
 import type { CacheStore } from "../cacheStore/store.ts";
 import type { HttpRoute } from "../http/routes.ts";
 import type { Logger } from "../observability/logger.ts";
+import { hasOpsToken } from "./opsToken.ts";
 
 export const PURGE_PATH = "/ops/purge";
 
@@ -55,7 +55,7 @@ export function createPurgeRoute(options: PurgeOptions): HttpRoute {
     async handle({ headers, body, requestId }) {
       if (opsToken === null)
         return { status: 404, body: { error: "ops endpoints are disabled (no OPS_TOKEN configured)" } };
-      if (!bearerMatches(headers.authorization, opsToken)) {
+      if (!hasOpsToken(headers, opsToken)) {
         return { status: 401, body: { error: "a valid ops bearer token is required" } };
       }
       const parsed = purgeRequest.safeParse(body);
@@ -90,12 +90,4 @@ export function createPurgeRoute(options: PurgeOptions): HttpRoute {
 
 function keyFieldNames(request: PurgeRequest): string[] | undefined {
   return "key" in request && request.key ? Object.keys(request.key) : undefined;
-}
-
-/** Compares digests so the comparison takes the same time whatever the length or content of the guess. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  if (!match) return false;
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  return timingSafeEqual(digest(match[1]!.trim()), digest(token));
 }

@@ -2,9 +2,15 @@ import type { Redis } from "ioredis";
 import { pingRedis } from "../cacheStore/redis.ts";
 import type { SubgraphEndpoint } from "../supergraph/supergraphSource.ts";
 
+/**
+ * `ready`: answering normally. `degraded`: answering, with a dependency down (Redis: every cache fails open; a
+ * subgraph: its fields come back null with SUBGRAPH_UNAVAILABLE). `unavailable`: this replica cannot answer.
+ */
+export type ReadinessStatus = "ready" | "degraded" | "unavailable";
+
 export interface Readiness {
-  ready: boolean;
-  /** One human-readable line per failed check. */
+  status: ReadinessStatus;
+  /** One line per failed check: for operators only (the ops listener, or the ops token). */
   reasons: string[];
   checks: Record<string, "ok" | string>;
 }
@@ -15,8 +21,10 @@ const CHECK_TIMEOUT_MS = 1000;
 export const healthUrlOf = (graphqlUrl: string) => new URL("/health", graphqlUrl).toString();
 
 /**
- * /ready: the supergraph is loaded, every subgraph in it answers its /health, and Redis answers PING when
- * one is configured. Each check is bounded so /ready itself never hangs.
+ * /ready. Only what stops this replica from answering makes it unavailable: no supergraph loaded, or shutting down.
+ * A lost Redis or subgraph is something every replica shares; taking them all out of the load balancer at once would
+ * turn a degraded service into none, so those checks only make it `degraded`. Each check is bounded so /ready never
+ * hangs.
  */
 export function createReadinessCheck(deps: {
   subgraphs: () => SubgraphEndpoint[] | null;
@@ -37,23 +45,27 @@ export function createReadinessCheck(deps: {
 
   return async () => {
     const subgraphs = deps.subgraphs();
-    const checks: Record<string, string> = { supergraph: subgraphs ? "ok" : "not loaded" };
-    if (deps.draining()) checks.gateway = "shutting down";
-    const results = await Promise.all([
-      ...(subgraphs ?? []).map(checkSubgraph),
-      ...(deps.redis
-        ? [
-            pingRedis(deps.redis, CHECK_TIMEOUT_MS).then((problem): [string, string] => [
-              "redis",
-              problem ?? "ok",
-            ]),
-          ]
-        : []),
-    ]);
-    for (const [name, result] of results) checks[name] = result;
-    const reasons = Object.entries(checks)
-      .filter(([, result]) => result !== "ok")
-      .map(([name, result]) => `${name}: ${result}`);
-    return { ready: reasons.length === 0, reasons, checks };
+    const blocking: Record<string, string> = { supergraph: subgraphs ? "ok" : "not loaded" };
+    if (deps.draining()) blocking.gateway = "shutting down";
+    const dependencies = Object.fromEntries(
+      await Promise.all([
+        ...(subgraphs ?? []).map(checkSubgraph),
+        ...(deps.redis
+          ? [
+              pingRedis(deps.redis, CHECK_TIMEOUT_MS).then((problem): [string, string] => [
+                "redis",
+                problem ?? "ok",
+              ]),
+            ]
+          : []),
+      ]),
+    );
+    const failed = (checks: Record<string, string>) =>
+      Object.entries(checks).filter(([, result]) => result !== "ok");
+    const status: ReadinessStatus =
+      failed(blocking).length > 0 ? "unavailable" : failed(dependencies).length > 0 ? "degraded" : "ready";
+    const checks = { ...blocking, ...dependencies };
+    const reasons = failed(checks).map(([name, result]) => `${name}: ${result}`);
+    return { status, reasons, checks };
   };
 }

@@ -3,6 +3,7 @@ import {
   type GraphQLRequestContextWillSendResponse,
   HeaderMap,
 } from "@apollo/server";
+import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { operationKey, privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import type { CacheEntry, CacheStore } from "../cacheStore/store.ts";
@@ -47,17 +48,18 @@ export interface ResponseCacheOptions {
   /** Off: every request is answered by execution and marked `x-cache: BYPASS`. */
   enabled: boolean;
   store: CacheStore;
+  version: CacheVersion;
   /** Counts the requests that skip the lookup (layer off, mutations) as `result="bypass"`. */
   metrics: Pick<GatewayMetrics, "cacheLookups">;
 }
 
 /**
- * Whole-response cache for queries. Key: the operation text, its name and variables, and the caller's visibility class
- * (plus the caller's own id when the answer holds PRIVATE data). TTL: the request's overall cache policy, i.e. the
+ * Whole-response cache for queries. Key: the cache version, the operation text, its name and variables, and the caller's
+ * visibility class (plus the caller's own id when the answer holds PRIVATE data). TTL: the request's overall cache policy, i.e. the
  * smallest hint of every subgraph fetch (fed by the data source), so a response never outlives its freshest part.
  */
 export function createResponseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
-  const { enabled, store, metrics } = options;
+  const { enabled, store, metrics, version } = options;
   return {
     async requestDidStart() {
       let outcome: Outcome = "BYPASS";
@@ -68,7 +70,7 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             metrics.cacheLookups.inc({ layer: store.layer, result: "bypass" });
             return null;
           }
-          const key = requestOperationKey(requestContext);
+          const key = requestOperationKey(requestContext, version.of(requestContext.schema));
           const lookup = await lookupResponse(store, key, requestContext.contextValue.caller.sub);
           if (lookup.status === "error") return null;
           publicKey = key;
@@ -118,8 +120,9 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
 export function createCachedResponseReader(options: {
   enabled: boolean;
   store: CacheStore;
+  version: CacheVersion;
 }): CachedResponseReader {
-  const { enabled, store } = options;
+  const { enabled, store, version } = options;
   return async (body, context) => {
     if (!enabled || body === null || typeof body !== "object" || Array.isArray(body)) return null;
     const { query, operationName, variables, extensions } = body as Record<string, unknown>;
@@ -132,7 +135,10 @@ export function createCachedResponseReader(options: {
       (typeof variables !== "object" || Array.isArray(variables))
     )
       return null;
+    // Stored bytes skip validation, authorization and the safelist: only an entry of the current version may be
+    // written out, i.e. one computed under the supergraph and policy that would have produced it now.
     const key = operationKey({
+      version: version.current(),
       document: query,
       operationName: operationName ?? null,
       variables: (variables ?? undefined) as Record<string, unknown> | undefined,

@@ -51,8 +51,10 @@ export function readOperation(name: OperationName): Promise<string> {
 }
 
 export interface StackGateway {
-  /** `http://127.0.0.1:<port>`: /graphql, /ready, /metrics and /ops/purge hang off it. */
+  /** `http://127.0.0.1:<port>`: /graphql, /ready (status only) and /ops/purge hang off it. */
   origin: string;
+  /** The ops listener: /metrics, /ready with details, /ops/purge. */
+  opsOrigin: string;
   /** POSTs an operation; `token` goes in as a bearer token. */
   query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult>;
   /** Empties the gateway's response and entity caches through `POST /ops/purge`. */
@@ -105,6 +107,7 @@ async function startGatewayOn(
   // An explicit environment: the developer's own variables (REDIS_URL, OPS_TOKEN…) must not leak in.
   const config = loadGatewayConfig({
     GATEWAY_PORT: "0",
+    OPS_PORT: "0",
     SUPERGRAPH_PATH,
     SUPERGRAPH_WATCH: "off",
     REDIS_URL: redisUrl(),
@@ -137,10 +140,12 @@ async function startGatewayOn(
     metrics,
     redis,
   });
-  const { url, port } = await gateway.start();
+  const { url, port, opsUrl } = await gateway.start();
   const origin = `http://127.0.0.1:${port}`;
+  const opsOrigin = opsUrl!;
   return {
     origin,
+    opsOrigin,
     query: (query, variables, token) =>
       postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
     async purge() {
@@ -152,7 +157,7 @@ async function startGatewayOn(
       if (!response.ok) throw new Error(`purge: HTTP ${response.status} ${await response.text()}`);
     },
     async metric(name) {
-      const text = await (await fetch(`${origin}/metrics`)).text();
+      const text = await (await fetch(`${opsOrigin}/metrics`)).text();
       let sum = 0;
       for (const line of text.split("\n")) {
         const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);

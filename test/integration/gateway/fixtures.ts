@@ -93,8 +93,6 @@ const statsResolvers = {
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   query: string;
-  /** The body bytes as received (what the signed caller context is bound to). */
-  raw: Buffer;
 }
 
 /** One test subgraph: /graphql and /health, stoppable and restartable on the same port. */
@@ -128,9 +126,8 @@ export class TestSubgraph {
       }
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks);
-      const body = JSON.parse(raw.toString("utf8") || "{}");
-      this.received.push({ headers: request.headers, query: body.query, raw });
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+      this.received.push({ headers: request.headers, query: body.query });
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(request.headers))
@@ -188,6 +185,8 @@ export interface TestStack {
   gateway: Gateway;
   url: string;
   origin: string;
+  /** The ops listener (/metrics, detailed /ready, /ops/purge), on a free loopback port. */
+  opsOrigin: string;
   config: GatewayConfig;
   metrics: GatewayMetrics;
   logs: LogCapture;
@@ -214,6 +213,7 @@ export async function startStack(
   // Explicit environment: the developer's or CI's own variables (REDIS_URL…) must not leak in.
   const config = loadGatewayConfig({
     GATEWAY_PORT: "0",
+    OPS_PORT: "0",
     SUPERGRAPH_PATH: supergraphPath,
     LOG_LEVEL: "info",
     INTERNAL_CONTEXT_SECRET: "test-secret",
@@ -227,12 +227,13 @@ export async function startStack(
   const logger = createLogger(config, logs);
   const metrics = createGatewayMetrics();
   const gateway = createGateway(config, { logger, metrics, redis: createRedis(config, { logger, metrics }) });
-  const { url, port } = await gateway.start();
+  const { url, port, opsUrl } = await gateway.start();
   const origin = `http://127.0.0.1:${port}`;
   return {
     gateway,
     url,
     origin,
+    opsOrigin: opsUrl!,
     config,
     metrics,
     logs,

@@ -51,7 +51,7 @@ describe("a failing subgraph", () => {
     expect((await (await stack.post({ query: QUERY })).json()).errors).toBeUndefined();
   });
 
-  it("stopped: partial data + SUBGRAPH_UNAVAILABLE, /ready says why, the breaker opens, then closes after recovery", async () => {
+  it("stopped: partial data + SUBGRAPH_UNAVAILABLE, /ready stays 200 and says degraded, the breaker opens, then closes after recovery", async () => {
     await stats().stop();
 
     const first = await stack.post({ query: QUERY });
@@ -64,10 +64,14 @@ describe("a failing subgraph", () => {
       extensions: { code: "SUBGRAPH_UNAVAILABLE", subgraph: "stats", reason: "connection" },
     });
 
+    // Every replica shares the lost subgraph: leaving the load balancer would take the rest of the data down too.
     const ready = await fetch(`${stack.origin}/ready`);
-    expect(ready.status).toBe(503);
-    const readiness = await ready.json();
-    expect(readiness.status).toBe("unavailable");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "degraded" });
+    const detailed = await fetch(`${stack.opsOrigin}/ready`);
+    expect(detailed.status).toBe(200);
+    const readiness = await detailed.json();
+    expect(readiness.status).toBe("degraded");
     expect(readiness.reasons).toEqual(["subgraph:stats: ECONNREFUSED"]);
     expect(readiness.checks).toMatchObject({ supergraph: "ok", "subgraph:places": "ok" });
 
@@ -113,12 +117,17 @@ describe("readiness with Redis configured but unreachable", () => {
     await stack?.stop();
   });
 
-  it("/ready → 503 naming Redis, while GraphQL keeps answering", async () => {
+  it("/ready stays 200 and says degraded (details and a metric on the ops listener), while GraphQL keeps answering", async () => {
     const ready = await fetch(`${stack.origin}/ready`);
-    expect(ready.status).toBe(503);
-    const readiness = await ready.json();
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "degraded" });
+    const readiness = await (await fetch(`${stack.opsOrigin}/ready`)).json();
+    expect(readiness.status).toBe("degraded");
     expect(readiness.reasons).toHaveLength(1);
     expect(readiness.reasons[0]).toMatch(/^redis: /);
+    expect(await (await fetch(`${stack.opsOrigin}/metrics`)).text()).toMatch(
+      /^lienthong_gateway_redis_up 0$/m,
+    );
     expect((await (await stack.post({ query: QUERY })).json()).data.province.population).toBe(3_400_000);
   });
 });

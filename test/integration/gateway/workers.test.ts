@@ -14,15 +14,21 @@ let places: TestSubgraph;
 let dir: string;
 let gateway: ChildProcess;
 let port: number;
+let opsPort: number;
 const lines: Record<string, unknown>[] = [];
 
 /** A request on its own connection, so the cluster's round robin picks a worker for each. */
-function onNewConnection(method: string, path: string, body?: string): Promise<string> {
+function onNewConnection(
+  method: string,
+  path: string,
+  body?: string,
+  target = port,
+): Promise<{ status: number | undefined; text: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       {
         host: "127.0.0.1",
-        port,
+        port: target,
         method,
         path,
         agent: false,
@@ -31,7 +37,9 @@ function onNewConnection(method: string, path: string, body?: string): Promise<s
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        response.on("end", () =>
+          resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString("utf8") }),
+        );
       },
     );
     request.on("error", reject);
@@ -54,10 +62,12 @@ beforeAll(async () => {
   const supergraphPath = join(dir, "supergraph.graphql");
   await writeFile(supergraphPath, composeSupergraph([{ name: "places", url: places.url, sdl: PLACES_SDL }]));
   port = await freePort();
+  opsPort = await freePort();
   gateway = spawn(process.execPath, ["--import", "tsx", "gateway/index.ts"], {
     env: {
       PATH: process.env.PATH,
       GATEWAY_PORT: String(port),
+      OPS_PORT: String(opsPort),
       WORKERS: "2",
       SUPERGRAPH_PATH: supergraphPath,
       SHUTDOWN_TIMEOUT_MS: "2000",
@@ -97,7 +107,7 @@ describe("WORKERS=2", () => {
     expect(lines.some((l) => l.msg === "no REDIS_URL: caches are in-memory, per process")).toBe(true);
   });
 
-  it("/metrics sums every worker's counters, whichever worker answers the scrape", async () => {
+  it("/metrics on the ops listener sums every worker's counters, whichever worker answers the scrape", async () => {
     const counted = JSON.stringify({ query: "query Counted { provinces { code } }" });
     for (let i = 0; i < 6; i++) await onNewConnection("POST", "/graphql", counted);
     const servedBy = () =>
@@ -108,9 +118,11 @@ describe("WORKERS=2", () => {
     expect(servedBy()).toHaveLength(6);
     expect(new Set(servedBy()).size).toBe(2);
     for (let scrape = 0; scrape < 4; scrape++) {
-      const text = await onNewConnection("GET", "/metrics");
+      const { text } = await onNewConnection("GET", "/metrics", undefined, opsPort);
       expect(text).toMatch(/lienthong_gateway_requests_total\{operation="Counted",outcome="ok"\} 6\n/);
     }
+    // Not on the public port without the ops token.
+    expect((await onNewConnection("GET", "/metrics")).status).toBe(404);
   });
 
   it("SIGTERM stops every worker and the primary exits 0", async () => {

@@ -52,6 +52,8 @@ export const tokens: Tokens = {
 
 export interface RunningGateway {
   url: string;
+  /** The ops listener's origin when started with OPS_PORT, else null. */
+  opsUrl: string | null;
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -131,7 +133,8 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       { write: (line: string) => void gatewayLogs.push(line) },
     );
     const metrics = createGatewayMetrics();
-    const redis = new Redis(redisUrl(), {
+    // REDIS_URL in `env` points this gateway at another Redis (e.g. one a test stops).
+    const redis = new Redis(config.redis.url ?? redisUrl(), {
       keyPrefix: prefix,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -146,9 +149,10 @@ export async function startSecurityStack(): Promise<SecurityStack> {
       metrics,
       redis,
     });
-    const { url } = await gateway.start();
+    const { url, opsUrl } = await gateway.start();
     const running: RunningGateway = {
       url,
+      opsUrl,
       post: (body, headers = {}) =>
         fetch(url, {
           method: "POST",

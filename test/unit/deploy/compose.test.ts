@@ -55,13 +55,16 @@ describe("docker-compose.yml", () => {
     expect(services.gateway?.ports).toContain("4000:4000");
   });
 
-  it("lets Prometheus scrape the gateway and every subgraph on their ports", () => {
+  it("lets Prometheus scrape the gateway's ops listener and every subgraph on their ports", () => {
+    // The gateway serves /metrics on its ops listener only, which compose opens to its own network, not to the host.
+    expect(services.gateway?.environment).toMatchObject({ OPS_HOST: "0.0.0.0", OPS_PORT: "9464" });
+    expect(services.gateway?.ports).not.toContain("9464:9464");
     const prometheus = readYaml("deploy/prometheus.yml") as {
       scrape_configs: { static_configs: { targets: string[] }[] }[];
     };
     const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
     expect(targets.sort()).toEqual(
-      ["business:4002", "gateway:4000", "population:4001", "procedures:4003", "reporting:4004"].sort(),
+      ["business:4002", "gateway:9464", "population:4001", "procedures:4003", "reporting:4004"].sort(),
     );
   });
 

@@ -21,7 +21,13 @@ function setup(opsToken: string | null = "secret-token") {
 
 async function fill(stores: ReturnType<typeof setup>["stores"]) {
   const key = (__typename: string, code: string, subgraph = "population") =>
-    entityKey({ subgraph, selectionHash: "s", visibilityClass: "v", representation: { __typename, code } });
+    entityKey({
+      version: "v",
+      subgraph,
+      selectionHash: "s",
+      visibilityClass: "v",
+      representation: { __typename, code },
+    });
   await stores.entity.mset([
     { key: key("Commune", "40001"), value: 1, ttlSeconds: 60 },
     { key: key("Commune", "40001", "business"), value: 2, ttlSeconds: 60 },

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
+import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
 import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
@@ -15,6 +16,7 @@ const logger = pino({ level: "silent" });
 const QUERY =
   "query($representations:[_Any!]!){_entities(representations:$representations){...on Commune{population}}}";
 const anonymous: Caller = { sub: null, scopes: [], province: null, commune: null };
+const version = createCacheVersion({});
 
 type Rep = { __typename: string; code: string };
 
@@ -69,7 +71,7 @@ function memoryStore() {
 describe("entity cache step", () => {
   it("sends only the missing representations and merges the answer back in the planner's order", async () => {
     const subgraph = fakeSubgraph();
-    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
     await handler(entitiesFetch(["40001", "40003"]));
     const fetch = entitiesFetch(["40002", "40001", "40004", "40003"]);
     const result = await handler(fetch);
@@ -89,7 +91,7 @@ describe("entity cache step", () => {
 
   it("answers a fully cached fetch without the subgraph, with the remaining lifetime as its policy", async () => {
     const subgraph = fakeSubgraph({ policy: { maxAge: 30, scope: "PUBLIC" } });
-    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
     const first = await handler(entitiesFetch(["40001", "40002"]));
     const fetch = entitiesFetch(["40002", "40001"]);
     const second = await handler(fetch);
@@ -106,7 +108,7 @@ describe("entity cache step", () => {
 
   it("re-indexes error paths to the original positions and does not cache the entities that failed", async () => {
     const subgraph = fakeSubgraph({ failCodes: ["40004"] });
-    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
     await handler(entitiesFetch(["40001"]));
     const result = await handler(entitiesFetch(["40001", "40002", "40004"]));
     expect(subgraph.seen[1]).toEqual(["40002", "40004"]);
@@ -128,7 +130,7 @@ describe("entity cache step", () => {
       { policy: { maxAge: 0, scope: "PUBLIC" as const } },
     ]) {
       const subgraph = fakeSubgraph(options);
-      const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+      const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
       await handler(entitiesFetch(["40001"]));
       await handler(entitiesFetch(["40001"]));
       expect(subgraph.seen).toEqual([["40001"], ["40001"]]);
@@ -137,7 +139,7 @@ describe("entity cache step", () => {
 
   it("keeps PRIVATE entities per caller, and never for anonymous callers", async () => {
     const subgraph = fakeSubgraph({ policy: { maxAge: 30, scope: "PRIVATE" } });
-    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
     const alice: Caller = { sub: "alice", scopes: ["population:read"], province: "40", commune: null };
     const bob: Caller = { ...alice, sub: "bob" };
 
@@ -155,7 +157,7 @@ describe("entity cache step", () => {
 
   it("never shares entities across visibility classes", async () => {
     const subgraph = fakeSubgraph();
-    const handler = createEntityCacheStep({ store: memoryStore() })(subgraph.next);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(subgraph.next);
     await handler(entitiesFetch(["40001"], { sub: null, scopes: [], province: null, commune: null }));
     await handler(
       entitiesFetch(["40001"], { sub: "x", scopes: ["population:read"], province: "40", commune: null }),
@@ -169,13 +171,37 @@ describe("entity cache step", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return subgraph.next(fetch);
     };
-    const handler = createEntityCacheStep({ store: memoryStore() })(slowNext);
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(slowNext);
     const results = await Promise.all(
       Array.from({ length: 10 }, () => handler(entitiesFetch(["40001", "40002"]))),
     );
     expect(subgraph.seen).toHaveLength(1);
     for (const result of results) expect(result.body.data?._entities).toHaveLength(2);
   });
+
+  it.each([
+    ["no-store", { policy: { maxAge: 0, scope: "PRIVATE" } }],
+    ["errors", { failCodes: ["40002"] }],
+  ] as const)(
+    "does not hand a concurrent miss answered with %s to another caller of the same class",
+    async (_, options) => {
+      const subgraph = fakeSubgraph(options);
+      const slowNext = async (fetch: SubgraphFetch) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return subgraph.next(fetch);
+      };
+      const handler = createEntityCacheStep({ version, store: memoryStore() })(slowNext);
+      const alice: Caller = { sub: "alice", scopes: ["population:read"], province: "40", commune: null };
+      const bob: Caller = { ...alice, sub: "bob" };
+      await Promise.all([
+        handler(entitiesFetch(["40001", "40002"], alice)),
+        handler(entitiesFetch(["40001", "40002"], bob)),
+        handler(entitiesFetch(["40001", "40002"], alice)),
+      ]);
+      // Alice's two requests share one fetch; Bob gets his own.
+      expect(subgraph.seen).toHaveLength(2);
+    },
+  );
 
   it("passes fetches through untouched when Redis is down, and says BYPASS", async () => {
     const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, {
@@ -193,7 +219,7 @@ describe("entity cache step", () => {
         logger,
       });
       const subgraph = fakeSubgraph();
-      const handler = createEntityCacheStep({ store })(subgraph.next);
+      const handler = createEntityCacheStep({ version, store })(subgraph.next);
       const fetch = entitiesFetch(["40001", "40002"]);
       const result = await handler(fetch);
       expect(result.body.data?._entities).toHaveLength(2);
@@ -206,7 +232,7 @@ describe("entity cache step", () => {
 
   it("leaves fetches other than _entities alone", async () => {
     const calls: SubgraphFetch[] = [];
-    const handler = createEntityCacheStep({ store: memoryStore() })(async (fetch) => {
+    const handler = createEntityCacheStep({ version, store: memoryStore() })(async (fetch) => {
       calls.push(fetch);
       return { body: { data: { provinces: [] } }, cachePolicy: { maxAge: 60, scope: "PUBLIC" } };
     });
@@ -236,7 +262,9 @@ describe("entity cache step", () => {
 
     it("answers with the expired copies when the subgraph is down, and caches nothing of it", async () => {
       const subgraph = failingAfterFirstAnswer();
-      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      const handler = createEntityCacheStep({ version, store: memoryStore(), staleIfErrorSeconds: 60 })(
+        subgraph.next,
+      );
       await handler(entitiesFetch(["40001", "40004"]));
       await pastFreshness();
 
@@ -254,13 +282,15 @@ describe("entity cache step", () => {
 
     it("still fails when one missing entity has no stale copy, or when stale serving is off", async () => {
       const subgraph = failingAfterFirstAnswer();
-      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      const handler = createEntityCacheStep({ version, store: memoryStore(), staleIfErrorSeconds: 60 })(
+        subgraph.next,
+      );
       await handler(entitiesFetch(["40001"]));
       await pastFreshness();
       await expect(handler(entitiesFetch(["40001", "40007"]))).rejects.toThrow(SubgraphFetchError);
 
       const off = failingAfterFirstAnswer();
-      const offHandler = createEntityCacheStep({ store: memoryStore() })(off.next);
+      const offHandler = createEntityCacheStep({ version, store: memoryStore() })(off.next);
       await offHandler(entitiesFetch(["40001"]));
       await pastFreshness();
       await expect(offHandler(entitiesFetch(["40001"]))).rejects.toThrow(SubgraphFetchError);
@@ -274,7 +304,9 @@ describe("entity cache step", () => {
         province: "40",
         commune: null,
       };
-      const handler = createEntityCacheStep({ store: memoryStore(), staleIfErrorSeconds: 60 })(subgraph.next);
+      const handler = createEntityCacheStep({ version, store: memoryStore(), staleIfErrorSeconds: 60 })(
+        subgraph.next,
+      );
       await handler(entitiesFetch(["40001"], officer));
       await pastFreshness();
       await expect(handler(entitiesFetch(["40001"], officer))).rejects.toThrow(SubgraphFetchError);

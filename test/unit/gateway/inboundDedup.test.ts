@@ -56,6 +56,18 @@ describe("inbound deduplication plugin", () => {
     expect(executions.me).toBe(2);
   });
 
+  it("does not hand an answer with errors to another caller of the same class", async () => {
+    const { run, executions } = start();
+    const [forAlice, forBob] = await Promise.all([
+      run("{ failing }", alice),
+      run("{ failing }", bob),
+      run("{ failing }", alice),
+    ]);
+    expect(forAlice.result.errors).toHaveLength(1);
+    expect(forBob.result.errors).toHaveLength(1);
+    expect(executions.failing).toBe(2);
+  });
+
   it("does not share PRIVATE answers between anonymous callers, who cannot be told apart", async () => {
     const { run, executions } = start();
     await Promise.all([run("{ me }"), run("{ me }")]);

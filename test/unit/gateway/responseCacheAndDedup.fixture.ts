@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import { pino } from "pino";
 import type { Caller } from "../../../common/caller.ts";
+import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
 import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext, type GatewayContext } from "../../../gateway/context.ts";
 import { createInboundDedupPlugin } from "../../../gateway/dedup/inboundDedup.ts";
@@ -29,6 +30,7 @@ export function createTestServer(options: { responseCache: boolean; dedup: boole
   const executions: Record<string, number> = {};
   const metrics = createGatewayMetrics();
   const store = createCacheStore({ redis: null, layer: "response", maxEntries: 100, metrics, logger });
+  const version = createCacheVersion({});
   const count = async (field: string) => {
     executions[field] = (executions[field] ?? 0) + 1;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
@@ -62,8 +64,9 @@ export function createTestServer(options: { responseCache: boolean; dedup: boole
       },
     },
     plugins: [
-      createResponseCachePlugin({ enabled: options.responseCache, store, metrics }),
-      ...(options.dedup ? [createInboundDedupPlugin({ metrics, maxWaitMs: 5000 })] : []),
+      version.plugin,
+      createResponseCachePlugin({ enabled: options.responseCache, store, version, metrics }),
+      ...(options.dedup ? [createInboundDedupPlugin({ version, metrics, maxWaitMs: 5000 })] : []),
     ],
   });
 
