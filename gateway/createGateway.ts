@@ -98,7 +98,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   const store = (layer: CacheLayer) =>
     createCacheStore({ redis, layer, maxEntries: config.redis.maxEntries, metrics, logger });
   const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
-  const limits = createLimits(config.demandControl);
+  const limits = createLimits(config.demandControl, { logger });
   const rateLimiter = config.rateLimit.enabled
     ? createRateLimiter(config.rateLimit, { redis, logger })
     : null;

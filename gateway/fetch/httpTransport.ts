@@ -43,7 +43,7 @@ export function createHttpTransport(options: {
             "content-type": "application/json",
             accept: "application/graphql-response+json, application/json",
           },
-          body: JSON.stringify(fetch.request),
+          body: fetch.body ?? JSON.stringify(fetch.request),
           signal: fetch.signal,
         })
         .catch((error: unknown) => {

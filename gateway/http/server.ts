@@ -111,11 +111,16 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    // The caller is resolved once (it is also where the rate limiter charges), for the edge's cache lookup and for
-    // Apollo Server alike; a refusal is answered by Apollo Server from the same rejected promise.
+    // The caller is resolved once (it is also where the rate limiter charges, one point per operation of a batch), for
+    // the edge's cache lookup and for Apollo Server alike; a refusal is answered by Apollo Server from the same rejected
+    // promise.
+    const admission = {
+      operations: Array.isArray(body) ? body.length : 1,
+      setHeader: (name: string, value: string) => response.setHeader(name, value),
+    };
     let contextPromise: Promise<GatewayContext> | null = null;
     const contextOf = () => {
-      contextPromise ??= deps.resolveCaller(request).then(
+      contextPromise ??= deps.resolveCaller(request, admission).then(
         (caller) => {
           const context = createGatewayContext({ requestId, caller, logger: deps.logger });
           record.context = context;

@@ -93,6 +93,8 @@ const statsResolvers = {
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   query: string;
+  /** The body bytes as received (what the signed caller context is bound to). */
+  raw: Buffer;
 }
 
 /** One test subgraph: /graphql and /health, stoppable and restartable on the same port. */
@@ -126,8 +128,9 @@ export class TestSubgraph {
       }
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-      this.received.push({ headers: request.headers, query: body.query });
+      const raw = Buffer.concat(chunks);
+      const body = JSON.parse(raw.toString("utf8") || "{}");
+      this.received.push({ headers: request.headers, query: body.query, raw });
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(request.headers))

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyCallerContext } from "../../../common/signedContext.ts";
+import { deriveContextKey, verifyCallerContext } from "../../../common/signedContext.ts";
 import { DEV_JWT_SECRET } from "../../../gateway/authentication/jwt.ts";
 import { signToken } from "../../../gateway/authentication/signToken.ts";
 import { startStack, type TestStack } from "./fixtures.ts";
@@ -40,7 +40,13 @@ describe("gateway serving", () => {
       const received = subgraph.received.find((r) => r.headers["x-request-id"] === "req-serving-1");
       expect(received, subgraph.name).toBeDefined();
       const header = received?.headers["x-lienthong-context"];
-      expect(verifyCallerContext(String(header), "test-secret")).toMatchObject({ sub: null, scopes: [] });
+      const key = deriveContextKey("test-secret", subgraph.name);
+      const verified = verifyCallerContext(
+        String(header),
+        { audience: subgraph.name, body: received!.raw },
+        key,
+      );
+      expect(verified).toMatchObject({ caller: { sub: null, scopes: [] }, requestId: "req-serving-1" });
     }
   });
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ANONYMOUS } from "../../../common/caller.ts";
-import { CALLER_CONTEXT_HEADER, verifyCallerContext } from "../../../common/signedContext.ts";
+import {
+  CALLER_CONTEXT_HEADER,
+  deriveContextKey,
+  verifyCallerContext,
+} from "../../../common/signedContext.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { parseCacheControl } from "../../../gateway/fetch/cacheControl.ts";
 import { createContextHeaderStep } from "../../../gateway/fetch/contextHeader.ts";
@@ -105,16 +109,24 @@ describe("fetch pipeline", () => {
     expect(gauge.values).toEqual([{ labels: { subgraph: "population" }, value: 2 }]);
   });
 
-  it("sends the request id and the signed caller context", async () => {
-    let headers: Record<string, string> | undefined;
+  it("sends the request id and a caller context signed for this subgraph and these body bytes", async () => {
+    let sent: SubgraphFetch | undefined;
     const caller = { sub: "officer-1", scopes: ["population:read"], province: "40", commune: null };
     const fetch = { ...fetchOf(), context: createGatewayContext({ requestId: "req-9", caller, logger }) };
     await createContextHeaderStep({ secret: "s" })(async (f) => {
-      headers = f.headers;
+      sent = f;
       return ok;
     })(fetch);
-    expect(headers?.["x-request-id"]).toBe("req-9");
-    expect(verifyCallerContext(String(headers?.[CALLER_CONTEXT_HEADER]), "s")).toEqual(caller);
+    expect(sent?.headers?.["x-request-id"]).toBe("req-9");
+    const header = String(sent?.headers?.[CALLER_CONTEXT_HEADER]);
+    const body = String(sent?.body);
+    expect(JSON.parse(body)).toEqual(fetch.request);
+    expect(
+      verifyCallerContext(header, { audience: "population", body }, deriveContextKey("s", "population")),
+    ).toEqual({ caller, requestId: "req-9" });
+    expect(() =>
+      verifyCallerContext(header, { audience: "business", body }, deriveContextKey("s", "business")),
+    ).toThrow(/signature/);
   });
 
   it("parses subgraph Cache-Control into a cache policy", () => {
