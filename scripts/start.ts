@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
+import { deriveContextKey, encodeContextKey } from "../common/signedContext.ts";
 
 interface Service {
   name: string;
@@ -30,18 +31,28 @@ const COLORS = [36, 33, 32, 35, 34, 31, 96];
 
 const say = (message: string) => process.stdout.write(`${"start".padEnd(NAME_WIDTH)} | ${message}\n`);
 
-/** The environment every child shares: one context secret, and URLs that follow any port overrides. */
+/** The environment every child starts from: the context secret, and URLs that follow any port overrides. */
 function childEnvironment(): NodeJS.ProcessEnv {
   const shared: NodeJS.ProcessEnv = { ...env };
   if (!shared.INTERNAL_CONTEXT_SECRET) {
     shared.INTERNAL_CONTEXT_SECRET = randomBytes(32).toString("base64url");
-    say("INTERNAL_CONTEXT_SECRET not set: generated one for this run (gateway and subgraphs share it)");
+    say(
+      "INTERNAL_CONTEXT_SECRET not set: generated one for this run (the gateway holds it, each subgraph only its own derived key)",
+    );
   }
   shared.PLATFORM_BASE_URL ??= `http://${HOST}:${SANDBOX.port}`;
   for (const subgraph of SUBGRAPHS) {
     shared[`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`] ??= `http://${HOST}:${subgraph.port}/graphql`;
   }
   return shared;
+}
+
+/** As in production: only the gateway holds the secret; a subgraph gets its own key, which signs for nobody else. */
+function serviceEnvironment(shared: NodeJS.ProcessEnv, service: Service): NodeJS.ProcessEnv {
+  if (service === GATEWAY) return shared;
+  const { INTERNAL_CONTEXT_SECRET: secret, ...rest } = shared;
+  if (!SUBGRAPHS.includes(service)) return rest;
+  return { ...rest, INTERNAL_CONTEXT_KEY: encodeContextKey(deriveContextKey(secret!, service.name)) };
 }
 
 function prefixLines(stream: NodeJS.ReadableStream, prefix: string, out: NodeJS.WriteStream) {
@@ -55,7 +66,7 @@ function createSupervisor(childEnv: NodeJS.ProcessEnv) {
 
   function launch(service: Service, index: number) {
     const child = spawn(process.execPath, ["--import", "tsx", service.entry], {
-      env: childEnv,
+      env: serviceEnvironment(childEnv, service),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const label = service.name.padEnd(NAME_WIDTH);
