@@ -182,7 +182,7 @@ describe("entity cache step", () => {
   it.each([
     ["no-store", { policy: { maxAge: 0, scope: "PRIVATE" } }],
     ["errors", { failCodes: ["40002"] }],
-  ] as const)(
+  ] as [string, Parameters<typeof fakeSubgraph>[0]][])(
     "does not hand a concurrent miss answered with %s to another caller of the same class",
     async (_, options) => {
       const subgraph = fakeSubgraph(options);
