@@ -15,7 +15,7 @@ export const demandControlConfig = z
     maxAliases: env.MAX_ALIASES,
     maxTokens: env.MAX_TOKENS,
     maxCost: env.MAX_COST,
-    // Assumed length of a list the supergraph bounds with no @listSize (its own or a parent's sizedFields).
+    // Assumed length of a list with no @listSize (its own, or a parent's sizedFields) when estimating cost.
     costListSize: env.COST_LIST_SIZE,
     maxBatch: env.MAX_BATCH,
   }));
