@@ -27,6 +27,7 @@ import { composeFetchPipeline, type FetchStep } from "./fetch/pipeline.ts";
 import { createEntityCacheStep } from "./fetchCache/entityCache.ts";
 import { createErrorFormatter } from "./http/formatError.ts";
 import { createLandingPage } from "./http/landingPage.ts";
+import { createIocDashboardRoutes } from "./iocDashboard/iocDashboardRoutes.ts";
 import type { HttpRoute } from "./http/routes.ts";
 import { createHttpHandler, GRAPHQL_PATH } from "./http/server.ts";
 import type { Logger } from "./observability/logger.ts";
@@ -163,6 +164,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     },
     // Innermost: the signed caller context and request id go on the request that actually leaves.
     internalContext: { fetchSteps: [createContextHeaderStep({ secret: config.internalContext.secret })] },
+    // A page for development only: production serves GraphQL, not examples.
+    iocDashboard: config.server.production
+      ? {}
+      : { routes: createIocDashboardRoutes({ operationsDir: config.safelist.dir }) },
     // Purges work even with a layer switched off: entries written before it was switched off still live in Redis.
     ops: {
       routes: [

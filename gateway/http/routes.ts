@@ -1,6 +1,7 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { sendJson, sendText } from "../../common/http/respond.ts";
 
-/** An extra JSON endpoint on the gateway's HTTP server (e.g. the caches' POST /ops/purge). */
+/** An extra endpoint on the gateway's HTTP server: JSON (e.g. the caches' POST /ops/purge), or a file as it is. */
 export interface HttpRoute {
   method: "GET" | "POST" | "DELETE";
   path: string;
@@ -10,5 +11,16 @@ export interface HttpRoute {
     body: unknown;
     search: string;
     requestId: string;
-  }): Promise<{ status: number; body: unknown }>;
+  }): Promise<RouteResult>;
+}
+
+/** JSON, unless `contentType` is given: then `body` is sent as it is (a page, a script) with `headers`. */
+export type RouteResult =
+  | { status: number; body: unknown }
+  | { status: number; body: string | Buffer; contentType: string; headers?: Record<string, string> };
+
+export function sendRouteResult(response: ServerResponse, result: RouteResult): void {
+  if ("contentType" in result)
+    sendText(response, result.status, result.contentType, result.body, result.headers);
+  else sendJson(response, result.status, result.body);
 }

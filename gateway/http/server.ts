@@ -19,7 +19,7 @@ import {
   type CachedResponseReader,
 } from "../responseCache/responseCache.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
-import type { HttpRoute } from "./routes.ts";
+import { type HttpRoute, sendRouteResult } from "./routes.ts";
 
 export const GRAPHQL_PATH = "/graphql";
 const BAD_REQUEST = "BAD_REQUEST";
@@ -186,7 +186,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
   ) {
     const body = request.method === "GET" ? undefined : await readJson(request, deps.maxBodyBytes);
     const result = await route.handle({ headers: request.headers, body, search, requestId });
-    sendJson(response, result.status, result.body);
+    sendRouteResult(response, result);
   }
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

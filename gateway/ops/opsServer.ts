@@ -3,6 +3,7 @@ import { readJson } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer, type HttpServer } from "../../common/http/listen.ts";
 import { sendJson, sendText } from "../../common/http/respond.ts";
+import { sendRouteResult } from "../http/routes.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { OpsAnswer, OpsEndpoints } from "./opsEndpoints.ts";
 
@@ -30,7 +31,7 @@ export function createOpsServer(endpoints: OpsEndpoints, logger: Logger): HttpSe
         search: url.search,
         requestId: String(request.headers["x-request-id"] ?? ""),
       });
-      return sendJson(response, result.status, result.body);
+      return sendRouteResult(response, result);
     }
     if (method === "GET" && url.pathname === "/ready") return send(response, await endpoints.ready(true));
     if (method === "GET" && url.pathname === "/metrics") return send(response, await endpoints.metrics());
