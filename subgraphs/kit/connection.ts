@@ -1,11 +1,18 @@
 import { badUserInput } from "../../common/errors.ts";
 import { type ListPage, PLATFORM_MAX_PAGE } from "./platformRecords.ts";
 
-// Relay-style connections over the platforms' listings, shared by the reporting and procedures subgraphs.
+// Relay-style connections over the platforms' listings, shared by every subgraph with a listing.
 // A platform page only says where the *next page* starts (`nextCursor`), while Relay wants a cursor per edge, so an
 // edge cursor is the platform cursor of the page it came from plus how many items of that page precede the next edge.
+//
+// Bounds: `first` (0..100) is the platform page size; a cursor is checked before any platform call (its position
+// within a page can never be beyond the largest page, its platform cursor is short); one connection costs one
+// platform page, and more only when the platform answers with shorter pages than asked for, each of which must then
+// deliver an edge. A crafted `after` can therefore never make a subgraph walk a listing.
 
 export const MAX_FIRST = 100;
+/** Platform cursors are short opaque tokens (the sandbox's are ~15 characters); a longer one is not one of theirs. */
+export const MAX_PLATFORM_CURSOR_LENGTH = 512;
 
 /** One platform listing request from `cursor` (null: the start) for at most `limit` items. */
 export type PageFetcher<T> = (cursor: string | null, limit: number) => Promise<ListPage<T>>;
@@ -29,7 +36,7 @@ export interface Connection<T> {
 interface Position {
   /** Platform cursor of a page (null: the first page). */
   page: string | null;
-  /** Items of that page already delivered. */
+  /** Items of that page already delivered: at most the largest page. */
   skip: number;
 }
 
@@ -43,21 +50,28 @@ function encodeCursor(position: Position): string {
 }
 
 function decodeCursor(cursor: string): Position {
+  let decoded: unknown;
   try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(decoded) &&
-      decoded.length === 2 &&
-      (decoded[0] === null || typeof decoded[0] === "string") &&
-      Number.isInteger(decoded[1]) &&
-      decoded[1] >= 0
-    ) {
-      return { page: decoded[0], skip: decoded[1] };
-    }
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     // not base64url JSON: reported below like any other foreign cursor
   }
-  throw badUserInput("after: not a cursor returned by this connection");
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    !(decoded[0] === null || typeof decoded[0] === "string") ||
+    !Number.isInteger(decoded[1])
+  ) {
+    throw badUserInput("after: not a cursor returned by this connection");
+  }
+  const [page, skip] = decoded as [string | null, number];
+  if (skip < 0 || skip > PLATFORM_MAX_PAGE) {
+    throw badUserInput(`after: cursor position ${skip} is outside 0..${PLATFORM_MAX_PAGE}`);
+  }
+  if (page !== null && (page === "" || page.length > MAX_PLATFORM_CURSOR_LENGTH)) {
+    throw badUserInput("after: not a cursor returned by this connection");
+  }
+  return { page, skip };
 }
 
 export function pageArgs(first: number | null | undefined, after: string | null | undefined): PageArgs {
@@ -72,6 +86,7 @@ export async function fetchConnection<T>(fetchPage: PageFetcher<T>, args: PageAr
   const edges: Edge<T>[] = [];
   let position: Position | null = args.start;
   let totalCount = 0;
+  let more: boolean;
   do {
     const from: Position = position;
     const wanted = args.first - edges.length;
@@ -90,10 +105,11 @@ export async function fetchConnection<T>(fetchPage: PageFetcher<T>, args: PageAr
     });
     const consumed = from.skip + taken.length;
     if (consumed < page.items.length) position = { page: from.page, skip: consumed };
-    else if (page.nextCursor !== null) {
-      position = { page: page.nextCursor, skip: Math.max(0, from.skip - page.items.length) };
-    } else position = null;
-  } while (position !== null && edges.length < args.first);
+    else position = page.nextCursor === null ? null : { page: page.nextCursor, skip: 0 };
+    // The next platform page only when this one was shorter than asked (the platform's own page size) and still
+    // delivered: a cursor pointing past its page ends the walk instead of starting one.
+    more = page.items.length < limit && taken.length > 0;
+  } while (more && position !== null && edges.length < args.first);
   return {
     totalCount,
     edges,
@@ -103,20 +119,5 @@ export async function fetchConnection<T>(fetchPage: PageFetcher<T>, args: PageAr
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-  };
-}
-
-/** A fetcher over a list already in memory, for connections built from one batched load. */
-export function arrayPages<T>(items: readonly T[]): PageFetcher<T> {
-  return async (cursor, limit) => {
-    const offset = cursor === null ? 0 : Number(cursor);
-    if (!Number.isInteger(offset) || offset < 0)
-      throw badUserInput("after: not a cursor returned by this connection");
-    const end = offset + limit;
-    return {
-      items: items.slice(offset, end),
-      totalCount: items.length,
-      nextCursor: end < items.length ? String(end) : null,
-    };
   };
 }

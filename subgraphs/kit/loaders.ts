@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { SubgraphMetrics } from "./metrics.ts";
-import { createPlatformBatcher, type PlatformBatcher } from "./platformBatcher.ts";
+import { createPlatformBatcher, isInputRefusal, type PlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 
 export { PLATFORM_MAX_BATCH } from "./platformBatcher.ts";
@@ -54,11 +54,14 @@ function createBatchFunction<T>(
     const cacheKeys = keys.map((key) => recordCacheKey(kind, variant, key));
     const results: Slot[] = new Array(keys.length).fill(null);
     const waiting: Array<Promise<unknown>> = [];
+    /** Keys answered by another request's fetch rather than this one's. */
+    const joined = new Set<number>();
 
     const joinInflight = (index: number): boolean => {
       const fetching = inflight.get(cacheKeys[index]!);
       if (!fetching) return false;
       metrics.coalescedMisses.inc({ kind });
+      joined.add(index);
       waiting.push(
         fetching.then(
           (value) => {
@@ -72,18 +75,8 @@ function createBatchFunction<T>(
       return true;
     };
 
-    const notInflight = keys.map((_, i) => i).filter((i) => !joinInflight(i));
-    const cached = await cache.mget(notInflight.map((i) => cacheKeys[i]!));
-    const misses: number[] = [];
-    notInflight.forEach((index, j) => {
-      if (cached[j] === undefined) misses.push(index);
-      else results[index] = cached[j];
-    });
-    // Another request may have started fetching some of these while we waited for the cache.
-    const toFetch = misses.filter((i) => !joinInflight(i));
-
-    if (toFetch.length > 0) {
-      const indexes = toFetch;
+    /** Fetches these keys for this request, registering them in flight until they are in the cache. */
+    const fetchOwn = (indexes: readonly number[]): Promise<unknown> => {
       const fetched = batcher.fetch(
         spec,
         variant,
@@ -109,19 +102,32 @@ function createBatchFunction<T>(
         };
         stored.then(release, release);
       }
-      waiting.push(
-        fetched.then(
-          (records) => {
-            for (const i of indexes) results[i] = records.get(keys[i]!) ?? null;
-          },
-          (error: Error) => {
-            for (const i of indexes) results[i] = error;
-          },
-        ),
+      return fetched.then(
+        (records) => {
+          for (const i of indexes) results[i] = records.get(keys[i]!) ?? null;
+        },
+        (error: Error) => {
+          for (const i of indexes) results[i] = error;
+        },
       );
-    }
+    };
 
+    const notInflight = keys.map((_, i) => i).filter((i) => !joinInflight(i));
+    const cached = await cache.mget(notInflight.map((i) => cacheKeys[i]!));
+    const misses: number[] = [];
+    notInflight.forEach((index, j) => {
+      if (cached[j] === undefined) misses.push(index);
+      else results[index] = cached[j];
+    });
+    // Another request may have started fetching some of these while we waited for the cache.
+    const toFetch = misses.filter((i) => !joinInflight(i));
+    if (toFetch.length > 0) waiting.push(fetchOwn(toFetch));
     await Promise.all(waiting);
+
+    // A joined fetch the platform refused was refused for the other request's keys (its input, not ours): this
+    // request asks for its own keys again, so it never fails for someone else's.
+    const refused = [...joined].filter((i) => isInputRefusal(results[i]));
+    if (refused.length > 0) await fetchOwn(refused);
     return results;
   };
 }

@@ -1,3 +1,4 @@
+import { errorCodeOf } from "../../common/errors.ts";
 import type { LoaderSpec } from "./loaders.ts";
 
 /** The platform's batch limit for `?ids=` and unit-code lists. */
@@ -8,14 +9,30 @@ export const PLATFORM_MAX_BATCH = 500;
  * subgraph several `_entities` fetches at once (the IOC dashboard's Province and its 130 Communes arrive as two
  * requests), and each would cost its own platform call. Misses of the same kind and variant that arrive within
  * `windowMs` of each other, from any request, go out as one call (split only at the platform's batch limit).
+ *
+ * One request's input never fails another's: resolvers check every key with the platform's own rule
+ * (common/identifiers.ts) before it gets here, and should the platform still refuse a merged call (400, which the
+ * upstream client turns into BAD_USER_INPUT), each request's keys are asked again on their own, so the refusal
+ * reaches only the request whose keys caused it.
  */
 export interface PlatformBatcher {
   fetch<T>(spec: LoaderSpec<T>, variant: string, keys: readonly string[]): Promise<Map<string, T>>;
 }
 
+interface Waiter {
+  keys: readonly string[];
+  resolve(records: Map<string, unknown>): void;
+  reject(error: unknown): void;
+}
+
 interface PendingBatch {
   keys: Set<string>;
-  settle: Array<{ resolve(records: Map<string, unknown>): void; reject(error: unknown): void }>;
+  waiters: Waiter[];
+}
+
+/** A refusal of the keys asked (the platform's 400), as opposed to the platform failing. */
+export function isInputRefusal(error: unknown): boolean {
+  return errorCodeOf(error) === "BAD_USER_INPUT";
 }
 
 async function fetchInChunks<T>(
@@ -36,16 +53,24 @@ async function fetchInChunks<T>(
 export function createPlatformBatcher({ windowMs }: { windowMs: number }): PlatformBatcher {
   const pending = new Map<string, PendingBatch>();
 
+  function askAlone(spec: LoaderSpec<unknown>, variant: string, waiter: Waiter): void {
+    fetchInChunks(spec, variant, waiter.keys).then(waiter.resolve, waiter.reject);
+  }
+
   function flush(id: string, spec: LoaderSpec<unknown>, variant: string): void {
     const batch = pending.get(id);
     if (!batch) return;
     pending.delete(id);
     fetchInChunks(spec, variant, [...batch.keys]).then(
       (records) => {
-        for (const waiter of batch.settle) waiter.resolve(records);
+        for (const waiter of batch.waiters) waiter.resolve(records);
       },
       (error: unknown) => {
-        for (const waiter of batch.settle) waiter.reject(error);
+        if (batch.waiters.length > 1 && isInputRefusal(error)) {
+          for (const waiter of batch.waiters) askAlone(spec, variant, waiter);
+          return;
+        }
+        for (const waiter of batch.waiters) waiter.reject(error);
       },
     );
   }
@@ -56,14 +81,14 @@ export function createPlatformBatcher({ windowMs }: { windowMs: number }): Platf
       const id = `${spec.kind}\u0000${variant}`;
       let batch = pending.get(id);
       if (!batch) {
-        batch = { keys: new Set(), settle: [] };
+        batch = { keys: new Set(), waiters: [] };
         pending.set(id, batch);
         setTimeout(() => flush(id, spec as LoaderSpec<unknown>, variant), windowMs);
       }
       for (const key of keys) batch.keys.add(key);
       const joined = batch;
       return new Promise<Map<string, T>>((resolve, reject) => {
-        joined.settle.push({ resolve: resolve as (records: Map<string, unknown>) => void, reject });
+        joined.waiters.push({ keys, resolve: resolve as (records: Map<string, unknown>) => void, reject });
       });
     },
   };

@@ -3,7 +3,7 @@ import {
   batchLookups,
   type Items,
   type ListPage,
-  PLATFORM_MAX_PAGE,
+  oneCallPerKey,
   unitStatsLookup,
 } from "../kit/platformRecords.ts";
 import { cacheMaxAge } from "../kit/schema.ts";
@@ -98,6 +98,27 @@ function periodOf(variant: string): { from?: string; to?: string } {
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
+/** The unit a listing is limited to (visibility.ts `listingScope`): none for a national caller. */
+export interface UnitScope {
+  province?: string;
+  commune?: string;
+}
+
+interface ApplicantPage {
+  unit: UnitScope;
+  cursor: string | null;
+  limit: number;
+}
+
+/** The variant key of one page of an applicant's dossiers; the loader keeps each unit, cursor and size apart. */
+export function applicantPageVariant(unit: UnitScope, cursor: string | null, limit: number): string {
+  return JSON.stringify({ unit, cursor, limit } satisfies ApplicantPage);
+}
+
+function applicantPageOf(variant: string): ApplicantPage {
+  return JSON.parse(variant) as ApplicantPage;
+}
+
 export function createProceduresPlatform(upstream: UpstreamClient) {
   const { procedure, dossier } = batchLookups(upstream, maxAge, {
     procedure: { type: "Procedure", path: "/procedures", keyOf: (p: ProcedureRecord) => p.code },
@@ -126,30 +147,24 @@ export function createProceduresPlatform(upstream: UpstreamClient) {
   };
 
   /**
-   * Key: a citizen id or enterprise code; the value is every dossier they filed. One listing for all applicants of a
-   * request (paged through to the end), so `Citizen.dossiers` over many citizens costs one platform call, not one each.
+   * Key: a citizen id or enterprise code; variant: `applicantPageVariant(unit, cursor, limit)`. One platform page of
+   * the dossiers they filed within the caller's unit, as long as the connection asks (its `first`): an applicant's
+   * dossiers are never loaded whole, however many there are.
    */
-  const dossiersOfApplicant: LoaderSpec<DossierRecord[]> = {
-    kind: "procedures.applicantDossiers",
-    ttlSeconds: maxAge("DossierConnection"),
-    async fetchMany(applicantIds) {
-      const byApplicant = new Map<string, DossierRecord[]>(applicantIds.map((id) => [id, []]));
-      let cursor: string | null = null;
-      do {
-        const page: ListPage<DossierRecord> = await upstream.get<ListPage<DossierRecord>>("/dossiers", {
-          applicant: applicantIds,
-          limit: PLATFORM_MAX_PAGE,
-          cursor: cursor ?? undefined,
-        });
-        for (const record of page.items) byApplicant.get(record.applicant.id)?.push(record);
-        cursor = page.nextCursor;
-      } while (cursor !== null);
-      return byApplicant;
+  const applicantDossierPage = oneCallPerKey<ListPage<DossierRecord>>(
+    { kind: "procedures.applicantDossierPage", ttlSeconds: maxAge("DossierConnection") },
+    (applicant, variant) => {
+      const { unit, cursor, limit } = applicantPageOf(variant);
+      return upstream.get<ListPage<DossierRecord>>(
+        "/dossiers",
+        { applicant, ...unit, limit, cursor: cursor ?? undefined },
+        { route: "/dossiers?applicant" },
+      );
     },
-  };
+  );
 
   return {
-    loaders: { procedure, dossier, dossierStats, procedureCount, dossiersOfApplicant },
+    loaders: { procedure, dossier, dossierStats, procedureCount, applicantDossierPage },
 
     listProcedures(filter: ProcedureListFilter, cursor: string | null, limit: number) {
       return upstream.get<ListPage<ProcedureRecord>>("/procedures", {

@@ -1,6 +1,7 @@
 import { badUserInput } from "../../common/errors.ts";
 import {
   isCommuneCode,
+  isDossierCode,
   isEnterpriseCode,
   isPersonalId,
   isProcedureCode,
@@ -9,28 +10,28 @@ import {
 import {
   communeCodeArg,
   dateRangeArgs,
+  dossierCodeArg,
   nameContainsArg,
   optionalArg,
   procedureCodeArg,
   provinceCodeArg,
 } from "../kit/arguments.ts";
-import { arrayPages, fetchConnection, pageArgs } from "../kit/connection.ts";
+import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { referencedRecord } from "../kit/records.ts";
+import { loadReferenced, referenceBy, referencedRecord } from "../kit/records.ts";
 import { unitReference } from "../kit/units.ts";
 import type {
   CitizenDossiersArgs,
   ProvinceDossierStatsArgs,
   Resolvers,
 } from "./generated/resolvers-types.ts";
-import { type DossierStatsRecord, type ProceduresPlatform, periodVariant } from "./platform.ts";
+import {
+  applicantPageVariant,
+  type DossierStatsRecord,
+  type ProceduresPlatform,
+  periodVariant,
+} from "./platform.ts";
 import { assertDossierVisible, canSeeDossier, listingScope, requireDossierRead } from "./visibility.ts";
-
-/**
- * Dossier codes differ between provincial systems (H40-251112-0007, 000.00.15.H40-250101-0001): only the characters
- * are checked here, the platform judges the rest.
- */
-const DOSSIER_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const NO_DOSSIERS: DossierStatsRecord = {
   received: 0,
@@ -44,11 +45,6 @@ const NO_DOSSIERS: DossierStatsRecord = {
   digitizedRate: 0,
 };
 
-function dossierCodeArg(name: string, value: string): string {
-  if (!DOSSIER_CODE.test(value)) throw badUserInput(`${name}: '${value}' is not a dossier code`);
-  return value;
-}
-
 export function createProceduresResolvers(platform: ProceduresPlatform): Resolvers {
   const specs = platform.loaders;
 
@@ -61,12 +57,35 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
     );
   };
 
-  /** Every dossier the applicant filed that the caller may see, as a connection (`CitizenDossiersArgs` ≡ `EnterpriseDossiersArgs`). */
-  const applicantDossiers = async (ctx: SubgraphContext, applicantId: string, args: CitizenDossiersArgs) => {
+  /**
+   * The dossiers the applicant filed that the caller may see, as a connection paged at the platform: the caller's unit
+   * is the listing's filter and `first` its page size (`CitizenDossiersArgs` ≡ `EnterpriseDossiersArgs`).
+   */
+  const applicantDossiers = (
+    ctx: SubgraphContext,
+    applicantId: string,
+    { first, after }: CitizenDossiersArgs,
+  ) => {
     requireDossierRead(ctx.caller);
-    const page = pageArgs(args.first, args.after);
-    const all = (await ctx.loaders.load(specs.dossiersOfApplicant, applicantId)) ?? [];
-    return fetchConnection(arrayPages(all.filter((dossier) => canSeeDossier(ctx.caller, dossier))), page);
+    const unit = listingScope(ctx.caller, {});
+    return fetchConnection(
+      async (cursor, limit) => {
+        const page = await ctx.loaders.load(
+          specs.applicantDossierPage,
+          applicantId,
+          applicantPageVariant(unit, cursor, limit),
+        );
+        const listed = referencedRecord(page, "a page of an applicant's dossiers");
+        // The platform filtered by the caller's unit; a dossier outside it would tie the applicant to it: never shown.
+        if (!listed.items.every((dossier) => canSeeDossier(ctx.caller, dossier))) {
+          throw new Error(
+            "the dossier listing of an applicant answered a dossier outside the requested unit",
+          );
+        }
+        return listed;
+      },
+      pageArgs(first, after),
+    );
   };
 
   return {
@@ -122,18 +141,13 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
     },
 
     Procedure: {
-      __resolveReference: (ref, ctx) =>
-        isProcedureCode(ref.code) ? ctx.loaders.load(specs.procedure, ref.code) : null,
+      __resolveReference: referenceBy(specs.procedure, isProcedureCode, "code"),
     },
 
     Dossier: {
-      __resolveReference: (ref, ctx) =>
-        DOSSIER_CODE.test(ref.code) ? ctx.loaders.load(specs.dossier, ref.code) : null,
-      procedure: async (dossier, _, ctx) =>
-        referencedRecord(
-          await ctx.loaders.load(specs.procedure, dossier.procedureCode),
-          `procedure ${dossier.procedureCode} of dossier ${dossier.code}`,
-        ),
+      __resolveReference: referenceBy(specs.dossier, isDossierCode, "code"),
+      procedure: (dossier, _, ctx) =>
+        loadReferenced(ctx, specs.procedure, dossier.procedureCode, `procedure of dossier ${dossier.code}`),
       applicant: (dossier, _, ctx) => {
         requireDossierRead(ctx.caller);
         assertDossierVisible(ctx.caller, dossier);

@@ -1,6 +1,6 @@
 import { type Caller, canSeeRecord, hasScope } from "../../common/caller.ts";
 import { forbidden, unauthorized } from "../../common/errors.ts";
-import type { DossierRecord } from "./platform.ts";
+import type { DossierRecord, UnitScope } from "./platform.ts";
 
 // Who may see which dossier. The gateway already strips fields the caller's scopes do not allow; the subgraph checks
 // again because it must never hand out applicants or histories to a request that reached it some other way.
@@ -24,11 +24,6 @@ export function assertDossierVisible(caller: Caller, dossier: DossierRecord): vo
   if (!canSeeDossier(caller, dossier)) {
     throw forbidden(`dossier ${dossier.code} is outside the caller's province or commune`);
   }
-}
-
-export interface UnitScope {
-  province?: string;
-  commune?: string;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
+import { isCommuneCode, isProvinceCode, isTaskId } from "../../common/identifiers.ts";
 import { communeCodeArg, provinceCodeArg, unitCodeArg, yearArg } from "../kit/arguments.ts";
 import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { isPresent, referencedRecord } from "../kit/records.ts";
+import { isPresent, loadReferenced, referenceBy } from "../kit/records.ts";
 import type { Resolvers } from "./generated/resolvers-types.ts";
 import {
   type LegacyUnitPart,
@@ -65,9 +65,7 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
     },
 
     Province: {
-      // References come from other subgraphs' records; a malformed one cannot exist, so it must not fail the batch.
-      __resolveReference: (ref, ctx) =>
-        isProvinceCode(ref.code) ? ctx.loaders.load(specs.province, ref.code) : null,
+      __resolveReference: referenceBy(specs.province, isProvinceCode, "code"),
       mergedFrom: (province): LegacyUnitPart[] =>
         province.mergedFrom.map((unit) => ({
           code: unit.code,
@@ -104,13 +102,9 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
     },
 
     Commune: {
-      __resolveReference: (ref, ctx) =>
-        isCommuneCode(ref.code) ? ctx.loaders.load(specs.commune, ref.code) : null,
-      province: async (commune, _, ctx) =>
-        referencedRecord(
-          await ctx.loaders.load(specs.province, commune.provinceCode),
-          `province ${commune.provinceCode} of commune ${commune.code}`,
-        ),
+      __resolveReference: referenceBy(specs.commune, isCommuneCode, "code"),
+      province: (commune, _, ctx) =>
+        loadReferenced(ctx, specs.province, commune.provinceCode, `province of commune ${commune.code}`),
       mergedFrom: (commune): LegacyUnitPart[] =>
         commune.mergedFrom.map((unit) => ({
           code: unit.code,
@@ -134,12 +128,9 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
     },
 
     Task: {
-      __resolveReference: (ref, ctx) => ctx.loaders.load(specs.task, ref.id),
-      province: async (task, _, ctx) =>
-        referencedRecord(
-          await ctx.loaders.load(specs.province, task.provinceCode),
-          `province ${task.provinceCode} of task ${task.id}`,
-        ),
+      __resolveReference: referenceBy(specs.task, isTaskId, "id"),
+      province: (task, _, ctx) =>
+        loadReferenced(ctx, specs.province, task.provinceCode, `province of task ${task.id}`),
       commune: (task, _, ctx) =>
         task.communeCode === null ? null : ctx.loaders.load(specs.commune, task.communeCode),
     },

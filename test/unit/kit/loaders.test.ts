@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { badUserInput } from "../../../common/errors.ts";
 import {
   createInflightFetches,
   createLoaderRegistry,
@@ -14,7 +15,10 @@ interface Rec {
   id: string;
 }
 
-/** A spec over a fake platform that knows every key except those starting with "x", recording each call. */
+/**
+ * A spec over a fake platform that knows every key except those starting with "x", recording each call. Like the
+ * platforms, it refuses a whole call (400, BAD_USER_INPUT naming the key) when any key starts with "bad".
+ */
 function fakeSpec(options: { delayMs?: number; fail?: boolean } = {}) {
   const calls: string[][] = [];
   let concurrent = 0;
@@ -29,6 +33,8 @@ function fakeSpec(options: { delayMs?: number; fail?: boolean } = {}) {
       await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1));
       concurrent--;
       if (options.fail) throw new Error("platform down");
+      const refused = keys.find((k) => k.startsWith("bad"));
+      if (refused) throw badUserInput(`ids: '${refused}' is not an id`);
       return new Map(keys.filter((k) => !k.startsWith("x")).map((k) => [k, { id: k }]));
     },
   };
@@ -144,5 +150,41 @@ describe("loader registry", () => {
     const { newRequest } = setup();
     await Promise.all([newRequest().load(spec, "40"), newRequest().load(spec, "40001")]);
     expect(calls).toEqual([["40"], ["40001"]]);
+  });
+
+  it("never fails a request for another's key merged into the same platform call", async () => {
+    const { spec, calls } = fakeSpec();
+    const { newRequest } = setup(undefined, 20);
+    const [good, bad] = await Promise.allSettled([
+      newRequest().loadMany(spec, ["40001", "40004"]),
+      newRequest().load(spec, "bad-1"),
+    ]);
+    expect(good).toEqual({ status: "fulfilled", value: [{ id: "40001" }, { id: "40004" }] });
+    expect(bad).toMatchObject({ status: "rejected", reason: { message: "ids: 'bad-1' is not an id" } });
+    // The merged call, then each request's own keys on their own.
+    expect(calls).toEqual([["40001", "40004", "bad-1"], ["40001", "40004"], ["bad-1"]]);
+
+    // A failure that is not about the keys (the platform down) is everybody's, and not asked again.
+    const down = fakeSpec({ fail: true });
+    const failed = await Promise.allSettled([
+      newRequest().load(down.spec, "a"),
+      newRequest().load(down.spec, "b"),
+    ]);
+    expect(failed.map((result) => result.status)).toEqual(["rejected", "rejected"]);
+    expect(down.calls).toEqual([["a", "b"]]);
+  });
+
+  it("never fails a request that joined another's in-flight fetch of a key when that fetch was refused", async () => {
+    const { spec, calls } = fakeSpec({ delayMs: 30 });
+    const { newRequest } = setup();
+    const first = newRequest().loadMany(spec, ["a", "bad-1"]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = newRequest().load(spec, "a");
+    const [refused, joined] = await Promise.allSettled([first, second]);
+    // The first request's own mistake is its own…
+    expect(refused).toMatchObject({ status: "rejected", reason: { message: "ids: 'bad-1' is not an id" } });
+    // …the second, which only shared the fetch of "a", asks for it again and gets it.
+    expect(joined).toEqual({ status: "fulfilled", value: { id: "a" } });
+    expect(calls).toEqual([["a", "bad-1"], ["a"]]);
   });
 });

@@ -62,6 +62,7 @@ describe("record TTLs come from the SDL's @cacheControl hints, stated once", () 
       "procedures.dossier": 30,
       "procedures.dossierStats": 60,
       "procedures.procedureCount": 60,
+      "procedures.applicantDossierPage": 30,
     });
     expect(ttls(createReportingPlatform(upstream("reporting")).loaders)).toEqual({
       "reporting.province": 86_400,

@@ -52,11 +52,11 @@ function dossier(code: string, provinceCode: string, communeCode: string | null,
 }
 
 export const DOSSIERS = [
-  dossier("H40-0001", "40", "16000", CITIZEN_IN_40),
-  dossier("H40-0002", "40", "16003", CITIZEN_IN_40),
-  dossier("H01-0001", "01", "00004", CITIZEN_IN_01),
+  dossier("H40-251101-0001", "40", "16000", CITIZEN_IN_40),
+  dossier("H40-251101-0002", "40", "16003", CITIZEN_IN_40),
+  dossier("H01-251101-0001", "01", "00004", CITIZEN_IN_01),
   // Filed in Hà Nội by the Nghệ An resident: not visible to a caller limited to Nghệ An.
-  dossier("H01-0002", "01", "00004", CITIZEN_IN_40),
+  dossier("H01-251101-0002", "01", "00004", CITIZEN_IN_40),
 ];
 
 const list = (value: string | null) => (value ? value.split(",") : []);

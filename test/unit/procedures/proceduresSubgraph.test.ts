@@ -36,6 +36,10 @@ const COMMUNE_STATS = /* GraphQL */ `
   }
 `;
 
+interface ApplicantDossiers {
+  dossiers: { totalCount: number; edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+}
+
 describe("procedures subgraph: batching and the record cache", () => {
   const representations = NGHE_AN_COMMUNES.map((c) => ({ __typename: "Commune", code: c.code }));
 
@@ -78,9 +82,9 @@ describe("procedures subgraph: batching and the record cache", () => {
     expect(result.body.data?._entities).toEqual([{ dost: 194, all: 1900 }]);
   });
 
-  it("lists the dossiers of many citizens with one platform call, within the caller's province", async () => {
+  it("pages each applicant's dossiers at the platform: first as the page size, the caller's unit as the filter", async () => {
     const result = await subgraph.query(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { dossiers { totalCount edges { node { code } } } } } }`,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { dossiers(first: 1) { totalCount edges { node { code } } pageInfo { hasNextPage endCursor } } } } }`,
       {
         r: [
           { __typename: "Citizen", id: CITIZEN_IN_40 },
@@ -90,50 +94,110 @@ describe("procedures subgraph: batching and the record cache", () => {
       OFFICER_40,
     );
     expect(result.body.errors).toBeUndefined();
-    expect(result.body.data?._entities).toEqual([
-      {
-        dossiers: { totalCount: 2, edges: [{ node: { code: "H40-0001" } }, { node: { code: "H40-0002" } }] },
-      },
-      { dossiers: { totalCount: 0, edges: [] } },
+    const [inNgheAn, in01] = result.body.data!._entities as [ApplicantDossiers, ApplicantDossiers];
+    expect(inNgheAn.dossiers).toMatchObject({
+      totalCount: 2,
+      edges: [{ node: { code: "H40-251101-0001" } }],
+      pageInfo: { hasNextPage: true },
+    });
+    expect(in01.dossiers).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });
+    expect(subgraph.platformRequests().sort()).toEqual([
+      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_01}&province=40&limit=1`,
+      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_40}&province=40&limit=1`,
+    ]);
+
+    subgraph.resetPlatformRequests();
+    const next = await subgraph.query(
+      `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Citizen { dossiers(first: 1, after: $after) { edges { node { code } } pageInfo { hasNextPage } } } } }`,
+      { r: [{ __typename: "Citizen", id: CITIZEN_IN_40 }], after: inNgheAn.dossiers.pageInfo.endCursor },
+      OFFICER_40,
+    );
+    expect(next.body.data?._entities).toEqual([
+      { dossiers: { edges: [{ node: { code: "H40-251101-0002" } }], pageInfo: { hasNextPage: false } } },
     ]);
     expect(subgraph.platformRequests()).toEqual([
-      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_40},${CITIZEN_IN_01}&limit=500`,
+      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_40}&province=40&limit=1&cursor=1`,
     ]);
+  });
+
+  it("lists a national caller's applicant dossiers without a unit filter, and a commune caller's within its commune", async () => {
+    await subgraph.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { dossiers(first: 5) { totalCount } } } }`,
+      { r: [{ __typename: "Citizen", id: CITIZEN_IN_40 }] },
+      NATIONAL_OFFICER,
+    );
+    const commune = await subgraph.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Citizen { dossiers(first: 5) { totalCount edges { node { code } } } } } }`,
+      { r: [{ __typename: "Citizen", id: CITIZEN_IN_40 }] },
+      { scopes: ["dossier:read"], province: "40", commune: "16003" },
+    );
+    expect(commune.body.data?._entities).toEqual([
+      { dossiers: { totalCount: 1, edges: [{ node: { code: "H40-251101-0002" } }] } },
+    ]);
+    expect(subgraph.platformRequests()).toEqual([
+      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_40}&limit=5`,
+      `GET /procedures/v1/dossiers?applicant=${CITIZEN_IN_40}&commune=16003&limit=5`,
+    ]);
+  });
+
+  it("refuses a forged after cursor of an applicant's dossiers before asking the platform", async () => {
+    const result = await subgraph.query(
+      `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Citizen { dossiers(first: 1, after: $after) { totalCount } } } }`,
+      {
+        r: [{ __typename: "Citizen", id: CITIZEN_IN_40 }],
+        after: Buffer.from(JSON.stringify([null, 1e9])).toString("base64url"),
+      },
+      OFFICER_40,
+    );
+    expect(result.body.errors?.[0]).toMatchObject({
+      message: "after: cursor position 1000000000 is outside 0..500",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+    expect(subgraph.platformRequests()).toEqual([]);
   });
 });
 
 describe("procedures subgraph: who may see what", () => {
   it("lets anyone look up a dossier's status, privately cached for 30 s", async () => {
     const result = await subgraph.query(
-      '{ dossier(code: "H01-0001") { code status receivedAt dueAt procedure { code name } } }',
+      '{ dossier(code: "H01-251101-0001") { code status receivedAt dueAt procedure { code name } } }',
       {},
       PUBLIC,
     );
     expect(result.body.errors).toBeUndefined();
-    expect(result.body.data?.dossier).toMatchObject({ code: "H01-0001", procedure: { code: "1.001612" } });
+    expect(result.body.data?.dossier).toMatchObject({
+      code: "H01-251101-0001",
+      procedure: { code: "1.001612" },
+    });
     expect(result.headers.get("cache-control")).toBe("max-age=30, private");
   });
 
   it("refuses the applicant and history without dossier:read", async () => {
     const result = await subgraph.query(
-      '{ dossier(code: "H40-0001") { code applicant { __typename } } }',
+      '{ dossier(code: "H40-251101-0001") { code applicant { __typename } } }',
       {},
       PUBLIC,
     );
-    expect(result.body.data?.dossier).toEqual({ code: "H40-0001", applicant: null });
+    expect(result.body.data?.dossier).toEqual({ code: "H40-251101-0001", applicant: null });
     expect(result.body.errors?.[0]?.extensions?.code).toBe("UNAUTHORIZED");
   });
 
   it("lets a caller limited to province 40 look up the status of a dossier of province 01 but not its applicant", async () => {
-    const status = await subgraph.query('{ dossier(code: "H01-0001") { code status } }', {}, OFFICER_40);
-    expect(status.body).toEqual({ data: { dossier: { code: "H01-0001", status: expect.any(String) } } });
-
-    const result = await subgraph.query(
-      '{ dossier(code: "H01-0001") { code applicant { __typename } } }',
+    const status = await subgraph.query(
+      '{ dossier(code: "H01-251101-0001") { code status } }',
       {},
       OFFICER_40,
     );
-    expect(result.body.data).toEqual({ dossier: { code: "H01-0001", applicant: null } });
+    expect(status.body).toEqual({
+      data: { dossier: { code: "H01-251101-0001", status: expect.any(String) } },
+    });
+
+    const result = await subgraph.query(
+      '{ dossier(code: "H01-251101-0001") { code applicant { __typename } } }',
+      {},
+      OFFICER_40,
+    );
+    expect(result.body.data).toEqual({ dossier: { code: "H01-251101-0001", applicant: null } });
     expect(result.body.errors).toEqual([
       expect.objectContaining({ path: ["dossier", "applicant"], extensions: { code: "FORBIDDEN" } }),
     ]);
@@ -141,7 +205,7 @@ describe("procedures subgraph: who may see what", () => {
 
   it("shows the applicant of a dossier in the caller's own province", async () => {
     const result = await subgraph.query(
-      '{ dossier(code: "H40-0001") { applicant { __typename ... on Citizen { id } } history { status } } }',
+      '{ dossier(code: "H40-251101-0001") { applicant { __typename ... on Citizen { id } } history { status } } }',
       {},
       OFFICER_40,
     );
@@ -212,7 +276,11 @@ describe("procedures subgraph: catalogue and arguments", () => {
       '{ procedures(filter: { provinceCode: "401" }) { totalCount } }',
       "filter.provinceCode: '401' is not a 2-digit province code",
     ],
-    ['{ dossier(code: "../etc") { code } }', "code: '../etc' is not a dossier code"],
+    ['{ dossier(code: "../etc") { code } }', "code: '../etc' is not a dossier code like H40-251112-0007"],
+    [
+      '{ dossier(code: "000.00.15.H40-250101-0001") { code } }',
+      "code: '000.00.15.H40-250101-0001' is not a dossier code like H40-251112-0007",
+    ],
     [
       '{ dossiers(filter: { provinceCode: "40", receivedFrom: "2025-02-30" }) { totalCount } }',
       "filter.receivedFrom: '2025-02-30' is not a calendar date in the form YYYY-MM-DD",

@@ -214,6 +214,15 @@ describe("reporting subgraph: arguments", () => {
     expect(subgraph.platformRequests()).toEqual([]);
   });
 
+  it("answers a Task reference the platform's rule refuses with null, without asking the platform", async () => {
+    const result = await subgraph.query(
+      "query ($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id } } }",
+      { r: [{ __typename: "Task", id: "R57-40-1" }] },
+    );
+    expect(result.body).toEqual({ data: { _entities: [null] } });
+    expect(subgraph.platformRequests()).toEqual([]);
+  });
+
   it("answers an unknown code with null and no error", async () => {
     const result = await subgraph.query('{ province(code: "99") { name } commune(code: "99999") { name } }');
     expect(result.body).toEqual({ data: { province: null, commune: null } });
