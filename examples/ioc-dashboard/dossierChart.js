@@ -56,6 +56,8 @@ export function createDossierChart(container) {
         communes.map((commune) => commune.dossierStats?.received ?? null),
         communes.map((commune) => commune.dossierStats?.overdue ?? null),
       ]);
+      // Same x range as before, so uPlot would keep the old labels: a new order needs the names redrawn.
+      chart.redraw(false, true);
     },
   };
 }

@@ -104,8 +104,12 @@ describe.skipIf(!chromium)("IOC dashboard at /ioc/", () => {
     await stack?.stop();
   });
 
-  async function openDashboard(): Promise<RecordedPage & { graphql: string[] }> {
+  /** `prepare` runs before the page loads (e.g. to stand in for the gateway's answers). */
+  async function openDashboard(
+    prepare?: (page: Page) => Promise<void>,
+  ): Promise<RecordedPage & { graphql: string[] }> {
     const recorded = await browser.newPage({ width: 1280, height: 900 });
+    await prepare?.(recorded.page);
     const graphql: string[] = [];
     recorded.page.on("request", (request) => {
       const url = new URL(request.url());
@@ -206,4 +210,51 @@ describe.skipIf(!chromium)("IOC dashboard at /ioc/", () => {
     }
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it("with the contract's nullable statistics: only the population figures go, the rest is this answer's", async () => {
+    // What SCHEMA.md ("Failure isolation") promises for the same outage, which the checked-in supergraph (non-null
+    // statistics) cannot answer yet: null population statistics, an error with their path, everything else.
+    const withoutPopulation = {
+      data: {
+        province: {
+          ...answer,
+          populationStats: null,
+          communes: answer.communes.map((commune) => ({ ...commune, populationStats: null })),
+        },
+      },
+      errors: [
+        {
+          message: "population platform unavailable: answered HTTP 503",
+          path: ["province", "populationStats"],
+          extensions: { code: "UPSTREAM_UNAVAILABLE", platform: "population" },
+        },
+      ],
+    };
+    const { page, errors } = await openDashboard((page) =>
+      page.route(
+        (url) => url.pathname === "/graphql",
+        (route) =>
+          route.fulfill({
+            contentType: "application/json",
+            headers: { "x-cache": "MISS", "cache-control": "no-store" },
+            body: JSON.stringify(withoutPopulation),
+          }),
+      ),
+    );
+
+    const states = await panelStates(page);
+    expect(states.population).toEqual({ state: "unavailable", note: "Population database unavailable" });
+    for (const panel of ["enterprises", "dossiers", "resolution57", "plan02", "chart", "communes"]) {
+      expect(states[panel], panel).toEqual({ state: "fresh", note: "" });
+    }
+    expect(await page.textContent("#banner")).toBe("Population database (population) is unavailable.");
+    const figures = await shownFigures(page);
+    const answered = answeredFigures(answer);
+    for (const key of HEADLINE_FIGURES) {
+      expect(figures[key], key).toBe(key.startsWith("population.") ? null : answered[key]);
+    }
+    expect(await rowCodes(page)).toHaveLength(130);
+    expect(errors).toEqual([]);
+    await screenshot(page, "ioc-dashboard-population-null");
+  }, 60_000);
 });
