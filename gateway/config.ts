@@ -8,7 +8,7 @@ import { demandControlConfig } from "./demandControl/config.ts";
 import { internalContextConfig, subgraphsConfig } from "./fetch/config.ts";
 import { fetchCacheConfig } from "./fetchCache/config.ts";
 import { serverConfig } from "./http/config.ts";
-import { logConfig } from "./observability/config.ts";
+import { logConfig, tracingConfig } from "./observability/config.ts";
 import { opsConfig } from "./ops/config.ts";
 import { rateLimitConfig } from "./rateLimit/config.ts";
 import { resilienceConfig } from "./resilience/config.ts";
@@ -35,6 +35,7 @@ const SECTIONS = {
   safelist: safelistConfig,
   ops: opsConfig,
   log: logConfig,
+  tracing: tracingConfig,
 };
 
 export type GatewayConfig = { [K in keyof typeof SECTIONS]: z.output<(typeof SECTIONS)[K]> };

@@ -33,6 +33,7 @@ import { createIocDashboardRoutes } from "./iocDashboard/iocDashboardRoutes.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "./observability/metrics.ts";
 import { createRequestLogPlugin } from "./observability/requestLogPlugin.ts";
+import { createGatewayTracing } from "./observability/tracing.ts";
 import { createOpsEndpoints } from "./ops/opsEndpoints.ts";
 import { createOpsServer } from "./ops/opsServer.ts";
 import { createPurgeRoute } from "./ops/purge.ts";
@@ -112,10 +113,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     limits: config.demandControl,
   });
   if (redis) trackRedisAvailability(redis, metrics);
+  const tracing = createGatewayTracing(config.tracing);
 
   // One row per feature, in the order its plugins run and its fetch steps wrap the subgraph call (outermost first).
   const features: Record<string, FeatureParts> = {
     observability: { plugins: [createCacheControlHeaderPlugin(), createRequestLogPlugin()] },
+    // Its fetch step is the outermost, so a fetch's span covers the entity cache and carries its outcome.
+    tracing: tracing ? { plugins: [tracing.plugin], fetchSteps: [tracing.fetchStep] } : {},
     demandControl: { plugins: [limits.plugin] },
     safelist: safelist ? { plugins: [createSafelistPlugin(safelist)] } : {},
     // Before the response cache and dedup: they must see responses with the authorization errors in place.
@@ -200,10 +204,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     logger: logger.child({ component: "apollo-gateway" }),
     buildService: ({ name, url }) =>
       new PipelineDataSource({ name, url: urlOf({ name, url: url ?? "" }), pipeline, metrics, logger }),
+    experimental_didResolveQueryPlan: tracing?.didResolveQueryPlan,
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: tracing ? tracing.traceExecution(gateway) : gateway,
     logger: logger.child({ component: "apollo-server" }),
     csrfPrevention: true,
     introspection: config.server.introspection,
@@ -238,6 +243,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     metrics,
     limits,
     maxBodyBytes: config.server.maxBodyBytes,
+    traceRequest: tracing?.traceRequest ?? null,
     resolveCaller:
       deps.resolveCaller ??
       createAuthCallerResolver({
@@ -281,6 +287,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         .stop()
         .catch((error: Error) => logger.warn({ err: { message: error.message } }, "apollo stop"));
       await transport.close();
+      await tracing?.shutdown();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       logger.info("gateway stopped");
     },

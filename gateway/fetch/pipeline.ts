@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
-import type { GatewayContext } from "../context.ts";
+import type { CacheOutcome, GatewayContext } from "../context.ts";
 
 export interface SubgraphFetch {
   /** Service name from the supergraph. */
@@ -30,6 +30,8 @@ export interface SubgraphResult {
   };
   /** Parsed from the subgraph's Cache-Control; null when it sent none (= not cacheable). */
   cachePolicy: CachePolicy | null;
+  /** How the entity cache answered this fetch (absent when it did not handle it); traces show it per fetch. */
+  cacheOutcome?: CacheOutcome;
 }
 
 export type FetchHandler = (fetch: SubgraphFetch) => Promise<SubgraphResult>;

@@ -63,9 +63,10 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
 
       const lookups = await lookupAll(store, publicKeys, sub);
       const { entities, missIndexes, cachedPolicy, stale } = readCached(lookups);
-      recordOutcome(fetch.context, outcomeOf(lookups, missIndexes.length));
+      const cacheOutcome = outcomeOf(lookups, missIndexes.length);
+      recordOutcome(fetch.context, cacheOutcome);
       if (missIndexes.length === 0) {
-        return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy };
+        return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy, cacheOutcome };
       }
 
       const missFetch: SubgraphFetch = {
@@ -86,7 +87,11 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
         for (const i of missIndexes) entities[i] = stale.get(i);
         fetch.context.cacheOutcomes.entity = "stale";
         // Served, but never stored in any cache: the next request asks the subgraph again.
-        return { body: { data: { _entities: entities } }, cachePolicy: { maxAge: 0, scope: "PUBLIC" } };
+        return {
+          body: { data: { _entities: entities } },
+          cachePolicy: { maxAge: 0, scope: "PUBLIC" },
+          cacheOutcome: "stale",
+        };
       }
       const fetched = result.body.data?._entities;
       const errors = result.body.errors?.map((error) => reindexError(error, missIndexes));
@@ -106,6 +111,7 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
         },
         // An uncacheable fetch makes the whole answer uncacheable; otherwise the shortest remaining lifetime wins.
         cachePolicy: result.cachePolicy && narrower(cachedPolicy, result.cachePolicy),
+        cacheOutcome,
       };
     };
   };

@@ -12,6 +12,7 @@ import type { GatewayLimits } from "../demandControl/limits.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { createRequestSummary, type RequestSummary } from "../observability/requestSummary.ts";
+import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import {
   CACHE_HEADER,
@@ -42,6 +43,8 @@ export interface HttpHandlerDeps {
   routes: HttpRoute[];
   /** Response-cache hits written straight from the store; null when the response cache is not wired. */
   cachedResponses: CachedResponseReader | null;
+  /** Runs a GraphQL request inside its trace span; null when tracing is off. */
+  traceRequest: GatewayTracing["traceRequest"] | null;
 }
 
 // The Host header is only echoed into our own escaped HTML, so a forged one harms nobody but its sender.
@@ -215,7 +218,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
             ...record,
           }),
         );
-        return await serveGraphQL(request, response, requestId, url.search, record);
+        const serve = () => serveGraphQL(request, response, requestId, url.search, record);
+        return await (deps.traceRequest ? deps.traceRequest(request, response, serve) : serve());
       }
       const route = routes.get(`${method} ${url.pathname}`);
       if (route) return await serveRoute(route, request, response, url.search, requestId);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decodeContextKey, deriveContextKey } from "../../common/signedContext.ts";
+import { tracesUrlOf } from "./tracing.ts";
 
 export const SUBGRAPH_DEFAULT_PORTS = {
   population: 4001,
@@ -66,6 +67,8 @@ export interface SubgraphConfig {
   upstreamRetries: number;
   upstreamConnections: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_ENDPOINT or _TRACES_ENDPOINT); null → tracing off. */
+  tracesUrl: string | null;
 }
 
 /**
@@ -154,6 +157,7 @@ export function loadSubgraphConfig(
     upstreamRetries: c.upstreamRetries,
     upstreamConnections: c.upstreamConnections,
     logLevel: c.logLevel,
+    tracesUrl: tracesUrlOf(env),
   };
 }
 

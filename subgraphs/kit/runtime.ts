@@ -6,6 +6,7 @@ import { createRecordCache } from "./recordCache.ts";
 import { createRedisClient } from "./redis.ts";
 import { loadTypeDefs } from "./schema.ts";
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from "./server.ts";
+import { createSubgraphTracing } from "./tracing.ts";
 import { createUpstreamClient, type UpstreamClient } from "./upstream.ts";
 
 /** Builds one subgraph's server from its configuration and the process-wide dependencies. */
@@ -51,7 +52,8 @@ export interface SubgraphRuntime {
 
 /** The process-wide dependencies of a subgraph, wired from its configuration. */
 export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
-  const logger = createLogger(`subgraph-${config.name}`, config.logLevel);
+  const tracing = createSubgraphTracing(config.name, config.tracesUrl);
+  const logger = createLogger(`subgraph-${config.name}`, config.logLevel, { traced: tracing !== null });
   const metrics = createSubgraphMetrics(config.name);
   const redis =
     config.recordCache && config.redisUrl
@@ -77,9 +79,10 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
     connections: config.upstreamConnections,
     metrics,
     logger,
+    tracing,
   });
   return {
-    deps: { logger, metrics, recordCache, upstream },
+    deps: { logger, metrics, recordCache, upstream, tracing },
     async ready(timeoutMs = 2000) {
       if (!redis || redis.status === "ready") return;
       await new Promise<void>((resolve) => {
@@ -94,6 +97,7 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
     },
     async close() {
       await upstream.close();
+      await tracing?.shutdown();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -24,6 +24,7 @@ import type { SubgraphMetrics } from "./metrics.ts";
 import { createPlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 import { guardScopes } from "./scopeGuard.ts";
+import { operationSpanPlugin, type Tracing, traceServerRequest } from "./tracing.ts";
 import type { UpstreamClient } from "./upstream.ts";
 
 export interface SubgraphDeps {
@@ -31,6 +32,8 @@ export interface SubgraphDeps {
   metrics: SubgraphMetrics;
   recordCache: RecordCache;
   upstream: UpstreamClient;
+  /** Spans of this subgraph (server span per request; the upstream client spans platform calls); null → off. */
+  tracing?: Tracing | null;
 }
 
 export interface CreateSubgraphServerOptions {
@@ -87,7 +90,7 @@ function metricsPlugin(metrics: SubgraphMetrics): ApolloServerPlugin<SubgraphCon
 
 export function createSubgraphServer(options: CreateSubgraphServerOptions): SubgraphServer {
   const { name, typeDefs, config, deps } = options;
-  const { logger, metrics, recordCache, upstream } = deps;
+  const { logger, metrics, recordCache, upstream, tracing } = deps;
   const inflight = createInflightFetches();
   const batcher = createPlatformBatcher({ windowMs: config.platformBatchWindowMs });
   const apollo = new ApolloServer<SubgraphContext>({
@@ -104,6 +107,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
       // Federated traces feed Apollo's hosted usage reporting, which this deployment never sends to.
       ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin(metrics),
+      ...(tracing ? [operationSpanPlugin] : []),
     ],
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
@@ -154,7 +158,8 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
         res.writeHead(200, { "content-type": metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
       } else if (url.pathname === "/graphql") {
-        await handleGraphQL(req, res, url, requestId);
+        const serve = () => handleGraphQL(req, res, url, requestId);
+        await (tracing ? traceServerRequest(tracing, req, res, serve) : serve());
       } else {
         sendGraphQLError(res, new HttpError(404, "BAD_REQUEST", `no route ${url.pathname}`));
       }

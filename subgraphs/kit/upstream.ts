@@ -4,6 +4,7 @@ import { Agent, type Dispatcher } from "undici";
 import { badUserInput, redactNumbers, upstreamUnavailable } from "../../common/errors.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
+import { type Tracing, tracePlatformCall } from "./tracing.ts";
 
 export type UpstreamQueryValue = string | number | boolean | readonly string[] | undefined;
 export type UpstreamQuery = Record<string, UpstreamQueryValue>;
@@ -32,6 +33,8 @@ export interface UpstreamClientOptions {
   connections?: number;
   /** First backoff delay; doubles per attempt (with jitter) up to 1 s. */
   retryInitialDelayMs?: number;
+  /** A span per platform call and `traceparent` on it; absent or null → no tracing work at all. */
+  tracing?: Tracing | null;
 }
 
 /** A non-2xx answer from the platform, with the problem+json detail when there is one. */
@@ -45,6 +48,8 @@ class UpstreamHttpError extends Error {
 }
 
 class UpstreamNetworkError extends Error {}
+
+const ACCEPT_JSON = { accept: "application/json" };
 
 type Outcome = "ok" | "not_found" | "client_error" | "server_error" | "network_error" | "timeout";
 
@@ -103,11 +108,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 1000 }),
   });
 
-  async function attempt(url: string): Promise<Response> {
+  async function attempt(url: string, headers: Record<string, string>): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(url, {
-        headers: { accept: "application/json" },
+        headers,
         signal: AbortSignal.timeout(timeoutMs),
         // Node's fetch accepts an undici dispatcher: it keeps the connections to the platform alive.
         dispatcher,
@@ -147,7 +152,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return { error: upstreamUnavailable(platform, "unexpected failure"), outcome: "network_error" };
   }
 
-  async function request<T>(
+  function request<T>(
     path: string,
     query: UpstreamQuery | undefined,
     requestOptions: UpstreamRequestOptions | undefined,
@@ -155,9 +160,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<T | null> {
     const route = requestOptions?.route ?? routeTemplate(path);
     const url = `${baseUrl}${path}${buildQueryString(query)}`;
+    const { tracing } = options;
+    if (!tracing) return send<T>(url, route, notFoundAsNull, ACCEPT_JSON);
+    return tracePlatformCall(tracing, { platform, route, baseUrl }, (traceHeaders) =>
+      send<T>(url, route, notFoundAsNull, { ...ACCEPT_JSON, ...traceHeaders }),
+    );
+  }
+
+  async function send<T>(
+    url: string,
+    route: string,
+    notFoundAsNull: boolean,
+    headers: Record<string, string>,
+  ): Promise<T | null> {
     const endTimer = metrics.upstreamDuration.startTimer({ platform, route });
     try {
-      const response = await retryPolicy.execute(() => attempt(url));
+      const response = await retryPolicy.execute(() => attempt(url, headers));
       if (response.status === 404 && notFoundAsNull) {
         // Read the small problem body so the keep-alive connection goes back to the pool.
         await response.text().catch(() => "");

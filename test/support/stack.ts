@@ -67,6 +67,8 @@ export interface StackGateway {
 export interface StackOptions {
   /** Environment of the gateway started with the stack (`stack.gateway`). */
   gatewayEnv?: Record<string, string>;
+  /** Added to each subgraph's environment. */
+  subgraphEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -200,6 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           REDIS_KEY_PREFIX: prefix,
           INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
           UPSTREAM_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.UPSTREAM_TIMEOUT_MS,
+          ...options.subgraphEnv,
         });
         running.add(name);
       }),
