@@ -168,6 +168,28 @@ describe.skipIf(!chromium)("IOC dashboard at /ioc/", () => {
     await screenshot(page, "ioc-dashboard-nghe-an");
   }, 120_000);
 
+  it("switching to Hà Nội shows its communes and puts the province in the URL", async () => {
+    const { page, errors } = await openDashboard();
+    const hanoi = await stack.gateway.query('{ province(code: "01") { communes { code } } }');
+    const codes = (hanoi.data as { province: { communes: { code: string }[] } }).province.communes;
+
+    await page.selectOption("#province", "01");
+    await page.waitForFunction(
+      () => document.querySelector("#province-name")?.textContent === "Hà Nội",
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    await page.waitForFunction(
+      (count) => document.querySelectorAll("#communes tbody tr").length === count,
+      codes.length,
+    );
+    expect(await rowCodes(page)).toEqual(codes.map((commune) => commune.code));
+    expect(new URL(page.url()).searchParams.get("province")).toBe("01");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it("with the population platform down: population panels say unavailable, the others keep their figures", async () => {
     const { page, errors } = await openDashboard();
     const before = await shownFigures(page);
