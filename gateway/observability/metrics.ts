@@ -11,7 +11,8 @@ export type CacheLookupResult = "hit" | "miss" | "error" | "bypass";
 /** One registry per gateway instance (tests start several in one process). */
 export function createGatewayMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  // Node's own process_* / nodejs_* names, unprefixed, so stock Node.js dashboards and alerts work; ours are lienthong_.
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,

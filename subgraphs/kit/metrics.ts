@@ -19,7 +19,8 @@ export interface SubgraphMetrics {
 export function createSubgraphMetrics(name: string): SubgraphMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph: name });
-  collectDefaultMetrics({ register: registry, prefix: "lienthong_" });
+  // Node's own process_* / nodejs_* names, unprefixed, so stock Node.js dashboards and alerts work; ours are lienthong_.
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,

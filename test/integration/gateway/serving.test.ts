@@ -257,7 +257,8 @@ describe("observability", () => {
     expect(text).toContain("lienthong_gateway_cache_lookups_total");
     expect(text).toContain("lienthong_gateway_dedup_joins_total");
     expect(text).toContain("lienthong_gateway_redis_errors_total");
-    expect(text).toContain("lienthong_process_cpu_user_seconds_total");
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
   });
 
   it("answers /health, and serves a local landing page at / and to browsers at /graphql", async () => {

@@ -116,7 +116,8 @@ describe("subgraph server", () => {
     const health = await fetch(`${base}/health`);
     expect(await health.json()).toEqual({ status: "ok" });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain("lienthong_process_cpu_user_seconds_total");
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total\{subgraph="population"\} \d/m);
+    expect(metrics).toMatch(/^nodejs_heap_size_used_bytes\{subgraph="population"\} \d/m);
     expect(metrics).toContain('subgraph="population"');
   });
 
