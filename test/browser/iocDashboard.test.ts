@@ -106,7 +106,7 @@ describe.skipIf(!chromium)("IOC dashboard at /ioc/", () => {
 
   /** `prepare` runs before the page loads (e.g. to stand in for the gateway's answers). */
   async function openDashboard(
-    prepare?: (page: Page) => Promise<void>,
+    prepare?: (page: Page) => Promise<unknown>,
   ): Promise<RecordedPage & { graphql: string[] }> {
     const recorded = await browser.newPage({ width: 1280, height: 900 });
     await prepare?.(recorded.page);
