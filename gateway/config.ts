@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { redactRedisConnection } from "../common/redis.ts";
 import { apqConfig } from "./apq/config.ts";
 import { authenticationConfig } from "./authentication/config.ts";
 import { resolveKeySource } from "./authentication/jwt.ts";
@@ -75,12 +76,7 @@ function crossSectionProblems(config: GatewayConfig): string[] {
   return problems;
 }
 
-const SECRET_PATHS = [
-  "internalContext.secret",
-  "ops.token",
-  "authentication.jwtSecret",
-  "redis.url",
-] as const;
+const SECRET_PATHS = ["internalContext.secret", "ops.token", "authentication.jwtSecret"] as const;
 
 /** The configuration as it may be printed at start: secrets (and Redis credentials) replaced. */
 export function redactConfig(config: GatewayConfig): GatewayConfig {
@@ -90,7 +86,8 @@ export function redactConfig(config: GatewayConfig): GatewayConfig {
     const target = copy[sectionName] as Record<string, unknown>;
     const value = target[key];
     if (typeof value !== "string") continue;
-    target[key] = key === "url" ? value.replace(/\/\/[^@/]*@/, "//***@") : "***";
+    target[key] = "***";
   }
+  copy.redis.connection = redactRedisConnection(copy.redis.connection);
   return copy;
 }

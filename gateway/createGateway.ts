@@ -6,8 +6,8 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
-import type { Redis } from "ioredis";
 import { createHttpServer } from "../common/http/listen.ts";
+import type { RedisClient } from "../common/redis.ts";
 import { createApqCache } from "./apq/apqCache.ts";
 import { type CallerResolver, createAuthCallerResolver } from "./authentication/callerResolver.ts";
 import { createTokenVerifier } from "./authentication/jwt.ts";
@@ -55,8 +55,8 @@ import {
 export interface GatewayDeps {
   logger: Logger;
   metrics: GatewayMetrics;
-  /** The shared Redis client (null without REDIS_URL). The gateway closes it on stop. */
-  redis: Redis | null;
+  /** The shared Redis client (null without a Redis configured). The gateway closes it on stop. */
+  redis: RedisClient | null;
   /** Who is calling; bearer-token authentication (with the rate limit) when absent. Tests put a fixed caller here. */
   resolveCaller?: CallerResolver;
   /** Text for /metrics; this process's registry when absent (index.ts passes the cluster's with WORKERS > 1). */

@@ -71,7 +71,7 @@ async function main() {
   const logger = createLogger(config);
   if (cluster.isPrimary) {
     logger.info({ config: redactConfig(config) }, "gateway configuration");
-    if (!config.redis.url) logger.info("no REDIS_URL: caches are in-memory, per process");
+    if (!config.redis.connection) logger.info("no REDIS_URL: caches are in-memory, per process");
     if (config.server.workers > 1) return runPrimary(config, logger);
   }
   await runGateway(config, logger);

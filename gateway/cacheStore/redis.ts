@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient } from "../../common/redis.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
@@ -6,23 +6,17 @@ import type { GatewayMetrics } from "../observability/metrics.ts";
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The shared Redis client, or null when no REDIS_URL is configured (the caches then use in-memory LRUs).
- * Options favour failing fast over queueing: a cache that waits for a dead Redis is slower than no cache.
+ * The shared Redis client (one server, a Cluster, or a master found through Sentinel), or null when none is configured
+ * (the caches then use in-memory LRUs). Options favour failing fast over queueing: a cache that waits for a dead Redis
+ * is slower than no cache.
  */
 export function createRedis(
   config: Pick<GatewayConfig, "redis">,
   deps: { logger: Logger; metrics: GatewayMetrics },
-): Redis | null {
-  if (!config.redis.url) return null;
-  const redis = new Redis(config.redis.url, {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    commandTimeout: config.redis.commandTimeoutMs,
-    keyPrefix: config.redis.keyPrefix,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
+): RedisClient | null {
+  const { connection, keyPrefix, commandTimeoutMs } = config.redis;
+  if (!connection) return null;
+  const redis = createRedisClient(connection, { keyPrefix, commandTimeoutMs, connectTimeoutMs: 1000 });
   let lastLoggedAt = 0;
   redis.on("error", (error: Error) => {
     deps.metrics.redisErrors.inc();
@@ -37,21 +31,8 @@ export function createRedis(
 }
 
 /** Keeps `lienthong_gateway_redis_up` current from the client's own connection events. */
-export function trackRedisAvailability(redis: Redis, metrics: Pick<GatewayMetrics, "redisUp">): void {
+export function trackRedisAvailability(redis: RedisClient, metrics: Pick<GatewayMetrics, "redisUp">): void {
   const report = () => metrics.redisUp.set(redis.status === "ready" ? 1 : 0);
   report();
   for (const event of ["ready", "close", "end", "reconnecting"]) redis.on(event, report);
-}
-
-/** PING with a bound, for /ready. */
-export async function pingRedis(redis: Redis, timeoutMs: number): Promise<string | null> {
-  try {
-    const answer = await Promise.race([
-      redis.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs).unref()),
-    ]);
-    return answer === "PONG" ? null : `unexpected answer ${answer}`;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }

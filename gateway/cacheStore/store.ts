@@ -1,5 +1,11 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import {
+  clientKeyPrefix,
+  mgetAcrossSlots,
+  type RedisClient,
+  setAllWithTtl,
+  unlinkByPrefix,
+} from "../../common/redis.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 
@@ -20,12 +26,15 @@ export interface CacheStore {
   set(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
   mset(entries: readonly CacheEntry[]): Promise<boolean>;
   del(key: string): Promise<boolean>;
-  /** Deletes every key starting with `prefix` and returns how many went. Rejects when Redis fails: ops must know. */
+  /**
+   * Deletes every key starting with `prefix` (on every master of a Cluster) and returns how many went. Rejects when
+   * Redis fails: ops must know.
+   */
   purge(prefix: string): Promise<number>;
 }
 
 export interface CacheStoreOptions {
-  redis: Redis | null;
+  redis: RedisClient | null;
   layer: CacheLayer;
   /** Bound of the in-memory stand-in used when no Redis is configured. */
   maxEntries: number;
@@ -36,13 +45,12 @@ export interface CacheStoreOptions {
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 50;
-const SCAN_BATCH = 500;
 
 export function createCacheStore(options: CacheStoreOptions): CacheStore {
   return options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options);
 }
 
-function createRedisStore(options: CacheStoreOptions, redis: Redis): CacheStore {
+function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {
   const { layer, metrics, logger } = options;
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
@@ -104,7 +112,12 @@ function createRedisStore(options: CacheStoreOptions, redis: Redis): CacheStore 
     if (keys.length === 0) return [];
     let results: CacheLookup<T>[];
     try {
-      const raws = await bounded("mget", () => redis.mget(keys.map((key) => namespace + key)));
+      const raws = await bounded("mget", () =>
+        mgetAcrossSlots(
+          redis,
+          keys.map((key) => namespace + key),
+        ),
+      );
       results = raws.map((raw) => decode<T>(raw));
     } catch (error) {
       reportError("mget", error);
@@ -118,15 +131,16 @@ function createRedisStore(options: CacheStoreOptions, redis: Redis): CacheStore 
     const storable = entries.filter((entry) => entry.ttlSeconds > 0);
     if (storable.length === 0) return true;
     try {
-      await bounded("set", async () => {
-        const pipeline = redis.pipeline();
-        for (const entry of storable) {
-          pipeline.set(namespace + entry.key, JSON.stringify(entry.value), "EX", Math.ceil(entry.ttlSeconds));
-        }
-        const replies = await pipeline.exec();
-        const failed = replies?.find(([error]) => error);
-        if (failed?.[0]) throw failed[0];
-      });
+      await bounded("set", () =>
+        setAllWithTtl(
+          redis,
+          storable.map((entry) => ({
+            key: namespace + entry.key,
+            value: JSON.stringify(entry.value),
+            ttlSeconds: Math.ceil(entry.ttlSeconds),
+          })),
+        ),
+      );
       return true;
     } catch (error) {
       reportError("set", error);
@@ -152,25 +166,8 @@ function createRedisStore(options: CacheStoreOptions, redis: Redis): CacheStore 
         return false;
       }
     },
-    async purge(prefix) {
-      // SCAN's MATCH is not rewritten by ioredis' keyPrefix, while UNLINK is: match on the full key, unlink the rest.
-      const clientPrefix = redis.options.keyPrefix ?? "";
-      const pattern = `${escapeGlob(clientPrefix + namespace + prefix)}*`;
-      let cursor = "0";
-      let deleted = 0;
-      do {
-        const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", SCAN_BATCH);
-        cursor = next;
-        if (found.length > 0)
-          deleted += await redis.unlink(...found.map((key) => key.slice(clientPrefix.length)));
-      } while (cursor !== "0");
-      return deleted;
-    },
+    purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
   };
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
 function createMemoryStore(options: CacheStoreOptions): CacheStore {

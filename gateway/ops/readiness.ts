@@ -1,5 +1,4 @@
-import type { Redis } from "ioredis";
-import { pingRedis } from "../cacheStore/redis.ts";
+import { pingAll, type RedisClient } from "../../common/redis.ts";
 import type { SubgraphEndpoint } from "../supergraph/supergraphSource.ts";
 
 /**
@@ -28,7 +27,7 @@ export const healthUrlOf = (graphqlUrl: string) => new URL("/health", graphqlUrl
  */
 export function createReadinessCheck(deps: {
   subgraphs: () => SubgraphEndpoint[] | null;
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** True once shutdown began: load balancers should stop sending new work here. */
   draining: () => boolean;
 }): () => Promise<Readiness> {
@@ -52,7 +51,7 @@ export function createReadinessCheck(deps: {
         ...(subgraphs ?? []).map(checkSubgraph),
         ...(deps.redis
           ? [
-              pingRedis(deps.redis, CHECK_TIMEOUT_MS).then((problem): [string, string] => [
+              pingAll(deps.redis, CHECK_TIMEOUT_MS).then((problem): [string, string] => [
                 "redis",
                 problem ?? "ok",
               ]),

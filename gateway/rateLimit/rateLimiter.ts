@@ -1,6 +1,5 @@
 import { HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
-import type { Redis } from "ioredis";
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -8,6 +7,7 @@ import {
   RateLimiterRes,
 } from "rate-limiter-flexible";
 import type { Caller } from "../../common/caller.ts";
+import type { RedisClient } from "../../common/redis.ts";
 import { sha256 } from "../cacheStore/keys.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -79,7 +79,7 @@ function tooManyRequests(
  */
 export function createRateLimiter(
   config: RateLimitConfig,
-  deps: { redis: Redis | null; logger: Logger },
+  deps: { redis: RedisClient | null; logger: Logger },
 ): RateLimiter {
   const prefix = config.keyPrefix ?? "lienthong:ratelimit";
   const build = (name: string, points: number): Policy => {

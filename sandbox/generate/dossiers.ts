@@ -1,3 +1,4 @@
+import type { DossierChannel, DossierRecord, DossierStatus } from "../../common/platformRecords.ts";
 import type { Reference } from "../reference.ts";
 import { addWorkingDays, formatDay, formatLocalMinute, MINUTES_PER_DAY, weekdayOfDay } from "./dates.ts";
 import type { EnterpriseRef, Enterprises } from "./enterprises.ts";
@@ -15,15 +16,6 @@ import { runOf } from "./runs.ts";
  */
 
 export const WINDOW_DAYS = 366;
-export type DossierStatus =
-  | "RECEIVED"
-  | "PROCESSING"
-  | "SUPPLEMENT_REQUESTED"
-  | "PAYMENT_PENDING"
-  | "RESOLVED"
-  | "RETURNED"
-  | "REJECTED"
-  | "WITHDRAWN";
 export const DOSSIER_STATUSES: readonly DossierStatus[] = [
   "RECEIVED",
   "PROCESSING",
@@ -34,7 +26,6 @@ export const DOSSIER_STATUSES: readonly DossierStatus[] = [
   "REJECTED",
   "WITHDRAWN",
 ];
-export type Channel = "ONLINE" | "DIRECT" | "POSTAL";
 const NOTES: Record<DossierStatus, string> = {
   RECEIVED: "Tiếp nhận hồ sơ",
   PROCESSING: "Chuyển xử lý",
@@ -56,22 +47,7 @@ function withinWorkingHours(localMinute: number): number {
   return Math.min(dayStart + CLOSING_MINUTE, Math.max(dayStart + OPENING_MINUTE, localMinute));
 }
 
-export interface Dossier {
-  code: string;
-  status: DossierStatus;
-  procedureCode: string;
-  applicant: { kind: "CITIZEN" | "ENTERPRISE"; id: string };
-  channel: Channel;
-  provinceCode: string;
-  communeCode: string | null;
-  receivedAt: string;
-  dueAt: string;
-  resolvedAt: string | null;
-  onTime: boolean | null;
-  overdue: boolean;
-  digitized: boolean;
-  history: { at: string; status: DossierStatus; note: string }[];
-}
+export type Dossier = DossierRecord;
 
 /** A dossier's coordinates: unit (communes first, then provinces, in reference order), day, sequence. */
 export interface DossierRef {
@@ -84,7 +60,7 @@ export interface DossierRef {
 interface Outline {
   key: number;
   procedure: number;
-  channel: Channel;
+  channel: DossierChannel;
   digitized: boolean;
   received: number;
   due: number;
@@ -225,7 +201,8 @@ export function createDossiers(reference: Reference, deps: DossierDeps, today: n
     const onlineShare =
       procedure.onlineService === "FULL" ? 0.75 : procedure.onlineService === "PARTIAL" ? 0.45 : 0;
     const channelDraw = unit(key, 2);
-    const channel: Channel = channelDraw < onlineShare ? "ONLINE" : channelDraw > 0.95 ? "POSTAL" : "DIRECT";
+    const channel: DossierChannel =
+      channelDraw < onlineShare ? "ONLINE" : channelDraw > 0.95 ? "POSTAL" : "DIRECT";
     const receivedDay = firstDay + day;
     const minuteOfDay = OPENING_MINUTE + Math.floor(((seq + 0.5) * OPEN_MINUTES) / ofDay);
     const received = receivedDay * MINUTES_PER_DAY + minuteOfDay;

@@ -1,3 +1,4 @@
+import { SERVICE_INDEX_GROUPS, type ServiceIndexRecord } from "../../common/platformRecords.ts";
 import type { Reference } from "../reference.ts";
 import { dayOfYmd, formatDay, yearOfDay } from "./dates.ts";
 import { hash, unit } from "./prng.ts";
@@ -37,13 +38,6 @@ export const INDICATORS = [
   "DIGITIZED_DOSSIER_RATE",
   "ONLINE_PAYMENT_RATE",
   "SATISFACTION_RATE",
-] as const;
-export const SERVICE_INDEX_GROUPS = [
-  "TRANSPARENCY",
-  "PROGRESS",
-  "DIGITISATION",
-  "ONLINE_SERVICE",
-  "SATISFACTION",
 ] as const;
 const GROUP_MAX_HUNDREDTHS = [1800, 2000, 2200, 2200, 1800];
 
@@ -153,15 +147,7 @@ export interface TaskProgress {
   overdue: number;
 }
 
-export interface ServiceIndexScore {
-  year: number;
-  unitCode: string;
-  unitName: string;
-  score: number;
-  rank: number;
-  of: number;
-  components: { group: (typeof SERVICE_INDEX_GROUPS)[number]; score: number; maxScore: number }[];
-}
+export type ServiceIndexScore = ServiceIndexRecord;
 
 export interface Reporting {
   /** Tasks of a unit (province code or commune code) under a programme. */

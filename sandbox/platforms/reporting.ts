@@ -1,11 +1,11 @@
 import { isCommuneCode, isProvinceCode, isTaskId } from "../../common/identifiers.ts";
+import { SERVICE_INDEX_GROUPS } from "../../common/platformRecords.ts";
 import {
   INDICATORS,
   PLATFORMS,
   PROGRAMS,
   type Program,
   ROLLOUT_ITEMS,
-  SERVICE_INDEX_GROUPS,
   TASK_STATUSES,
   type Task,
 } from "../generate/reporting.ts";

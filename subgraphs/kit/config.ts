@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  type RedisConnection,
+  redactRedisConnection,
+  redisConnectionOf,
+  redisConnectionVariables,
+} from "../../common/redis.ts";
 import { decodeContextKey, deriveContextKey } from "../../common/signedContext.ts";
 import { tracesUrlOf } from "./tracing.ts";
 
@@ -18,7 +24,6 @@ const envSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
   platformBaseUrl: z.url().default("http://127.0.0.1:4010"),
   platformUrl: z.url().optional(),
-  redisUrl: z.url().optional(),
   redisKeyPrefix: z.string().default("lienthong:"),
   recordCache: z.enum(["on", "off"]).default("on"),
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
@@ -39,6 +44,10 @@ const envSchema = z.object({
   logLevel: z.enum(LOG_LEVELS).default("info"),
 });
 
+const redisEnvSchema = z
+  .object(redisConnectionVariables)
+  .transform((env, ctx) => redisConnectionOf(env, ctx));
+
 export interface SubgraphConfig {
   name: SubgraphName;
   /** 0 asks the OS for a free port (tests). */
@@ -46,8 +55,8 @@ export interface SubgraphConfig {
   host: string;
   /** Base URL of this subgraph's platform API, e.g. `http://127.0.0.1:4010/population/v1`. */
   platformUrl: string;
-  /** Unset → the record cache is an in-memory LRU. */
-  redisUrl: string | null;
+  /** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS + REDIS_SENTINEL_NAME; none → the record cache is an in-memory LRU. */
+  redis: RedisConnection | null;
   /** Prefix of every Redis key this process writes; record keys are `<prefix>record:<subgraph>:<kind>:<variant>:<id>`. */
   redisKeyPrefix: string;
   recordCache: boolean;
@@ -106,7 +115,6 @@ export function loadSubgraphConfig(
     host: hostKey,
     platformBaseUrl: "PLATFORM_BASE_URL",
     platformUrl: `${prefix}_PLATFORM_URL`,
-    redisUrl: "REDIS_URL",
     redisKeyPrefix: "REDIS_KEY_PREFIX",
     recordCache: "RECORD_CACHE",
     recordCacheMaxEntries: "RECORD_CACHE_MAX_ENTRIES",
@@ -122,11 +130,13 @@ export function loadSubgraphConfig(
   };
   const raw = Object.fromEntries(Object.entries(sources).map(([key, variable]) => [key, read(variable)]));
   const parsed = envSchema.safeParse({ ...raw, port: raw.port ?? SUBGRAPH_DEFAULT_PORTS[name] });
+  // Issues of this schema are named after their variable already.
+  const redis = redisEnvSchema.safeParse(env);
   const invalid = (problems: string[]) =>
     new Error(`invalid ${name} subgraph configuration: ${problems.join("; ")}`);
-  if (!parsed.success) {
+  if (!parsed.success || !redis.success) {
     throw invalid(
-      parsed.error.issues.map((issue) => {
+      [...(parsed.error?.issues ?? []), ...(redis.error?.issues ?? [])].map((issue) => {
         const key = String(issue.path[0]) as keyof typeof sources;
         return `${sources[key] ?? key}: ${issue.message}`;
       }),
@@ -141,7 +151,7 @@ export function loadSubgraphConfig(
     port: c.port,
     host: c.host,
     platformUrl: (c.platformUrl ?? `${c.platformBaseUrl.replace(/\/+$/, "")}/${name}/v1`).replace(/\/+$/, ""),
-    redisUrl: c.redisUrl ?? null,
+    redis: redis.data,
     redisKeyPrefix: c.redisKeyPrefix,
     recordCache: c.recordCache === "on",
     recordCacheMaxEntries: c.recordCacheMaxEntries,
@@ -163,10 +173,9 @@ export function loadSubgraphConfig(
 
 /** The configuration as printed at start: secrets and credentials in URLs redacted. */
 export function redactedConfig(config: SubgraphConfig): Record<string, unknown> {
-  const redactUrl = (url: string | null) => (url === null ? null : url.replace(/\/\/[^@/]*@/, "//***@"));
   return {
     ...config,
-    redisUrl: redactUrl(config.redisUrl),
+    redis: redactRedisConnection(config.redis),
     contextKey: config.contextKey === null ? null : "***",
   };
 }

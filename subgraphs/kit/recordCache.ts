@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import { mgetAcrossSlots, type RedisClient, setAllWithTtl } from "../../common/redis.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
 
@@ -12,7 +12,7 @@ export interface RecordCache {
 
 export interface RecordCacheOptions {
   /** A client made with `createRedisClient` (no offline queue, so a down Redis answers at once). Absent → in-memory LRU. */
-  redis?: Redis | null;
+  redis?: RedisClient | null;
   maxEntries: number;
   metrics: SubgraphMetrics;
   logger: Logger;
@@ -76,7 +76,7 @@ function createMemoryRecordCache(maxEntries: number, metrics: SubgraphMetrics): 
 }
 
 function createRedisRecordCache(
-  redis: Redis,
+  redis: RedisClient,
   metrics: SubgraphMetrics,
   logger: Logger,
   commandTimeoutMs: number,
@@ -99,7 +99,7 @@ function createRedisRecordCache(
       if (keys.length === 0) return [];
       let raw: Array<string | null>;
       try {
-        raw = await withTimeout(redis.mget(...keys), commandTimeoutMs);
+        raw = await withTimeout(mgetAcrossSlots(redis, keys), commandTimeoutMs);
       } catch (error) {
         failOpen("mget", error);
         for (const key of keys) metrics.recordCacheLookups.inc({ kind: kindOf(key), result: "error" });
@@ -117,13 +117,9 @@ function createRedisRecordCache(
       return values;
     },
     async mset(entries, ttlSeconds) {
-      if (entries.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const [key, value] of entries) pipeline.set(key, JSON.stringify(value), "EX", ttlSeconds);
+      const values = entries.map(([key, value]) => ({ key, value: JSON.stringify(value), ttlSeconds }));
       try {
-        const results = await withTimeout(pipeline.exec(), commandTimeoutMs);
-        const failed = results?.find(([error]) => error !== null);
-        if (failed) failOpen("set", failed[0]);
+        await withTimeout(setAllWithTtl(redis, values), commandTimeoutMs);
       } catch (error) {
         failOpen("set", error);
       }

@@ -1,4 +1,8 @@
-import { Redis } from "ioredis";
+import {
+  createRedisClient as createClient,
+  type RedisClient,
+  type RedisConnection,
+} from "../../common/redis.ts";
 import type { Logger } from "./logger.ts";
 
 export interface RedisClientOptions {
@@ -8,18 +12,15 @@ export interface RedisClientOptions {
 }
 
 /**
- * A Redis client for fail-open caches: no offline queue (a down Redis rejects commands at once instead of
- * queueing them), no per-command retries, bounded command time, and reconnection in the background.
+ * A Redis client for fail-open caches (one server, a Cluster or a Sentinel-watched master): no offline queue (a down
+ * Redis rejects commands at once instead of queueing them), no per-command retries, bounded command time, and
+ * reconnection in the background.
  */
-export function createRedisClient(url: string, options: RedisClientOptions): Redis {
-  const redis = new Redis(url, {
+export function createRedisClient(connection: RedisConnection, options: RedisClientOptions): RedisClient {
+  const redis = createClient(connection, {
     keyPrefix: options.keyPrefix,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    lazyConnect: false,
+    commandTimeoutMs: options.commandTimeoutMs,
+    connectTimeoutMs: 2000,
   });
   let reported = false;
   redis.on("error", (error: Error) => {

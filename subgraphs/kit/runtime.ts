@@ -56,8 +56,8 @@ export function createSubgraphDeps(config: SubgraphConfig): SubgraphRuntime {
   const logger = createLogger(`subgraph-${config.name}`, config.logLevel, { traced: tracing !== null });
   const metrics = createSubgraphMetrics(config.name);
   const redis =
-    config.recordCache && config.redisUrl
-      ? createRedisClient(config.redisUrl, {
+    config.recordCache && config.redis
+      ? createRedisClient(config.redis, {
           keyPrefix: `${config.redisKeyPrefix}record:${config.name}:`,
           commandTimeoutMs: config.redisCommandTimeoutMs,
           logger,

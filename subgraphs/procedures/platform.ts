@@ -1,3 +1,4 @@
+import type { DossierRecord } from "../../common/platformRecords.ts";
 import type { LoaderSpec } from "../kit/loaders.ts";
 import {
   batchLookups,
@@ -24,28 +25,7 @@ export interface ProcedureRecord {
   onlineService: "FULL" | "PARTIAL" | "NONE";
 }
 
-export interface DossierEventRecord {
-  at: string;
-  status: string;
-  note: string | null;
-}
-
-export interface DossierRecord {
-  code: string;
-  status: string;
-  procedureCode: string;
-  applicant: { kind: "CITIZEN" | "ENTERPRISE"; id: string };
-  channel: "ONLINE" | "DIRECT" | "POSTAL";
-  provinceCode: string;
-  communeCode: string | null;
-  receivedAt: string;
-  dueAt: string;
-  resolvedAt: string | null;
-  onTime: boolean | null;
-  overdue: boolean;
-  digitized: boolean;
-  history: DossierEventRecord[];
-}
+export type { DossierEventRecord, DossierRecord } from "../../common/platformRecords.ts";
 
 /** The applicants as this subgraph knows them: only their keys (population and business own the rest). */
 export interface CitizenRef {

@@ -1,3 +1,4 @@
+import type { ServiceIndexRecord } from "../../common/platformRecords.ts";
 import type { LoaderSpec } from "../kit/loaders.ts";
 import {
   batchLookups,
@@ -90,15 +91,7 @@ export interface IndicatorRecord {
   unit: string;
 }
 
-export interface ServiceIndexRecord {
-  year: number;
-  unitCode: string;
-  unitName: string;
-  score: number;
-  rank: number;
-  of: number;
-  components: Array<{ group: string; score: number; maxScore: number }>;
-}
+export type { ServiceIndexRecord } from "../../common/platformRecords.ts";
 
 export interface RolloutRecord {
   item: string;

@@ -3,8 +3,10 @@
 // free loopback ports, serving the checked-in supergraph with its subgraph URLs pointed at this run's ports.
 // Every Redis key of a run lives under one unique prefix, removed on stop.
 import { readFile } from "node:fs/promises";
-import { Redis } from "ioredis";
+import { createRedisClient, type RedisClient, unlinkByPrefix } from "../../common/redis.ts";
 import { signToken } from "../../gateway/authentication/signToken.ts";
+import { redisConfig } from "../../gateway/cacheStore/config.ts";
+import { createRedis } from "../../gateway/cacheStore/redis.ts";
 import { loadGatewayConfig } from "../../gateway/config.ts";
 import { createGateway } from "../../gateway/createGateway.ts";
 import { createLogger } from "../../gateway/observability/logger.ts";
@@ -69,6 +71,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   /** Added to each subgraph's environment. */
   subgraphEnv?: Record<string, string>;
+  /** Where every gateway and subgraph of the stack finds Redis (e.g. `REDIS_CLUSTER_NODES`); the shared one if absent. */
+  redisEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -90,16 +94,21 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Deletes every key under `pattern` (a prefix of this run's own, never anybody else's). */
-async function unlinkMatching(redis: Redis, pattern: string): Promise<void> {
-  const stream = redis.scanStream({ match: pattern, count: 500 });
-  for await (const keys of stream as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
+/** Resolves once the client is connected (its commands are refused before: no offline queue). */
+function connected(redis: RedisClient): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("redis did not connect within 10 s")), 10_000);
+    redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 async function startGatewayOn(
   subgraphs: Record<SubgraphName, TestSubgraph>,
+  redisEnv: Record<string, string>,
   keyPrefix: string,
   env: Record<string, string>,
 ): Promise<StackGateway> {
@@ -112,7 +121,9 @@ async function startGatewayOn(
     OPS_PORT: "0",
     SUPERGRAPH_PATH,
     SUPERGRAPH_WATCH: "off",
-    REDIS_URL: redisUrl(),
+    ...redisEnv,
+    // Apart from everybody sharing the Redis; `env` may name another gateway's prefix to share its caches.
+    REDIS_KEY_PREFIX: keyPrefix,
     INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
     AUTH_JWT_SECRET: STACK_JWT_SECRET,
     OPS_TOKEN: STACK_OPS_TOKEN,
@@ -123,20 +134,8 @@ async function startGatewayOn(
   });
   const logger = createLogger(config);
   const metrics = createGatewayMetrics();
-  // createRedis's options, plus the key prefix that keeps this run apart from everybody sharing the Redis.
-  const redis = new Redis(redisUrl(), {
-    keyPrefix,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    commandTimeout: config.redis.commandTimeoutMs,
-  });
-  await new Promise<void>((resolve, reject) => {
-    redis.once("ready", () => resolve());
-    redis.once("error", reject);
-  });
-  // Later errors are the caches' to handle (they fail open); without a listener ioredis would print each one.
-  redis.on("error", () => metrics.redisErrors.inc());
+  const redis = createRedis(config, { logger, metrics });
+  if (redis) await connected(redis);
   const gateway = createGateway(config, {
     logger,
     metrics,
@@ -172,10 +171,12 @@ async function startGatewayOn(
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  await assertRedisReachable();
+  const redisEnv = options.redisEnv ?? { REDIS_URL: redisUrl() };
+  if (!options.redisEnv) await assertRedisReachable();
   const prefix = uniqueRedisPrefix("stack");
   const sandbox = await startTestSandbox();
-  const cleaner = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const connection = redisConfig.parse(redisEnv).connection!;
+  const cleaner = createRedisClient(connection, { commandTimeoutMs: 5000, connectTimeoutMs: 2000 });
   const subgraphs = {} as Record<SubgraphName, TestSubgraph>;
   const running = new Set<SubgraphName>();
   const gateways: StackGateway[] = [];
@@ -189,7 +190,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const gateway of gateways) await gateway.stop();
     for (const name of SUBGRAPH_NAMES) await stopSubgraph(name);
     await sandbox.stop();
-    await unlinkMatching(cleaner, `${prefix}*`);
+    await connected(cleaner);
+    await unlinkByPrefix(cleaner, prefix);
     await cleaner.quit();
   }
 
@@ -198,7 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SUBGRAPH_NAMES.map(async (name) => {
         subgraphs[name] = await startTestSubgraph(name, SUBGRAPH_FACTORIES[name], {
           PLATFORM_BASE_URL: sandbox.url,
-          REDIS_URL: redisUrl(),
+          ...redisEnv,
           REDIS_KEY_PREFIX: prefix,
           INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
           UPSTREAM_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.UPSTREAM_TIMEOUT_MS,
@@ -208,7 +210,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     );
     const startGateway = async (env: Record<string, string> = {}) => {
-      const gateway = await startGatewayOn(subgraphs, `${prefix}gateway${++gatewayCount}:`, env);
+      const gateway = await startGatewayOn(subgraphs, redisEnv, `${prefix}gateway${++gatewayCount}:`, env);
       gateways.push(gateway);
       return gateway;
     };
@@ -221,7 +223,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       token: ({ sub = "stack-officer", ...claims }) =>
         signToken({ sub, ...claims }, { secret: STACK_JWT_SECRET, ttl: "10m" }),
       stopSubgraph,
-      flushRecordCaches: () => unlinkMatching(cleaner, `${prefix}record:*`),
+      async flushRecordCaches() {
+        await connected(cleaner);
+        await unlinkByPrefix(cleaner, `${prefix}record:`);
+      },
       stop,
     };
   } catch (error) {

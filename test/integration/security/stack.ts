@@ -134,7 +134,7 @@ export async function startSecurityStack(): Promise<SecurityStack> {
     );
     const metrics = createGatewayMetrics();
     // REDIS_URL in `env` points this gateway at another Redis (e.g. one a test stops).
-    const redis = new Redis(config.redis.url ?? redisUrl(), {
+    const redis = new Redis(env.REDIS_URL ?? redisUrl(), {
       keyPrefix: prefix,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -12,7 +12,7 @@ describe("gateway config", () => {
       introspection: true,
     });
     expect(config.supergraph.path).toBe("schema/supergraph.graphql");
-    expect(config.redis.url).toBeNull();
+    expect(config.redis.connection).toBeNull();
     expect(config.resilience.timeoutMs).toBe(10_000);
     expect(config.demandControl).toMatchObject({
       maxDepth: 12,

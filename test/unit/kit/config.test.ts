@@ -8,7 +8,7 @@ describe("subgraph configuration", () => {
     expect(config).toMatchObject({
       port: 4002,
       platformUrl: "http://127.0.0.1:4010/business/v1",
-      redisUrl: null,
+      redis: null,
       recordCache: true,
       contextKey: null,
       upstreamTimeoutMs: 5000,

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
-import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import type { RedisClient } from "../../../common/redis.ts";
 import { createLogger } from "../../../subgraphs/kit/logger.ts";
 import { createSubgraphMetrics } from "../../../subgraphs/kit/metrics.ts";
 import { createRecordCache } from "../../../subgraphs/kit/recordCache.ts";
@@ -41,7 +41,10 @@ describe("record cache", () => {
 
   it("answers misses at once, and counts errors, when Redis is unreachable", async () => {
     const port = await freePort();
-    const redis = createRedisClient(`redis://127.0.0.1:${port}`, { commandTimeoutMs: 100, logger });
+    const redis = createRedisClient(
+      { mode: "single", url: `redis://127.0.0.1:${port}` },
+      { commandTimeoutMs: 100, logger },
+    );
     cleanups.push(() => redis.disconnect());
     const metrics = createSubgraphMetrics("t");
     const cache = createRecordCache({ redis, maxEntries: 10, commandTimeoutMs: 100, metrics, logger });
@@ -65,13 +68,16 @@ describe("record cache", () => {
     });
     await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
     const port = (hung.address() as { port: number }).port;
-    let redis: Redis | null = null;
+    let redis: RedisClient | null = null;
     cleanups.push(async () => {
       redis?.disconnect();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => hung.close(resolve));
     });
-    redis = createRedisClient(`redis://127.0.0.1:${port}`, { commandTimeoutMs: 50, logger });
+    redis = createRedisClient(
+      { mode: "single", url: `redis://127.0.0.1:${port}` },
+      { commandTimeoutMs: 50, logger },
+    );
     const cache = createRecordCache({
       redis,
       maxEntries: 10,

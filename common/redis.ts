@@ -1,0 +1,252 @@
+// The Redis the gateway and the subgraphs share, as one server (REDIS_URL), a Redis Cluster (REDIS_CLUSTER_NODES) or
+// a master found through Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME), and the few multi-key operations the caches
+// need, written so that no command ever crosses a cluster slot.
+import calculateSlot from "cluster-key-slot";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import type { z } from "zod";
+import { optionalString } from "./envSchema.ts";
+
+export type RedisClient = Redis | Cluster;
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export type RedisConnection =
+  | { mode: "single"; url: string }
+  | { mode: "cluster"; nodes: HostPort[] }
+  | { mode: "sentinel"; sentinels: HostPort[]; name: string };
+
+/** The variables naming the Redis; `redisConnectionOf` reads them. */
+export const redisConnectionVariables = {
+  REDIS_URL: optionalString,
+  REDIS_CLUSTER_NODES: optionalString,
+  REDIS_SENTINELS: optionalString,
+  REDIS_SENTINEL_NAME: optionalString,
+};
+
+type RedisConnectionEnv = { [K in keyof typeof redisConnectionVariables]: string | null };
+
+/** `host:port,host:port` (IPv6 hosts in brackets); an unreadable entry becomes an issue on `variable`. */
+function hostPorts(text: string, variable: string, ctx: z.RefinementCtx): HostPort[] {
+  return text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .flatMap((entry) => {
+      const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match?.[1] || port < 1 || port > 65_535) {
+        ctx.addIssue({ code: "custom", path: [variable], message: `"${entry}" is not host:port` });
+        return [];
+      }
+      return [{ host: match[1], port }];
+    });
+}
+
+/**
+ * Exactly one way to reach Redis, or none (the caches are then in memory, per process). Two at once is refused rather
+ * than one silently winning: an operator who set both meant something the process would not do.
+ */
+export function redisConnectionOf(env: RedisConnectionEnv, ctx: z.RefinementCtx): RedisConnection | null {
+  const named = (["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"] as const).filter((key) => env[key]);
+  if (named.length > 1) {
+    ctx.addIssue({ code: "custom", path: [named[1]!], message: `set one of ${named.join(", ")}, not both` });
+    return null;
+  }
+  if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) {
+    ctx.addIssue({ code: "custom", path: ["REDIS_SENTINELS"], message: "required with REDIS_SENTINEL_NAME" });
+    return null;
+  }
+  if (env.REDIS_URL) {
+    if (!/^rediss?:\/\/./.test(env.REDIS_URL)) {
+      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "must be a redis:// or rediss:// URL" });
+      return null;
+    }
+    return { mode: "single", url: env.REDIS_URL };
+  }
+  if (env.REDIS_CLUSTER_NODES) {
+    return { mode: "cluster", nodes: hostPorts(env.REDIS_CLUSTER_NODES, "REDIS_CLUSTER_NODES", ctx) };
+  }
+  if (env.REDIS_SENTINELS) {
+    const sentinels = hostPorts(env.REDIS_SENTINELS, "REDIS_SENTINELS", ctx);
+    if (!env.REDIS_SENTINEL_NAME) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_SENTINEL_NAME"],
+        message: "required with REDIS_SENTINELS (the master's name the sentinels monitor)",
+      });
+      return null;
+    }
+    return { mode: "sentinel", sentinels, name: env.REDIS_SENTINEL_NAME };
+  }
+  return null;
+}
+
+/** For start-up logs: credentials in a URL replaced. */
+export function redactRedisConnection(connection: RedisConnection | null): RedisConnection | null {
+  if (connection?.mode !== "single") return connection;
+  return { mode: "single", url: connection.url.replace(/\/\/[^@/]*@/, "//***@") };
+}
+
+export interface RedisClientOptions {
+  keyPrefix?: string;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 2000);
+
+/**
+ * A client for fail-open caches: commands are never queued while Redis is away and never retried, so a down Redis
+ * answers at once as a miss; reconnection happens in the background. A Cluster follows MOVED/ASK redirections and
+ * refreshes its slot map after a failover on its own; concurrent commands to one node share one write (auto-pipelining).
+ */
+export function createRedisClient(connection: RedisConnection, options: RedisClientOptions): RedisClient {
+  const bounded: RedisOptions = {
+    maxRetriesPerRequest: 0,
+    connectTimeout: options.connectTimeoutMs,
+    commandTimeout: options.commandTimeoutMs,
+  };
+  const failFast: RedisOptions = { ...bounded, enableOfflineQueue: false, retryStrategy: reconnectDelay };
+  switch (connection.mode) {
+    case "single":
+      return new Redis(connection.url, { ...failFast, keyPrefix: options.keyPrefix });
+    case "sentinel":
+      return new Redis({
+        ...failFast,
+        keyPrefix: options.keyPrefix,
+        sentinels: connection.sentinels,
+        name: connection.name,
+        sentinelRetryStrategy: reconnectDelay,
+      });
+    case "cluster":
+      // The Cluster refuses commands while it has no slot map; its node connections keep ioredis' own queueing and
+      // reconnection (a node is connected lazily, and a lost one is replaced through the refreshed slot map). The
+      // prefix stays on the Cluster, not on the nodes: purge talks to nodes with full keys.
+      return new Cluster(connection.nodes, {
+        keyPrefix: options.keyPrefix,
+        redisOptions: bounded,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        clusterRetryStrategy: reconnectDelay,
+        slotsRefreshTimeout: options.connectTimeoutMs,
+      });
+  }
+}
+
+/** The prefix the client puts before every key it sends (SCAN's MATCH does not get it). */
+export function clientKeyPrefix(client: RedisClient): string {
+  return client.options.keyPrefix ?? "";
+}
+
+/** Positions of `keys` by the cluster slot each lands in (after the client's own prefix). */
+function bySlot(prefix: string, keys: readonly string[]): number[][] {
+  const groups = new Map<number, number[]>();
+  keys.forEach((key, index) => {
+    const slot = calculateSlot(prefix + key);
+    const group = groups.get(slot);
+    if (group) group.push(index);
+    else groups.set(slot, [index]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * MGET that never crosses a slot: one MGET per slot in parallel against a Cluster, so a read of many entities spreads
+ * over the masters instead of failing with CROSSSLOT. Rejects when any part fails (callers fail open).
+ */
+export async function mgetAcrossSlots(
+  client: RedisClient,
+  keys: readonly string[],
+): Promise<Array<string | null>> {
+  if (keys.length === 0) return [];
+  if (!(client instanceof Cluster)) return client.mget(...keys);
+  const values: Array<string | null> = new Array(keys.length).fill(null);
+  await Promise.all(
+    bySlot(clientKeyPrefix(client), keys).map(async (positions) => {
+      const found = await client.mget(...positions.map((position) => keys[position]!));
+      positions.forEach((position, i) => {
+        values[position] = found[i] ?? null;
+      });
+    }),
+  );
+  return values;
+}
+
+export interface ExpiringValue {
+  key: string;
+  value: string;
+  ttlSeconds: number;
+}
+
+/** SET … EX for each entry: one pipeline on a single server; on a Cluster, one command each (auto-pipelined per node). */
+export async function setAllWithTtl(client: RedisClient, entries: readonly ExpiringValue[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (client instanceof Cluster) {
+    await Promise.all(entries.map((entry) => client.set(entry.key, entry.value, "EX", entry.ttlSeconds)));
+    return;
+  }
+  const pipeline = client.pipeline();
+  for (const entry of entries) pipeline.set(entry.key, entry.value, "EX", entry.ttlSeconds);
+  const failed = (await pipeline.exec())?.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+}
+
+/**
+ * Deletes every key whose full name (client prefix included) starts with `fullPrefix`, on every master of a Cluster,
+ * and returns how many went. SCAN only sees the node it runs on, and UNLINK of many keys must stay in one slot.
+ */
+export async function unlinkByPrefix(
+  client: RedisClient,
+  fullPrefix: string,
+  scanCount = 500,
+): Promise<number> {
+  const pattern = `${fullPrefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+  const nodes = client instanceof Cluster ? client.nodes("master") : [client];
+  const counts = await Promise.all(
+    nodes.map(async (node) => {
+      // A single server's client adds its prefix to UNLINK's keys; a cluster node's connection adds none.
+      const nodePrefix = clientKeyPrefix(node);
+      let cursor = "0";
+      let deleted = 0;
+      do {
+        const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", scanCount);
+        cursor = next;
+        const keys = found.map((key) => key.slice(nodePrefix.length));
+        const groups = bySlot(nodePrefix, keys);
+        const unlinked = await Promise.all(
+          groups.map((positions) => node.unlink(...positions.map((position) => keys[position]!))),
+        );
+        deleted += unlinked.reduce((sum, count) => sum + count, 0);
+      } while (cursor !== "0");
+      return deleted;
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * PING, bounded; null when Redis answered, else the problem. A Cluster is whole only when every master it knows answers
+ * and the cluster says its slots are all served (a dead master's peers still answer PING while its slots are down).
+ */
+export async function pingAll(client: RedisClient, timeoutMs: number): Promise<string | null> {
+  const check = async (): Promise<string | null> => {
+    if (!(client instanceof Cluster))
+      return (await client.ping()) === "PONG" ? null : "unexpected PING answer";
+    const masters = client.nodes("master");
+    if (masters.length === 0) return "no cluster node known";
+    await Promise.all(masters.map((node) => node.ping()));
+    const state = /cluster_state:(\w+)/.exec(await client.cluster("INFO"))?.[1];
+    return state === "ok" ? null : `cluster_state ${state ?? "unknown"}`;
+  };
+  try {
+    return await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs).unref()),
+    ]);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
