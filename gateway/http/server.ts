@@ -19,6 +19,7 @@ import {
   type CachedHttpResponse,
   type CachedResponseReader,
 } from "../responseCache/responseCache.ts";
+import { legacyStatus } from "./legacyStatus.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
 import { type HttpRoute, sendRouteResult } from "./routes.ts";
 
@@ -147,7 +148,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       context: contextOf,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
-    response.statusCode = result.status ?? 200;
+    response.statusCode = legacyStatus(result);
     if (result.body.kind === "complete") {
       response.end(result.body.string);
       return;
