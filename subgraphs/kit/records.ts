@@ -1,3 +1,4 @@
+import { isCommuneCode, isEnterpriseCode, isPersonalId, isProvinceCode } from "../../common/identifiers.ts";
 import type { SubgraphContext } from "./context.ts";
 import type { LoaderSpec } from "./loaders.ts";
 
@@ -26,6 +27,23 @@ export function referenceBy<T, Field extends string>(
 ): (reference: Record<Field, string>, ctx: SubgraphContext) => Promise<T | null> | null {
   return (reference, ctx) => (isKey(reference[field]) ? ctx.loaders.load(spec, reference[field]) : null);
 }
+
+/**
+ * The `__resolveReference` of an entity another subgraph owns and this one only contributes fields to: the reference
+ * itself when its key passes the platform's rule, else null (for the same reason as `referenceBy`).
+ */
+function stubBy<Field extends string>(isKey: (key: string) => boolean, field: Field) {
+  return <R extends Record<Field, string>>(reference: R): R | null =>
+    isKey(reference[field]) ? reference : null;
+}
+
+/** Stub references of the entities contributed to across subgraphs, by their `@key` and its identifier rule. */
+export const stubReference = {
+  province: stubBy(isProvinceCode, "code"),
+  commune: stubBy(isCommuneCode, "code"),
+  citizen: stubBy(isPersonalId, "id"),
+  enterprise: stubBy(isEnterpriseCode, "code"),
+};
 
 /** The record another record points at, through the loader: internal error when the platform lacks it (`referencedRecord`). */
 export async function loadReferenced<T>(

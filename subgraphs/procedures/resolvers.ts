@@ -1,12 +1,5 @@
 import { badUserInput } from "../../common/errors.ts";
-import {
-  isCommuneCode,
-  isDossierCode,
-  isEnterpriseCode,
-  isPersonalId,
-  isProcedureCode,
-  isProvinceCode,
-} from "../../common/identifiers.ts";
+import { isDossierCode, isProcedureCode } from "../../common/identifiers.ts";
 import {
   communeCodeArg,
   dateRangeArgs,
@@ -18,7 +11,7 @@ import {
 } from "../kit/arguments.ts";
 import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
-import { loadReferenced, referenceBy, referencedRecord } from "../kit/records.ts";
+import { loadReferenced, referenceBy, referencedRecord, stubReference } from "../kit/records.ts";
 import { unitReference } from "../kit/units.ts";
 import type {
   CitizenDossiersArgs,
@@ -166,24 +159,24 @@ export function createProceduresResolvers(platform: ProceduresPlatform): Resolve
     // The contributed entities carry no record of their own here. References come from other subgraphs' records, so a
     // malformed key cannot be a client's question: it resolves to null instead of failing the whole batch upstream.
     Province: {
-      __resolveReference: (ref) => (isProvinceCode(ref.code) ? ref : null),
+      __resolveReference: stubReference.province,
       dossierStats: (province, args, ctx) => dossierStats(ctx, province.code, args),
       procedureCount: async (province, { agency }, ctx) =>
         (await ctx.loaders.load(specs.procedureCount, province.code, agency ?? "")) ?? 0,
     },
 
     Commune: {
-      __resolveReference: (ref) => (isCommuneCode(ref.code) ? ref : null),
+      __resolveReference: stubReference.commune,
       dossierStats: (commune, args, ctx) => dossierStats(ctx, commune.code, args),
     },
 
     Citizen: {
-      __resolveReference: (ref) => (isPersonalId(ref.id) ? ref : null),
+      __resolveReference: stubReference.citizen,
       dossiers: (citizen, args, ctx) => applicantDossiers(ctx, citizen.id, args),
     },
 
     Enterprise: {
-      __resolveReference: (ref) => (isEnterpriseCode(ref.code) ? ref : null),
+      __resolveReference: stubReference.enterprise,
       dossiers: (enterprise, args, ctx) => applicantDossiers(ctx, enterprise.code, args),
     },
   };
