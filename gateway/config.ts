@@ -6,6 +6,7 @@ import { resolveKeySource } from "./authentication/jwt.ts";
 import { redisConfig } from "./cacheStore/config.ts";
 import { dedupConfig } from "./dedup/config.ts";
 import { demandControlConfig } from "./demandControl/config.ts";
+import { explorerConfig } from "./explorer/config.ts";
 import { internalContextConfig, subgraphsConfig } from "./fetch/config.ts";
 import { fetchCacheConfig } from "./fetchCache/config.ts";
 import { serverConfig } from "./http/config.ts";
@@ -35,6 +36,7 @@ const SECTIONS = {
   rateLimit: rateLimitConfig,
   safelist: safelistConfig,
   ops: opsConfig,
+  explorer: explorerConfig,
   log: logConfig,
   tracing: tracingConfig,
 };

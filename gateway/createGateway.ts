@@ -20,13 +20,14 @@ import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { createInboundDedupPlugin } from "./dedup/inboundDedup.ts";
 import { createLimits } from "./demandControl/limits.ts";
+import { createExplorer } from "./explorer/explorer.ts";
+import { localSigner } from "./explorer/tokenRoute.ts";
 import { createContextHeaderStep } from "./fetch/contextHeader.ts";
 import { PipelineDataSource } from "./fetch/dataSource.ts";
 import { createHttpTransport } from "./fetch/httpTransport.ts";
 import { composeFetchPipeline, type FetchStep } from "./fetch/pipeline.ts";
 import { createEntityCacheStep } from "./fetchCache/entityCache.ts";
 import { createErrorFormatter } from "./http/formatError.ts";
-import { createLandingPage } from "./http/landingPage.ts";
 import type { HttpRoute } from "./http/routes.ts";
 import { createHttpHandler, GRAPHQL_PATH } from "./http/server.ts";
 import { createIocDashboardRoutes } from "./iocDashboard/iocDashboardRoutes.ts";
@@ -34,10 +35,12 @@ import type { Logger } from "./observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "./observability/metrics.ts";
 import { createRequestLogPlugin } from "./observability/requestLogPlugin.ts";
 import { createGatewayTracing } from "./observability/tracing.ts";
+import { createMetricsSampler } from "./ops/metricsSampler.ts";
 import { createOpsEndpoints } from "./ops/opsEndpoints.ts";
 import { createOpsServer } from "./ops/opsServer.ts";
 import { createPurgeRoute } from "./ops/purge.ts";
 import { createReadinessCheck } from "./ops/readiness.ts";
+import { createStatusReport, STATUS_METRICS } from "./ops/statusReport.ts";
 import { createRateLimiter } from "./rateLimit/rateLimiter.ts";
 import { createCircuitBreakerStep } from "./resilience/circuitBreaker.ts";
 import { createRetryStep } from "./resilience/retry.ts";
@@ -81,6 +84,9 @@ interface FeatureParts {
 
 /** APQ entries are content-addressed and never stale; the TTL only bounds what a forgotten hash costs in memory. */
 const APQ_TTL_SECONDS = 24 * 60 * 60;
+/** The status page's request rate and p95 are drawn from one sample per interval over the history. */
+const STATUS_SAMPLE_MS = 10_000;
+const STATUS_HISTORY_MS = 15 * 60_000;
 /** Longest a deduplicated request waits for its leader before executing itself (longer than any sane plan). */
 const DEDUP_MAX_WAIT_MS = 30_000;
 
@@ -114,6 +120,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   if (redis) trackRedisAvailability(redis, metrics);
   const tracing = createGatewayTracing(config.tracing);
+
+  const explorer = createExplorer({
+    enabled: config.explorer.enabled && config.server.introspection,
+    graphqlPath: GRAPHQL_PATH,
+    operationsDir: config.server.landingOperationsDir,
+    signing: localSigner(config.authentication, config.server.production),
+    supergraphSdl: () => supergraph.current()?.sdl ?? null,
+  });
 
   // One row per feature, in the order its plugins run and its fetch steps wrap the subgraph call (outermost first).
   const features: Record<string, FeatureParts> = {
@@ -172,6 +186,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     iocDashboard: config.server.production
       ? {}
       : { routes: createIocDashboardRoutes({ operationsDir: config.safelist.dir }) },
+    // GraphiQL at / and for browsers at GET /graphql (the page itself is the HTTP edge's); off without introspection.
+    explorer: { routes: explorer.routes },
     // Purges work even with a layer switched off: entries written before it was switched off still live in Redis.
     ops: {
       routes: [
@@ -230,11 +246,27 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   const subgraphs = () =>
     supergraph.current()?.subgraphs.map((s) => ({ name: s.name, url: urlOf(s) })) ?? null;
+  const readiness = createReadinessCheck({ subgraphs, redis, draining: () => http.stopping });
+  const metricsText = deps.metricsText ?? (() => metrics.registry.metrics());
+  // The status page's memory of the last minutes: a few counters read every STATUS_SAMPLE_MS.
+  const statusSampler = createMetricsSampler({
+    metricsText,
+    names: STATUS_METRICS,
+    intervalMs: STATUS_SAMPLE_MS,
+    keepMs: STATUS_HISTORY_MS,
+  });
+  const status = createStatusReport({
+    sampler: statusSampler,
+    readiness,
+    supergraphId: () => supergraph.current()?.id ?? null,
+  });
+  gateway.onSchemaLoadOrUpdate(() => status.supergraphLoaded());
   const ops = createOpsEndpoints({
     token: config.ops.token,
-    readiness: createReadinessCheck({ subgraphs, redis, draining: () => http.stopping }),
-    metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
+    readiness,
+    metricsText,
     metricsContentType: metrics.registry.contentType,
+    status,
     routes,
   });
   const handle = createHttpHandler({
@@ -252,10 +284,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         trustedProxyHops: config.rateLimit.trustedProxyHops,
       }),
     ops,
-    landingPage: createLandingPage({
-      operationsDir: config.server.landingOperationsDir,
-      graphqlPath: GRAPHQL_PATH,
-    }),
+    landingPage: explorer.page,
     routes,
     // Response-cache hits answered by the HTTP edge without Apollo Server.
     cachedResponses: createCachedResponseReader({
@@ -271,6 +300,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   return {
     async start() {
       await apollo.start();
+      statusSampler.start();
       const { port, origin } = await http.listen(config.server.port, config.server.host);
       const url = `${origin}${GRAPHQL_PATH}`;
       const { listener } = config.ops;
@@ -283,6 +313,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       await http.stop(config.server.shutdownTimeoutMs);
       // After the public port has drained: until then the ops listener reports "shutting down".
       await opsServer?.stop(0);
+      statusSampler.stop();
       await apollo
         .stop()
         .catch((error: Error) => logger.warn({ err: { message: error.message } }, "apollo stop"));

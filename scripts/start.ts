@@ -26,6 +26,8 @@ const SUBGRAPHS: Service[] = [
   { name: "reporting", entry: "subgraphs/reporting/index.ts", port: portOf("REPORTING_PORT", 4004) },
 ];
 const GATEWAY: Service = { name: "gateway", entry: "gateway/index.ts", port: portOf("GATEWAY_PORT", 4000) };
+/** The gateway's ops listener (loopback): /status, /metrics and detailed /ready without a token. */
+const OPS_PORT = portOf("OPS_PORT", 9464);
 const NAME_WIDTH = Math.max(...[SANDBOX, ...SUBGRAPHS, GATEWAY].map((s) => s.name.length));
 const COLORS = [36, 33, 32, 35, 34, 31, 96];
 
@@ -41,6 +43,7 @@ function childEnvironment(): NodeJS.ProcessEnv {
     );
   }
   shared.PLATFORM_BASE_URL ??= `http://${HOST}:${SANDBOX.port}`;
+  shared.OPS_PORT ??= String(OPS_PORT);
   for (const subgraph of SUBGRAPHS) {
     shared[`SUBGRAPH_URL_${subgraph.name.toUpperCase()}`] ??= `http://${HOST}:${subgraph.port}/graphql`;
   }
@@ -143,7 +146,9 @@ async function main() {
   const endpoint = `http://${HOST}:${GATEWAY.port}/graphql`;
   const sample = JSON.stringify({ query: '{ province(code: "40") { name communeCount } }' });
   say(`ready: sandbox, ${SUBGRAPHS.map((s) => s.name).join(", ")} and the gateway are up`);
-  say(`GraphQL endpoint: ${endpoint}   (open it in a browser for the example operations)`);
+  say(`GraphQL endpoint: ${endpoint}`);
+  say(`explorer: http://${HOST}:${GATEWAY.port}/   (GraphiQL with the example operations)`);
+  say(`status page: http://${HOST}:${OPS_PORT}/status   metrics: http://${HOST}:${OPS_PORT}/metrics`);
   say(`try: curl -s ${endpoint} -H 'content-type: application/json' -d '${sample}'`);
   say(`protected fields need a token: npm run token -- --scope "population:read dossier:read" --province 40`);
   say("Ctrl-C stops everything");

@@ -14,6 +14,7 @@ import type { GatewayMetrics } from "../observability/metrics.ts";
 import { createRequestSummary, type RequestSummary } from "../observability/requestSummary.ts";
 import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
+import { STATUS_JSON_PATH, STATUS_PATH } from "../ops/statusPage.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -242,6 +243,17 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
           }
           const metrics = await deps.ops.metrics();
           return sendText(response, metrics.status, metrics.contentType, metrics.body);
+        }
+        case STATUS_PATH: {
+          const page = deps.ops.statusPage();
+          return sendText(response, page.status, page.contentType, page.body);
+        }
+        case STATUS_JSON_PATH: {
+          if (!deps.ops.authorized(request.headers)) {
+            return sendJson(response, 401, { error: "the ops token is required here (or use the ops listener)" });
+          }
+          const status = await deps.ops.statusReport();
+          return sendText(response, status.status, status.contentType, status.body);
         }
         case "/":
           return sendText(

@@ -57,6 +57,13 @@ export function createGatewayMetrics() {
       name: `${PREFIX}gateway_circuit_breaker_state`,
       help: "Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open",
       labelNames: ["subgraph"] as const,
+      // Summed over workers, two half-open breakers would read as one open; the worst worker's state is the answer.
+      aggregator: "max",
+      registers,
+    }),
+    rateLimitRejections: new Counter({
+      name: `${PREFIX}gateway_rate_limit_rejections_total`,
+      help: "Operations refused by the per-caller rate limit (RATE_LIMITED, HTTP 429)",
       registers,
     }),
     redisUp: new Gauge({

@@ -46,6 +46,7 @@ export function createRequestSummary(deps: { logger: Logger; metrics: GatewayMet
       const labels = { operation: operationLabel(operation.name), outcome: operation.outcome };
       deps.metrics.requests.inc(labels);
       deps.metrics.requestDuration.observe(labels, seconds);
+      if (operation.errorCodes.includes("RATE_LIMITED")) deps.metrics.rateLimitRejections.inc();
     }
     deps.logger.info(
       {

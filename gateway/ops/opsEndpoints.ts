@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { HttpRoute } from "../http/routes.ts";
 import { hasOpsToken } from "./opsToken.ts";
 import type { Readiness } from "./readiness.ts";
+import { STATUS_PAGE } from "./statusPage.ts";
+import type { StatusReporter } from "./statusReport.ts";
 
 export interface OpsAnswer {
   status: number;
@@ -17,6 +19,9 @@ export interface OpsAnswer {
 export interface OpsEndpoints {
   ready(detailed: boolean): Promise<OpsAnswer>;
   metrics(): Promise<OpsAnswer>;
+  /** The status page (no data in it: it polls `statusReport`). */
+  statusPage(): OpsAnswer;
+  statusReport(): Promise<OpsAnswer>;
   /** True when a request on the public port carries the ops token. */
   authorized(headers: IncomingHttpHeaders): boolean;
   /** Token-protected ops routes (POST /ops/purge), served on both listeners. */
@@ -31,6 +36,7 @@ export function createOpsEndpoints(deps: {
   /** Prometheus text (the whole cluster's with WORKERS > 1) and its content type. */
   metricsText: () => Promise<string>;
   metricsContentType: string;
+  status: StatusReporter;
   routes: HttpRoute[];
 }): OpsEndpoints {
   return {
@@ -44,6 +50,10 @@ export function createOpsEndpoints(deps: {
     },
     async metrics() {
       return { status: 200, contentType: deps.metricsContentType, body: await deps.metricsText() };
+    },
+    statusPage: () => ({ status: 200, contentType: "text/html; charset=utf-8", body: STATUS_PAGE }),
+    async statusReport() {
+      return { status: 200, contentType: JSON_TYPE, body: JSON.stringify(await deps.status.report()) };
     },
     authorized: (headers) => hasOpsToken(headers, deps.token),
     routes: deps.routes,

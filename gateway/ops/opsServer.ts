@@ -6,13 +6,14 @@ import { sendJson, sendText } from "../../common/http/respond.ts";
 import { sendRouteResult } from "../http/routes.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { OpsAnswer, OpsEndpoints } from "./opsEndpoints.ts";
+import { STATUS_JSON_PATH, STATUS_PATH } from "./statusPage.ts";
 
 /** Purge bodies are a few hundred bytes. */
 const MAX_OPS_BODY_BYTES = 16 * 1024;
 
 /**
  * The ops listener (OPS_HOST:OPS_PORT, loopback by default), apart from the public port the way Apollo Router serves
- * its metrics: /metrics and /ready with every detail, /health, and the token-protected ops routes.
+ * its metrics: /metrics and /ready with every detail, the /status page, /health, and the token-protected ops routes.
  */
 export function createOpsServer(endpoints: OpsEndpoints, logger: Logger): HttpServer {
   const routes = new Map(endpoints.routes.map((route) => [`${route.method} ${route.path}`, route]));
@@ -36,6 +37,9 @@ export function createOpsServer(endpoints: OpsEndpoints, logger: Logger): HttpSe
     if (method === "GET" && url.pathname === "/ready") return send(response, await endpoints.ready(true));
     if (method === "GET" && url.pathname === "/metrics") return send(response, await endpoints.metrics());
     if (method === "GET" && url.pathname === "/health") return sendJson(response, 200, { status: "ok" });
+    if (method === "GET" && url.pathname === STATUS_PATH) return send(response, endpoints.statusPage());
+    if (method === "GET" && url.pathname === STATUS_JSON_PATH)
+      return send(response, await endpoints.statusReport());
     sendJson(response, 404, { error: `No ${method} ${url.pathname} here` });
   }
 

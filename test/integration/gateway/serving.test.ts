@@ -261,16 +261,16 @@ describe("observability", () => {
     expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
   });
 
-  it("answers /health, and serves a local landing page at / and to browsers at /graphql", async () => {
+  it("answers /health, and serves the explorer at / and to browsers at /graphql, with its scripts from here", async () => {
     expect(await (await fetch(`${stack.origin}/health`)).json()).toEqual({ status: "ok" });
     for (const url of [`${stack.origin}/`, stack.url]) {
       const page = await fetch(url, { headers: { accept: "text/html", "x-request-id": "req-page" } });
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html).toContain("/graphql");
-      expect(html).toContain("ProvinceDashboard");
-      expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"'\s]*apollo/i);
-      expect(html).not.toMatch(/<script/i);
+      expect(html).toContain('"endpoint":"/graphql"');
+      expect(html).toContain("query ProvinceDashboard");
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+      expect(sources).toEqual(["data:,", "/explorer/assets/explorer.css", "/explorer/assets/explorer.js"]);
     }
     // a page view is not a GraphQL request: no request log line, no request metric
     expect(stack.logs.lines.some((l) => l.requestId === "req-page" && l.msg === "graphql request")).toBe(
@@ -296,6 +296,11 @@ describe("introspection", () => {
       const body = await response.json();
       expect(body.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(body.errors[0].message).toMatch(/introspection/i);
+      // …and so is the explorer, which needs it: / says so instead.
+      const home = await (await fetch(`${closed.origin}/`, { headers: { accept: "text/html" } })).text();
+      expect(home).toContain("The explorer is off on this gateway");
+      expect(home).not.toMatch(/<script/i);
+      expect((await fetch(`${closed.origin}/explorer/assets/explorer.js`)).status).toBe(404);
     } finally {
       await closed.stop();
     }
