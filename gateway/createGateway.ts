@@ -104,7 +104,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
   const store = (layer: CacheLayer) =>
-    createCacheStore({ redis, layer, maxEntries: config.redis.maxEntries, metrics, logger });
+    createCacheStore({
+      redis,
+      layer,
+      maxEntries: config.redis.maxEntries,
+      commandTimeoutMs: config.redis.commandTimeoutMs,
+      metrics,
+      logger,
+    });
   const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
   const limits = createLimits(config.demandControl, { logger });
   const rateLimiter = config.rateLimit.enabled

@@ -9,7 +9,8 @@ import { redisConnectionOf, redisConnectionVariables } from "../../common/redis.
 export const redisConfig = z
   .object({
     ...redisConnectionVariables,
-    REDIS_COMMAND_TIMEOUT_MS: positiveInt(500),
+    // A cache lookup slower than this answers as a miss: a cache must never make a request much slower than no cache.
+    REDIS_COMMAND_TIMEOUT_MS: positiveInt(100),
     // Lets several deployments (or test runs) share one Redis without seeing, or purging, each other's keys.
     REDIS_KEY_PREFIX: z.string().default(""),
     CACHE_MAX_ENTRIES: positiveInt(10_000),
