@@ -1,7 +1,9 @@
-// The capacity model of docs/CAPACITY.md, computed from the measured rates in bench/RESULTS.md:
+// The capacity model of docs/CAPACITY.md, computed from the measured rates in bench/RESULTS.md and the measured bytes and
+// Redis commands of docs/capacity-inputs.json (written by scripts/measure-answer-bytes.ts):
 //   npx tsx scripts/capacity.ts          prints the generated section of docs/CAPACITY.md
 // A test (test/unit/deploy/capacity.test.ts) checks that the document carries exactly this output.
 import { readFileSync } from "node:fs";
+import type { CapacityInputs, LayerEntries } from "./measure-answer-bytes.ts";
 
 /** A load cell's measured rate: one Node main thread serving it can spend at most 1000 / rate ms per request. */
 export function parseResults(markdown: string): Record<string, { cold: number; warm: number }> {
@@ -38,20 +40,17 @@ const OFFICER_LOOKUPS_PER_COMMUNE_PER_SECOND = 2 / 60;
 const DASHBOARD_TTL_SECONDS = 60;
 const TARGET_UTILISATION = 0.6;
 const MIN_REPLICAS = 2;
-/** Redis commands per request (rate limit, APQ, response lookup; more on a miss): assumed, not measured. */
-const REDIS_COMMANDS_PER_REQUEST = 4;
 const REDIS_OPS_PER_CORE = 80_000;
-// Bytes: assumed upper bounds (not measured; see docs/CAPACITY.md).
-const BYTES = {
-  dashboardAnswer: 40_000,
-  overviewAnswer: 12_000,
-  entityEntry: 400,
-  recordEntry: 1_000,
-  privateAnswer: 4_000,
-  rateLimitKey: 120,
-};
-const PRIVATE_TTL_SECONDS = 30;
-const RATE_WINDOW_SECONDS = 60;
+
+type Entries = Record<string, LayerEntries>;
+// Rate-limit keys belong to callers, not answers, and APQ entries to operations: both are counted apart.
+const answerLayers = (entries: Entries) =>
+  Object.entries(entries).filter(([layer]) => layer !== "ratelimit" && layer !== "apq");
+/** Bytes that stay in Redis as long as their answer keeps being asked for (refreshed on expiry). */
+const footprint = (entries: Entries) => answerLayers(entries).reduce((sum, [, e]) => sum + e.bytes, 0);
+/** Bytes × seconds one request leaves behind: by Little's law, times a request rate, the bytes alive at once. */
+const byteSeconds = (entries: Entries | null) =>
+  answerLayers(entries ?? {}).reduce((sum, [, e]) => sum + e.bytes * e.ttlSeconds, 0);
 
 interface Scenario {
   name: string;
@@ -60,8 +59,19 @@ interface Scenario {
   central: boolean;
 }
 
-export function model(rates: Record<string, { cold: number; warm: number }>, factor = 1) {
+export function model(
+  rates: Record<string, { cold: number; warm: number }>,
+  inputs: CapacityInputs,
+  factor = 1,
+) {
   const ms = (rate: number) => 1000 / rate;
+  const measured = inputs.operations;
+  const rateLimited = Object.values(measured)
+    .map((operation) => operation.entries.ratelimit)
+    .filter((entry) => entry.count > 0);
+  const rateLimitKeyBytes = Math.max(...rateLimited.map((entry) => entry.bytes / entry.count));
+  const rateLimitWindow = Math.max(...rateLimited.map((entry) => entry.ttlSeconds));
+  const apqBytes = Object.values(measured).reduce((sum, operation) => sum + operation.entries.apq.bytes, 0);
   const dashboard = rates.ProvinceDashboard!;
   const overview = rates.NationalOverview!;
   const portal = rates.CommunePortal!;
@@ -85,14 +95,25 @@ export function model(rates: Record<string, { cold: number; warm: number }>, fac
     const subgraphMs =
       coldExecutions * ms(dashboard.cold) + portals * ms(portal.warm) + officers * ms(portal.cold);
     const replicas = (cpuMs: number) => Math.max(MIN_REPLICAS, Math.ceil(cpuMs / 1000 / TARGET_UTILISATION));
+    // Dashboards: one set of entries per province (each as large as Nghệ An's, a province of the most communes),
+    // kept alive by the polling. Portal: each commune's first lookup stays (commune, procedures), and every further
+    // lookup (another dossier) adds its own entries for their time to live; an officer's lookup likewise.
     const redisBytes =
-      scenario.provinces * BYTES.dashboardAnswer +
-      (scenario.central ? BYTES.overviewAnswer : 0) +
-      (scenario.provinces + scenario.communes) * 3 * BYTES.entityEntry +
-      (scenario.provinces + scenario.communes) * 4 * BYTES.recordEntry +
-      officers * PRIVATE_TTL_SECONDS * BYTES.privateAnswer +
-      (portals + officers) * RATE_WINDOW_SECONDS * BYTES.rateLimitKey;
-    const redisOps = requests * REDIS_COMMANDS_PER_REQUEST;
+      scenario.provinces * footprint(measured.ProvinceDashboard.entries) +
+      (scenario.central ? footprint(measured.NationalOverview.entries) : 0) +
+      scenario.communes * footprint(measured.CommunePortal.entries) +
+      portals * byteSeconds(measured.CommunePortal.nextEntries) +
+      officers * byteSeconds(measured.CitizenProfile.nextEntries) +
+      (portals + officers) * rateLimitWindow * rateLimitKeyBytes +
+      apqBytes;
+    // Portal and officer lookups are charged a cold request's commands: their variables rarely repeat in a TTL.
+    const redisOps =
+      screens * measured.ProvinceDashboard.redisCommands.warm +
+      central * measured.NationalOverview.redisCommands.warm +
+      (scenario.provinces / DASHBOARD_TTL_SECONDS) * measured.ProvinceDashboard.redisCommands.cold +
+      (scenario.central ? measured.NationalOverview.redisCommands.cold / DASHBOARD_TTL_SECONDS : 0) +
+      portals * measured.CommunePortal.redisCommands.cold +
+      officers * measured.CitizenProfile.redisCommands.cold;
     return {
       requests,
       gatewayCores: gatewayMs / 1000,
@@ -107,7 +128,7 @@ export function model(rates: Record<string, { cold: number; warm: number }>, fac
   };
 }
 
-export function report(markdown: string): string {
+export function report(markdown: string, inputs: CapacityInputs): string {
   const rates = parseResults(markdown);
   const rows = [
     [
@@ -123,16 +144,29 @@ export function report(markdown: string): string {
     ],
   ] as const;
   const f = (value: number, digits = 1) => value.toFixed(digits);
+  const layers = (entries: Entries | null) =>
+    entries
+      ? answerLayers(entries)
+          .filter(([, e]) => e.count > 0)
+          .map(
+            ([layer, e]) => `${layer} ${e.count} × ${f(e.bytes / e.count / 1000, 2)} kB, ${e.ttlSeconds} s`,
+          )
+          .join("; ")
+      : "—";
   const lines = [
-    "| operation | cold CPU-ms (gateway, ≤) | warm CPU-ms (gateway, ≤) |",
-    "|---|---|---|",
-    ...Object.entries(rates).map(([op, r]) => `| ${op} | ${f(1000 / r.cold, 2)} | ${f(1000 / r.warm, 3)} |`),
+    "| operation | cold CPU-ms (gateway, ≤) | warm CPU-ms (gateway, ≤) | answer bytes | Redis commands cold / warm | Redis entries of its first request | Redis entries of each further lookup |",
+    "|---|---|---|---|---|---|---|",
+    ...Object.entries(inputs.operations).map(([op, m]) => {
+      const r = rates[op];
+      const cpu = r ? `${f(1000 / r.cold, 2)} | ${f(1000 / r.warm, 3)}` : "— | —";
+      return `| ${op} | ${cpu} | ${m.answerBytes} | ${m.redisCommands.cold} / ${m.redisCommands.warm} | ${layers(m.entries)} | ${layers(m.nextEntries)} |`;
+    }),
     "",
     "| scenario | requests/s | gateway cores | gateway replicas | subgraph cores | replicas per subgraph | Redis MB | Redis ops/s | Redis cores | platform requests/s |",
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [label, scenario, factor] of rows) {
-    const m = model(rates, factor)(scenario);
+    const m = model(rates, inputs, factor)(scenario);
     lines.push(
       `| ${label} | ${f(m.requests, 0)} | ${f(m.gatewayCores, 2)} | ${m.gatewayReplicas} | ${f(m.subgraphCores, 2)} | ${m.subgraphReplicas} | ${f(m.redisMb)} | ${f(m.redisOps, 0)} | ${f(m.redisCores, 2)} | ${f(m.platformRequests, 0)} |`,
     );
@@ -140,6 +174,12 @@ export function report(markdown: string): string {
   return `${lines.join("\n")}\n`;
 }
 
+export function readInputs(): CapacityInputs {
+  return JSON.parse(readFileSync(new URL("../docs/capacity-inputs.json", import.meta.url), "utf8"));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(report(readFileSync(new URL("../bench/RESULTS.md", import.meta.url), "utf8")));
+  process.stdout.write(
+    report(readFileSync(new URL("../bench/RESULTS.md", import.meta.url), "utf8"), readInputs()),
+  );
 }

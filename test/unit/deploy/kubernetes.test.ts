@@ -10,6 +10,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { deriveContextKey, encodeContextKey } from "../../../common/signedContext.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
 import { readConfig as readSandboxConfig } from "../../../sandbox/config.ts";
@@ -22,11 +23,19 @@ import { containersOf, type K8sObject, renderKustomization } from "./kustomize.t
 
 const root = new URL("../../../", import.meta.url).pathname;
 const OVERLAYS = {
-  "deploy/kubernetes": 24,
-  "deploy/kubernetes/overlays/province": 24,
-  "deploy/kubernetes/overlays/national": 24,
-  "deploy/kubernetes/overlays/development": 30,
+  "deploy/kubernetes": 25,
+  "deploy/kubernetes/overlays/province": 25,
+  "deploy/kubernetes/overlays/national": 25,
+  "deploy/kubernetes/overlays/development": 31,
 };
+// How each overlay reaches Redis: one server for a province and on a laptop, a Redis Cluster for the nation.
+const REDIS_MODES: Record<keyof typeof OVERLAYS, "single" | "cluster"> = {
+  "deploy/kubernetes": "single",
+  "deploy/kubernetes/overlays/province": "single",
+  "deploy/kubernetes/overlays/national": "cluster",
+  "deploy/kubernetes/overlays/development": "single",
+};
+const REDIS_VARIABLES = ["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"];
 const rendered = Object.fromEntries(
   Object.keys(OVERLAYS).map((dir) => [dir, renderKustomization(`${root}${dir}`)]),
 ) as Record<keyof typeof OVERLAYS, K8sObject[]>;
@@ -41,13 +50,15 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "monitoring.coreos.com/v1 PrometheusRule": PrometheusRule,
 };
 
-// What each Secret key referenced by the manifests holds, shaped as the configs expect it (never a real value).
+// What each Secret or ConfigMap key referenced by the manifests holds, shaped as the configs expect it (never a real
+// value).
 const INTERNAL_CONTEXT_SECRET = "a-stand-in-for-the-gateway-internal-context-secret";
 const SECRET_STAND_INS: Record<string, string> = {
   "lienthong-gateway/INTERNAL_CONTEXT_SECRET": INTERNAL_CONTEXT_SECRET,
   "lienthong-gateway/OPS_TOKEN": "a-stand-in-ops-token",
   "lienthong-gateway/AUTH_JWT_SECRET": "a-stand-in-hs256-secret-of-at-least-32-bytes",
   "lienthong-redis/REDIS_URL": "redis://:password@redis.example:6379",
+  "lienthong-redis/REDIS_CLUSTER_NODES": "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379",
   ...Object.fromEntries(
     Object.keys(SUBGRAPH_DEFAULT_PORTS).map((name) => [
       `lienthong-context-keys/${name.toUpperCase()}_CONTEXT_KEY`,
@@ -67,17 +78,21 @@ type Container = ReturnType<typeof containersOf>[number];
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string };
+    configMapKeyRef?: { name: string; key: string };
+  };
 }
 
-/** The environment a container starts with, each Secret reference replaced by its stand-in. */
+/** The environment a container starts with, each Secret or ConfigMap reference replaced by its stand-in. */
 function environmentOf(container: Container): Record<string, string> {
   return Object.fromEntries(
     (container.env as EnvVar[]).map(({ name, value, valueFrom }) => {
       if (value !== undefined) return [name, value];
-      const ref = valueFrom?.secretKeyRef;
+      const ref = valueFrom?.secretKeyRef ?? valueFrom?.configMapKeyRef;
       const standIn = ref && SECRET_STAND_INS[`${ref.name}/${ref.key}`];
-      if (standIn === undefined) throw new Error(`${name}: neither a value nor a known Secret key`);
+      if (standIn === undefined)
+        throw new Error(`${name}: neither a value nor a known Secret or ConfigMap key`);
       return [name, standIn];
     }),
   );
@@ -237,6 +252,30 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
       );
       expect(services.map((service) => service.metadata.name)).toEqual([`${name}-subgraph`]);
     }
+  });
+
+  it("points the gateway and every subgraph at the same Redis, named one way only", () => {
+    const mode = REDIS_MODES[dir as keyof typeof OVERLAYS];
+    const [gateway] = containersOf(deployment(objects, "gateway"));
+    const gatewayEnv = environmentOf(gateway!);
+    const redis = loadGatewayConfig(gatewayEnv).redis.connection;
+    expect(redis?.mode).toBe(mode);
+    for (const object of subgraphDeployments(objects)) {
+      const [container] = containersOf(object);
+      const env = environmentOf(container!);
+      expect(loadSubgraphConfig(subgraphName(object), env).redis).toEqual(redis);
+      expect(REDIS_VARIABLES.filter((name) => env[name])).toEqual(
+        REDIS_VARIABLES.filter((name) => gatewayEnv[name]),
+      );
+    }
+    expect(REDIS_VARIABLES.filter((name) => gatewayEnv[name])).toHaveLength(1);
+  });
+
+  it("carries the alerting rules of deploy/prometheus/alerts.yml, unchanged", () => {
+    const rules = objects.filter((object) => object.kind === "PrometheusRule");
+    expect(rules).toHaveLength(1);
+    const source = parse(readFileSync(`${root}deploy/prometheus/alerts.yml`, "utf8")) as { groups: unknown };
+    expect((rules[0]!.spec as { groups: unknown }).groups).toEqual(source.groups);
   });
 
   it("references every secret by name and inlines none", () => {
