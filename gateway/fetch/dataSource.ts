@@ -5,6 +5,7 @@ import { redactNumbers } from "../../common/errors.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
+import { requestedFieldPaths } from "./errorPaths.ts";
 import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphFetch } from "./pipeline.ts";
 
@@ -15,8 +16,9 @@ const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
 /**
  * What @apollo/gateway calls for every fetch of a query plan: hands the fetch to our pipeline and folds the
  * subgraph's cache hint into the request's overall cache policy (so the response cache's TTL is the
- * minimum of the hints, and PRIVATE when any part is). A failed fetch becomes a GraphQL error naming the
- * subgraph; the gateway then returns whatever the other fetches produced.
+ * minimum of the hints, and PRIVATE when any part is). A failed fetch becomes one GraphQL error naming the
+ * subgraph per field it was to answer, at that field's path; the gateway then returns whatever the other fetches
+ * produced.
  */
 export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
@@ -63,14 +65,15 @@ export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
         },
         "subgraph fetch failed",
       );
+      const unavailable = {
+        message: `Subgraph "${name}" is unavailable`,
+        extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph: name, reason },
+      };
+      const representations = fetch.kind === "entities" ? (variables?.representations as unknown[]) : null;
+      const paths = requestedFieldPaths(query, incoming?.document, representations);
       return {
         data: null,
-        errors: [
-          {
-            message: `Subgraph "${name}" is unavailable`,
-            extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph: name, reason },
-          },
-        ],
+        errors: paths.length > 0 ? paths.map((path) => ({ ...unavailable, path })) : [unavailable],
       } as GatewayGraphQLResponse;
     }
   }

@@ -19,15 +19,19 @@ type UnitStatisticsResolvers<T, Field extends string> = {
 /**
  * The Province and Commune stubs a subgraph contributes statistics to, as `field` (e.g. `populationStats`): a
  * malformed key is BAD_USER_INPUT, a unit the platform has no statistics for is unknown (its reference resolves to
- * null), and the statistics come through the loader, batched over all units of a request.
+ * null), a platform failure is the field's error, and the statistics come through the loader, batched over all units
+ * of a request.
  */
 export function unitStatistics<T, Field extends string>(
   spec: LoaderSpec<T>,
   platform: string,
   field: Field,
 ): { Province: UnitStatisticsResolvers<T, Field>; Commune: UnitStatisticsResolvers<T, Field> } {
+  // While the platform cannot say whether it knows the unit, the unit stands, and its statistics field carries the
+  // platform's failure at its own path (the loader keeps the failed load, so that costs no second call): the rest
+  // of the entity is not this platform's to lose.
   const reference = async (ctx: SubgraphContext, code: string) =>
-    (await ctx.loaders.load(spec, code)) === null ? null : unitReference(code);
+    (await ctx.loaders.load(spec, code).catch(() => undefined)) === null ? null : unitReference(code);
   const statistics = async (unit: UnitRef, _: unknown, ctx: SubgraphContext): Promise<T> => {
     const stats = await ctx.loaders.load(spec, unit.code);
     if (stats === null) throw badUserInput(`unit ${unit.code}: the ${platform} has no statistics for it`);

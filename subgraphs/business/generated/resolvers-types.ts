@@ -45,7 +45,7 @@ export type Citizen = {
 export type Commune = {
   __typename?: 'Commune';
   code: Scalars['ID']['output'];
-  enterpriseStats: EnterpriseStats;
+  enterpriseStats: Maybe<EnterpriseStats>;
 };
 
 /** An enterprise of the national business registry. Registry data is public; the representative is personal data. */
@@ -132,7 +132,7 @@ export type PageInfo = {
 export type Province = {
   __typename?: 'Province';
   code: Scalars['ID']['output'];
-  enterpriseStats: EnterpriseStats;
+  enterpriseStats: Maybe<EnterpriseStats>;
 };
 
 export type Query = {
@@ -328,7 +328,7 @@ export type CitizenResolvers<ContextType = SubgraphContext, ParentType extends R
 export type CommuneResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Commune'] = ResolversParentTypes['Commune'], FederationReferenceType extends FederationReferenceTypes['Commune'] = FederationReferenceTypes['Commune']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Commune']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  enterpriseStats?: Resolver<ResolversTypes['EnterpriseStats'], ParentType, ContextType>;
+  enterpriseStats?: Resolver<Maybe<ResolversTypes['EnterpriseStats']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -383,7 +383,7 @@ export type PageInfoResolvers<ContextType = SubgraphContext, ParentType extends 
 export type ProvinceResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Province']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  enterpriseStats?: Resolver<ResolversTypes['EnterpriseStats'], ParentType, ContextType>;
+  enterpriseStats?: Resolver<Maybe<ResolversTypes['EnterpriseStats']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -63,7 +63,7 @@ export type Citizen = {
 export type Commune = {
   __typename?: 'Commune';
   code: Scalars['ID']['output'];
-  populationStats: PopulationStats;
+  populationStats: Maybe<PopulationStats>;
 };
 
 export type Gender =
@@ -92,7 +92,7 @@ export type PopulationStats = {
 export type Province = {
   __typename?: 'Province';
   code: Scalars['ID']['output'];
-  populationStats: PopulationStats;
+  populationStats: Maybe<PopulationStats>;
 };
 
 export type Query = {
@@ -297,7 +297,7 @@ export type CitizenResolvers<ContextType = SubgraphContext, ParentType extends R
 export type CommuneResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Commune'] = ResolversParentTypes['Commune'], FederationReferenceType extends FederationReferenceTypes['Commune'] = FederationReferenceTypes['Commune']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Commune']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  populationStats?: Resolver<ResolversTypes['PopulationStats'], ParentType, ContextType>;
+  populationStats?: Resolver<Maybe<ResolversTypes['PopulationStats']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -323,7 +323,7 @@ export type PopulationStatsResolvers<ContextType = SubgraphContext, ParentType e
 export type ProvinceResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Province']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  populationStats?: Resolver<ResolversTypes['PopulationStats'], ParentType, ContextType>;
+  populationStats?: Resolver<Maybe<ResolversTypes['PopulationStats']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -83,7 +83,7 @@ export type CitizenDossiersArgs = {
 export type Commune = {
   __typename?: 'Commune';
   code: Scalars['ID']['output'];
-  dossierStats: DossierStats;
+  dossierStats: Maybe<DossierStats>;
 };
 
 
@@ -232,9 +232,9 @@ export type ProcedureLevel =
 export type Province = {
   __typename?: 'Province';
   code: Scalars['ID']['output'];
-  dossierStats: DossierStats;
+  dossierStats: Maybe<DossierStats>;
   /** Procedures the province's bodies handle, optionally only those of one agency. */
-  procedureCount: Scalars['Int']['output'];
+  procedureCount: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -492,7 +492,7 @@ export type CitizenResolvers<ContextType = SubgraphContext, ParentType extends R
 export type CommuneResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Commune'] = ResolversParentTypes['Commune'], FederationReferenceType extends FederationReferenceTypes['Commune'] = FederationReferenceTypes['Commune']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Commune']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  dossierStats?: Resolver<ResolversTypes['DossierStats'], ParentType, ContextType, Partial<CommuneDossierStatsArgs>>;
+  dossierStats?: Resolver<Maybe<ResolversTypes['DossierStats']>, ParentType, ContextType, Partial<CommuneDossierStatsArgs>>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -589,8 +589,8 @@ export type ProcedureEdgeResolvers<ContextType = SubgraphContext, ParentType ext
 export type ProvinceResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Province']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  dossierStats?: Resolver<ResolversTypes['DossierStats'], ParentType, ContextType, Partial<ProvinceDossierStatsArgs>>;
-  procedureCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<ProvinceProcedureCountArgs>>;
+  dossierStats?: Resolver<Maybe<ResolversTypes['DossierStats']>, ParentType, ContextType, Partial<ProvinceDossierStatsArgs>>;
+  procedureCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, Partial<ProvinceProcedureCountArgs>>;
 };
 
 export type QueryResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

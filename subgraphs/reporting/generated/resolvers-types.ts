@@ -36,7 +36,7 @@ export type Commune = {
   name: Scalars['String']['output'];
   nameEn: Scalars['String']['output'];
   province: Province;
-  taskProgress: TaskProgress;
+  taskProgress: Maybe<TaskProgress>;
   type: CommuneType;
 };
 
@@ -154,7 +154,7 @@ export type Province = {
    * it is answered here only when the province was not merged, and otherwise through mergedFrom.
    */
   serviceIndex: Maybe<ServiceIndexScore>;
-  taskProgress: TaskProgress;
+  taskProgress: Maybe<TaskProgress>;
   tasks: TaskConnection;
   type: ProvinceType;
 };
@@ -502,7 +502,7 @@ export type CommuneResolvers<ContextType = SubgraphContext, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nameEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   province?: Resolver<ResolversTypes['Province'], ParentType, ContextType>;
-  taskProgress?: Resolver<ResolversTypes['TaskProgress'], ParentType, ContextType, RequireFields<CommuneTaskProgressArgs, 'program'>>;
+  taskProgress?: Resolver<Maybe<ResolversTypes['TaskProgress']>, ParentType, ContextType, RequireFields<CommuneTaskProgressArgs, 'program'>>;
   type?: Resolver<ResolversTypes['CommuneType'], ParentType, ContextType>;
 };
 
@@ -559,7 +559,7 @@ export type ProvinceResolvers<ContextType = SubgraphContext, ParentType extends 
   nameEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platformDeployments?: Resolver<Array<ResolversTypes['PlatformDeployment']>, ParentType, ContextType>;
   serviceIndex?: Resolver<Maybe<ResolversTypes['ServiceIndexScore']>, ParentType, ContextType, RequireFields<ProvinceServiceIndexArgs, 'year'>>;
-  taskProgress?: Resolver<ResolversTypes['TaskProgress'], ParentType, ContextType, RequireFields<ProvinceTaskProgressArgs, 'program'>>;
+  taskProgress?: Resolver<Maybe<ResolversTypes['TaskProgress']>, ParentType, ContextType, RequireFields<ProvinceTaskProgressArgs, 'program'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<ProvinceTasksArgs, 'first'>>;
   type?: Resolver<ResolversTypes['ProvinceType'], ParentType, ContextType>;
 };

@@ -143,6 +143,35 @@ describe("population subgraph (platform mocked)", () => {
     expect(result.data?._entities).toEqual([{ code: "40", populationStats: { total: 1000 } }, null]);
   });
 
+  it("keeps a unit whose statistics the platform cannot answer: only populationStats is null, with its path", async () => {
+    mock.use(http.get(`${API}/stats`, () => new HttpResponse(null, { status: 503 })));
+    try {
+      const result = await subgraph.query(
+        ENTITIES_QUERY(
+          "... on Province { code populationStats { total } } ... on Commune { code populationStats { total } }",
+        ),
+        {
+          representations: [
+            { __typename: "Province", code: "01" },
+            { __typename: "Commune", code: "00004" },
+          ],
+        },
+      );
+      expect(result.data?._entities).toEqual([
+        { code: "01", populationStats: null },
+        { code: "00004", populationStats: null },
+      ]);
+      expect(result.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+        [["_entities", 0, "populationStats"], "UPSTREAM_UNAVAILABLE"],
+        [["_entities", 1, "populationStats"], "UPSTREAM_UNAVAILABLE"],
+      ]);
+      // The reference and the field share the one failed load.
+      expect(countOf("/stats")).toBe(1);
+    } finally {
+      mock.resetHandlers();
+    }
+  });
+
   it("reads a citizen of the caller's province with a masked id, as private data", async () => {
     const result = await subgraph.query(
       `{ citizen(id: "040085001234") { maskedId fullName gender permanentResidence { commune { code } } household { id members { maskedId } } } }`,

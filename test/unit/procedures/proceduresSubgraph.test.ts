@@ -158,7 +158,7 @@ describe("procedures subgraph: batching and the record cache", () => {
 });
 
 describe("procedures subgraph: who may see what", () => {
-  it("lets anyone look up a dossier's status, privately cached for 30 s", async () => {
+  it("lets anyone look up a dossier's status, publicly cached for 30 s", async () => {
     const result = await subgraph.query(
       '{ dossier(code: "H01-251101-0001") { code status receivedAt dueAt procedure { code name } } }',
       {},
@@ -169,7 +169,7 @@ describe("procedures subgraph: who may see what", () => {
       code: "H01-251101-0001",
       procedure: { code: "1.001612" },
     });
-    expect(result.headers.get("cache-control")).toBe("max-age=30, private");
+    expect(result.headers.get("cache-control")).toBe("max-age=30, public");
   });
 
   it("refuses the applicant and history without dossier:read", async () => {
@@ -203,7 +203,7 @@ describe("procedures subgraph: who may see what", () => {
     ]);
   });
 
-  it("shows the applicant of a dossier in the caller's own province", async () => {
+  it("shows the applicant of a dossier in the caller's own province, as private data", async () => {
     const result = await subgraph.query(
       '{ dossier(code: "H40-251101-0001") { applicant { __typename ... on Citizen { id } } history { status } } }',
       {},
@@ -217,6 +217,7 @@ describe("procedures subgraph: who may see what", () => {
         },
       },
     });
+    expect(result.headers.get("cache-control")).toBe("max-age=30, private");
   });
 
   it("lists dossiers of the caller's own province when the filter names none, and refuses another province", async () => {
