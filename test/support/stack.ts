@@ -3,20 +3,16 @@
 // free loopback ports, serving the checked-in supergraph with its subgraph URLs pointed at this run's ports.
 // Every Redis key of a run lives under one unique prefix, removed on stop.
 import { readFile } from "node:fs/promises";
-import { createRedisClient, type RedisClient, unlinkByPrefix } from "../../common/redis.ts";
+import { createRedisClient, unlinkByPrefix } from "../../common/redis.ts";
 import { signToken } from "../../gateway/authentication/signToken.ts";
 import { redisConfig } from "../../gateway/cacheStore/config.ts";
-import { createRedis } from "../../gateway/cacheStore/redis.ts";
-import { loadGatewayConfig } from "../../gateway/config.ts";
-import { createGateway } from "../../gateway/createGateway.ts";
-import { createLogger } from "../../gateway/observability/logger.ts";
-import { createGatewayMetrics } from "../../gateway/observability/metrics.ts";
 import { createBusinessSubgraph } from "../../subgraphs/business/index.ts";
 import type { SubgraphConfig, SubgraphName } from "../../subgraphs/kit/config.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../subgraphs/kit/server.ts";
 import { createPopulationSubgraph } from "../../subgraphs/population/index.ts";
 import { createProceduresSubgraph } from "../../subgraphs/procedures/index.ts";
 import { createReportingSubgraph } from "../../subgraphs/reporting/index.ts";
+import { redisConnected, startTestGateway } from "./gateway.ts";
 import { assertRedisReachable, redisUrl, uniqueRedisPrefix } from "./index.ts";
 import { startTestSandbox, type TestSandbox } from "./sandbox.ts";
 import { type GraphQLResult, postGraphQL, startTestSubgraph, type TestSubgraph } from "./subgraph.ts";
@@ -94,18 +90,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Resolves once the client is connected (its commands are refused before: no offline queue). */
-function connected(redis: RedisClient): Promise<void> {
-  if (redis.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("redis did not connect within 10 s")), 10_000);
-    redis.once("ready", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 async function startGatewayOn(
   subgraphs: Record<SubgraphName, TestSubgraph>,
   redisEnv: Record<string, string>,
@@ -115,38 +99,27 @@ async function startGatewayOn(
   const urls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphs[name].url]),
   );
-  // An explicit environment: the developer's own variables (REDIS_URL, OPS_TOKEN…) must not leak in.
-  const config = loadGatewayConfig({
-    GATEWAY_PORT: "0",
-    OPS_PORT: "0",
-    SUPERGRAPH_PATH,
-    SUPERGRAPH_WATCH: "off",
-    ...redisEnv,
-    // Apart from everybody sharing the Redis; `env` may name another gateway's prefix to share its caches.
-    REDIS_KEY_PREFIX: keyPrefix,
-    INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
-    AUTH_JWT_SECRET: STACK_JWT_SECRET,
-    OPS_TOKEN: STACK_OPS_TOKEN,
-    SUBGRAPH_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.SUBGRAPH_TIMEOUT_MS,
-    LOG_LEVEL: "silent",
-    ...urls,
-    ...env,
+  const { url, origin, opsOrigin, stop } = await startTestGateway({
+    env: {
+      OPS_PORT: "0",
+      SUPERGRAPH_PATH,
+      SUPERGRAPH_WATCH: "off",
+      ...redisEnv,
+      // Apart from everybody sharing the Redis; `env` may name another gateway's prefix to share its caches.
+      REDIS_KEY_PREFIX: keyPrefix,
+      INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
+      AUTH_JWT_SECRET: STACK_JWT_SECRET,
+      OPS_TOKEN: STACK_OPS_TOKEN,
+      SUBGRAPH_TIMEOUT_MS: SLOW_SIMULATOR_TIMEOUTS.SUBGRAPH_TIMEOUT_MS,
+      LOG_LEVEL: "silent",
+      ...urls,
+      ...env,
+    },
+    waitForRedis: true,
   });
-  const logger = createLogger(config);
-  const metrics = createGatewayMetrics();
-  const redis = createRedis(config, { logger, metrics });
-  if (redis) await connected(redis);
-  const gateway = createGateway(config, {
-    logger,
-    metrics,
-    redis,
-  });
-  const { url, port, opsUrl } = await gateway.start();
-  const origin = `http://127.0.0.1:${port}`;
-  const opsOrigin = opsUrl!;
   return {
     origin,
-    opsOrigin,
+    opsOrigin: opsOrigin!,
     query: (query, variables, token) =>
       postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
     async purge() {
@@ -158,7 +131,7 @@ async function startGatewayOn(
       if (!response.ok) throw new Error(`purge: HTTP ${response.status} ${await response.text()}`);
     },
     async metric(name) {
-      const text = await (await fetch(`${opsOrigin}/metrics`)).text();
+      const text = await (await fetch(`${opsOrigin!}/metrics`)).text();
       let sum = 0;
       for (const line of text.split("\n")) {
         const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
@@ -166,7 +139,7 @@ async function startGatewayOn(
       }
       return sum;
     },
-    stop: () => gateway.stop(),
+    stop,
   };
 }
 
@@ -190,7 +163,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const gateway of gateways) await gateway.stop();
     for (const name of SUBGRAPH_NAMES) await stopSubgraph(name);
     await sandbox.stop();
-    await connected(cleaner);
+    await redisConnected(cleaner);
     await unlinkByPrefix(cleaner, prefix);
     await cleaner.quit();
   }
@@ -224,7 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         signToken({ sub, ...claims }, { secret: STACK_JWT_SECRET, ttl: "10m" }),
       stopSubgraph,
       async flushRecordCaches() {
-        await connected(cleaner);
+        await redisConnected(cleaner);
         await unlinkByPrefix(cleaner, `${prefix}record:`);
       },
       stop,

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeSupergraph, PLACES_SDL, STATS_SDL, startStack, type TestStack } from "./fixtures.ts";
+import { composeSupergraph } from "../../support/toySubgraph.ts";
+import { PLACES_SDL, STATS_SDL, startStack, type TestStack } from "./fixtures.ts";
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../support/index.ts";
 import { startStack, type TestStack } from "./fixtures.ts";
 
 const QUERY = '{ province(code: "40") { name population } }';
@@ -7,15 +7,6 @@ const QUERY = '{ province(code: "40") { name population } }';
 async function breakerState(stack: TestStack, subgraph: string): Promise<number> {
   const metric = await stack.metrics.breakerState.get();
   return metric.values.find((value) => value.labels.subgraph === subgraph)?.value ?? -1;
-}
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe("a failing subgraph", () => {
@@ -111,7 +102,7 @@ describe("a failing subgraph", () => {
 describe("readiness with Redis configured but unreachable", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` } });
+    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -13,7 +13,7 @@ import {
   acceptEnforcedSecurityFeatures,
   validateSupergraph,
 } from "../../../gateway/supergraph/supergraphSource.ts";
-import { composeSupergraph } from "./fixtures.ts";
+import { composeSupergraph } from "../../support/toySubgraph.ts";
 
 const SCOPED_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@requiresScopes"])

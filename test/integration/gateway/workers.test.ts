@@ -3,14 +3,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeSupergraph, PLACES_SDL, placesSubgraph, type TestSubgraph } from "./fixtures.ts";
+import { freePort } from "../../support/index.ts";
+import { composeSupergraph, type ToySubgraph } from "../../support/toySubgraph.ts";
+import { PLACES_SDL, placesSubgraph } from "./fixtures.ts";
 
-let places: TestSubgraph;
+let places: ToySubgraph;
 let dir: string;
 let gateway: ChildProcess;
 let port: number;
@@ -45,14 +46,6 @@ function onNewConnection(
     request.on("error", reject);
     request.end(body);
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {

@@ -2,7 +2,8 @@
 // refused, without a restart.
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeSupergraph, PLACES_SDL, STATS_SDL, startStack, type TestStack } from "../gateway/fixtures.ts";
+import { composeSupergraph } from "../../support/toySubgraph.ts";
+import { PLACES_SDL, STATS_SDL, startStack, type TestStack } from "../gateway/fixtures.ts";
 
 let stack: TestStack;
 beforeAll(async () => {

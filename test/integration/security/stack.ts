@@ -5,12 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeServices } from "@apollo/composition";
 import { parse } from "graphql";
-import { Redis } from "ioredis";
-import { pino } from "pino";
 import { signToken } from "../../../gateway/authentication/signToken.ts";
-import { loadGatewayConfig } from "../../../gateway/config.ts";
-import { createGateway, type Gateway } from "../../../gateway/createGateway.ts";
-import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { DEFAULT_CONFIG } from "../../../sandbox/config.ts";
 import { createSandbox } from "../../../sandbox/server.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
@@ -21,6 +16,7 @@ import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server
 import { createPopulationSubgraph } from "../../../subgraphs/population/index.ts";
 import { createProceduresSubgraph } from "../../../subgraphs/procedures/index.ts";
 import { createReportingSubgraph } from "../../../subgraphs/reporting/index.ts";
+import { LogCapture, startTestGateway } from "../../support/gateway.ts";
 import { redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
 export const CONTEXT_SECRET = "security-suite-internal-context-secret";
@@ -111,56 +107,29 @@ export async function startSecurityStack(): Promise<SecurityStack> {
   await writeFile(supergraphPath, composed.supergraphSdl);
 
   const gateways: RunningGateway[] = [];
-  const gatewayLogs: string[] = [];
+  const logs = new LogCapture();
   // One Redis namespace per run: the shared Redis serves other people's tests at the same time.
   const prefix = uniqueRedisPrefix("security");
 
   async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
-    const config = loadGatewayConfig({
-      GATEWAY_PORT: "0",
-      SUPERGRAPH_PATH: supergraphPath,
-      SUPERGRAPH_WATCH: "off",
-      INTERNAL_CONTEXT_SECRET: CONTEXT_SECRET,
-      AUTH_JWT_SECRET: JWT_SECRET,
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      REDIS_URL: redisUrl(),
-      LOG_LEVEL: "info",
-      ...env,
+    const { url, opsOrigin, post, stop } = await startTestGateway({
+      env: {
+        SUPERGRAPH_PATH: supergraphPath,
+        SUPERGRAPH_WATCH: "off",
+        INTERNAL_CONTEXT_SECRET: CONTEXT_SECRET,
+        AUTH_JWT_SECRET: JWT_SECRET,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        // REDIS_URL in `env` points this gateway at another Redis (e.g. one a test stops).
+        REDIS_URL: redisUrl(),
+        REDIS_KEY_PREFIX: prefix,
+        LOG_LEVEL: "info",
+        ...env,
+      },
+      waitForRedis: true,
+      logs,
     });
-    const logger = pino(
-      { level: config.log.level },
-      { write: (line: string) => void gatewayLogs.push(line) },
-    );
-    const metrics = createGatewayMetrics();
-    // REDIS_URL in `env` points this gateway at another Redis (e.g. one a test stops).
-    const redis = new Redis(env.REDIS_URL ?? redisUrl(), {
-      keyPrefix: prefix,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 1000,
-    });
-    await new Promise((resolve, reject) => {
-      redis.once("ready", resolve);
-      redis.once("error", reject);
-    });
-    const gateway: Gateway = createGateway(config, {
-      logger,
-      metrics,
-      redis,
-    });
-    const { url, opsUrl } = await gateway.start();
-    const running: RunningGateway = {
-      url,
-      opsUrl,
-      post: (body, headers = {}) =>
-        fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...headers },
-          body: typeof body === "string" ? body : JSON.stringify(body),
-        }),
-      stop: () => gateway.stop(),
-    };
+    const running: RunningGateway = { url, opsUrl: opsOrigin, post, stop };
     gateways.push(running);
     return running;
   }
@@ -169,7 +138,7 @@ export async function startSecurityStack(): Promise<SecurityStack> {
     sandboxUrl,
     subgraphUrls,
     startGateway,
-    gatewayLogs,
+    gatewayLogs: logs.raw,
     async stop() {
       for (const gateway of gateways) await gateway.stop();
       for (const server of servers) await server.stop();

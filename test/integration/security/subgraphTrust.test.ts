@@ -9,7 +9,7 @@ import {
   type RecordedFetch,
   type SubgraphRecorder,
   startSubgraphRecorder,
-} from "../stack/subgraphRecorder.ts";
+} from "../../support/subgraphRecorder.ts";
 
 interface PlatformCitizen {
   id: string;

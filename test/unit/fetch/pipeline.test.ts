@@ -71,7 +71,8 @@ describe("fetch pipeline", () => {
         calls++;
         throw error;
       });
-      await expect(handler(fetchOf(kind))).rejects.toBeDefined();
+      // The failure itself, unwrapped: the data source reads its reason (timeout…) into SUBGRAPH_UNAVAILABLE.
+      await expect(handler(fetchOf(kind))).rejects.toBe(error);
       expect(calls).toBe(expectedCalls);
     }
   });

@@ -1,12 +1,12 @@
 import { ApolloServer } from "@apollo/server";
 import { pino } from "pino";
-import type { Caller } from "../../../common/caller.ts";
-import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
-import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
-import { createGatewayContext, type GatewayContext } from "../../../gateway/context.ts";
-import { createInboundDedupPlugin } from "../../../gateway/dedup/inboundDedup.ts";
-import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
-import { createResponseCachePlugin } from "../../../gateway/responseCache/responseCache.ts";
+import type { Caller } from "../../common/caller.ts";
+import { createCacheVersion } from "../../gateway/cacheStore/cacheVersion.ts";
+import { createCacheStore } from "../../gateway/cacheStore/store.ts";
+import { createGatewayContext, type GatewayContext } from "../../gateway/context.ts";
+import { createInboundDedupPlugin } from "../../gateway/dedup/inboundDedup.ts";
+import { createGatewayMetrics } from "../../gateway/observability/metrics.ts";
+import { createResponseCachePlugin } from "../../gateway/responseCache/responseCache.ts";
 
 const logger = pino({ level: "silent" });
 

@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createRateLimiter } from "../../../gateway/rateLimit/rateLimiter.ts";
-import { caller } from "./fixture.ts";
+import { caller } from "../authorization/fixture.ts";
 
 const logger = pino({ level: "silent" });
 const limiter = () =>

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
-import { anonymous, createTestServer } from "./responseCacheAndDedup.fixture.ts";
+import { anonymous, createTestServer } from "../../support/responseCacheAndDedup.ts";
 
 const alice: Caller = { sub: "alice", scopes: ["population:read"], province: "40", commune: null };
 const bob: Caller = { ...alice, sub: "bob" };

@@ -2,6 +2,8 @@
 // so the tests see the gateway's subgraph traffic from outside the gateway.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { SubgraphName } from "../../subgraphs/kit/config.ts";
+import { SUBGRAPH_NAMES } from "./stack.ts";
 
 export interface RecordedFetch {
   operationName: string | null;
@@ -70,6 +72,34 @@ export async function startSubgraphRecorder(target: string): Promise<SubgraphRec
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface StackRecorders {
+  recorders: Record<SubgraphName, SubgraphRecorder>;
+  /** What a stack gateway's environment needs to reach every subgraph through its recorder. */
+  gatewayEnv: Record<string, string>;
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+/** A recorder in front of each of the stack's subgraphs. */
+export async function startStackRecorders(
+  subgraphs: Record<SubgraphName, { url: string }>,
+): Promise<StackRecorders> {
+  const recorders = {} as Record<SubgraphName, SubgraphRecorder>;
+  for (const name of SUBGRAPH_NAMES) recorders[name] = await startSubgraphRecorder(subgraphs[name].url);
+  return {
+    recorders,
+    gatewayEnv: Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, recorders[name].url]),
+    ),
+    clear() {
+      for (const recorder of Object.values(recorders)) recorder.clear();
+    },
+    async stop() {
+      for (const recorder of Object.values(recorders)) await recorder.stop();
     },
   };
 }
