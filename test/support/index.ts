@@ -85,3 +85,13 @@ export async function assertRedisReachable(url: string = redisUrl()): Promise<vo
     redis.disconnect();
   }
 }
+
+/** Resolves once `check` holds, polling every 50 ms; fails after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("condition not reached in time");
+}

@@ -1,3 +1,4 @@
+import type { SetupServer } from "msw/node";
 import type { Caller } from "../../common/caller.ts";
 import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../common/signedContext.ts";
 import { loadSubgraphConfig, type SubgraphConfig, type SubgraphName } from "../../subgraphs/kit/config.ts";
@@ -97,3 +98,24 @@ export async function startTestSubgraph(
 
 export const ENTITIES_QUERY = (selection: string) =>
   `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`;
+
+/**
+ * Starts `mock` (msw) letting only loopback traffic (the test's own calls to the subgraph) through unmocked, and
+ * writes each request to `origin` into `requests` as `describe` puts it.
+ */
+export function listenAsPlatform(
+  mock: SetupServer,
+  origin: string,
+  requests: string[],
+  describe: (url: URL) => string,
+): void {
+  mock.listen({
+    onUnhandledRequest: (request, print) => {
+      if (new URL(request.url).hostname !== "127.0.0.1") print.error();
+    },
+  });
+  mock.events.on("request:start", ({ request }) => {
+    const url = new URL(request.url);
+    if (url.origin === origin) requests.push(describe(url));
+  });
+}

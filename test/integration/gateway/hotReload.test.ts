@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../support/index.ts";
 import { composeSupergraph } from "../../support/toySubgraph.ts";
 import { PLACES_SDL, STATS_SDL, startStack, type TestStack } from "./fixtures.ts";
 
@@ -12,15 +13,6 @@ afterAll(async () => {
 });
 
 const QUERY = '{ province(code: "40") { name population } }';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("condition not reached in time");
-}
 
 const populationIsServed = async () => {
   const body = await (await stack.post({ query: QUERY })).json();

@@ -2,6 +2,7 @@
 // refused, without a restart.
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../support/index.ts";
 import { composeSupergraph } from "../../support/toySubgraph.ts";
 import { PLACES_SDL, STATS_SDL, startStack, type TestStack } from "../gateway/fixtures.ts";
 
@@ -20,15 +21,6 @@ async function limitOf(): Promise<string | null> {
     errors?: { extensions?: { limit?: string } }[];
   };
   return body.errors?.[0]?.extensions?.limit ?? null;
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("condition not reached in time");
 }
 
 describe("demand control after a supergraph reload", () => {

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enterpriseCheckDigit } from "../../../common/identifiers.ts";
 import { createBusinessSubgraph } from "../../../subgraphs/business/index.ts";
 import type { EnterpriseRecord } from "../../../subgraphs/business/platform.ts";
-import { ENTITIES_QUERY, startTestSubgraph, type TestSubgraph } from "../../support/subgraph.ts";
+import {
+  ENTITIES_QUERY,
+  listenAsPlatform,
+  startTestSubgraph,
+  type TestSubgraph,
+} from "../../support/subgraph.ts";
 
 const PLATFORM = "http://platform.test";
 const API = `${PLATFORM}/business/v1`;
@@ -85,15 +90,7 @@ describe("business subgraph (platform mocked)", () => {
   let subgraph: TestSubgraph;
 
   beforeAll(async () => {
-    mock.listen({
-      onUnhandledRequest: (request, print) => {
-        if (new URL(request.url).hostname !== "127.0.0.1") print.error();
-      },
-    });
-    mock.events.on("request:start", ({ request }) => {
-      const url = new URL(request.url);
-      if (url.origin === PLATFORM) platformRequests.push(url.pathname + url.search);
-    });
+    listenAsPlatform(mock, PLATFORM, platformRequests, (url) => url.pathname + url.search);
     subgraph = await startTestSubgraph("business", createBusinessSubgraph, {
       PLATFORM_BASE_URL: PLATFORM,
       INTERNAL_CONTEXT_SECRET: "business-unit-test-secret",

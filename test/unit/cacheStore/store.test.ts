@@ -13,6 +13,11 @@ async function lookupCount(metrics: GatewayMetrics, layer: string, result: strin
   return values.find((v) => v.labels.layer === layer && v.labels.result === result)?.value ?? 0;
 }
 
+/** The in-memory stand-in used without Redis. */
+function memoryStore(layer: "response" | "entity", maxEntries = 10) {
+  return createCacheStore({ redis: null, layer, maxEntries, metrics: createGatewayMetrics(), logger });
+}
+
 function failFastClient(url: string): Redis {
   return new Redis(url, {
     enableOfflineQueue: false,
@@ -134,13 +139,7 @@ describe("cache store on Redis", () => {
 
 describe("in-memory cache store (no Redis configured)", () => {
   it("expires entries after their TTL", async () => {
-    const store = createCacheStore({
-      redis: null,
-      layer: "response",
-      maxEntries: 10,
-      metrics: createGatewayMetrics(),
-      logger,
-    });
+    const store = memoryStore("response");
     await store.set("short", "s", 0.05);
     await store.set("long", "l", 60);
     await new Promise((resolve) => setTimeout(resolve, 80));
@@ -148,13 +147,7 @@ describe("in-memory cache store (no Redis configured)", () => {
   });
 
   it("keeps at most maxEntries", async () => {
-    const store = createCacheStore({
-      redis: null,
-      layer: "response",
-      maxEntries: 2,
-      metrics: createGatewayMetrics(),
-      logger,
-    });
+    const store = memoryStore("response", 2);
     await store.mset([
       { key: "a", value: { n: 1 }, ttlSeconds: 60 },
       { key: "b", value: { n: 2 }, ttlSeconds: 60 },
@@ -164,13 +157,7 @@ describe("in-memory cache store (no Redis configured)", () => {
   });
 
   it("hands out copies, so a caller mutating a value cannot corrupt the cache", async () => {
-    const store = createCacheStore({
-      redis: null,
-      layer: "entity",
-      maxEntries: 10,
-      metrics: createGatewayMetrics(),
-      logger,
-    });
+    const store = memoryStore("entity");
     await store.set("k", { list: [1] }, 60);
     const first = await store.get<{ list: number[] }>("k");
     if (first.status === "hit") first.value.list.push(2);
@@ -178,13 +165,7 @@ describe("in-memory cache store (no Redis configured)", () => {
   });
 
   it("purges keys by prefix", async () => {
-    const store = createCacheStore({
-      redis: null,
-      layer: "entity",
-      maxEntries: 10,
-      metrics: createGatewayMetrics(),
-      logger,
-    });
+    const store = memoryStore("entity");
     await store.mset([
       { key: "Commune:1:a", value: 1, ttlSeconds: 60 },
       { key: "Commune:2:a", value: 2, ttlSeconds: 60 },

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPopulationSubgraph } from "../../../subgraphs/population/index.ts";
 import type { CitizenRecord, HouseholdRecord } from "../../../subgraphs/population/platform.ts";
 import { freePort } from "../../support/index.ts";
-import { ENTITIES_QUERY, startTestSubgraph, type TestSubgraph } from "../../support/subgraph.ts";
+import {
+  ENTITIES_QUERY,
+  listenAsPlatform,
+  startTestSubgraph,
+  type TestSubgraph,
+} from "../../support/subgraph.ts";
 
 const PLATFORM = "http://platform.test";
 const API = `${PLATFORM}/population/v1`;
@@ -88,15 +93,7 @@ describe("population subgraph (platform mocked)", () => {
   const reader = { scopes: ["population:read"], province: "40" };
 
   beforeAll(async () => {
-    mock.listen({
-      onUnhandledRequest: (request, print) => {
-        if (new URL(request.url).hostname !== "127.0.0.1") print.error();
-      },
-    });
-    mock.events.on("request:start", ({ request }) => {
-      const url = new URL(request.url);
-      if (url.origin === PLATFORM) platformRequests.push(url.pathname);
-    });
+    listenAsPlatform(mock, PLATFORM, platformRequests, (url) => url.pathname);
     subgraph = await startTestSubgraph("population", createPopulationSubgraph, {
       PLATFORM_BASE_URL: PLATFORM,
       INTERNAL_CONTEXT_SECRET: "population-unit-test-secret",
