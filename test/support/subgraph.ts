@@ -13,6 +13,7 @@ export interface GraphQLResult {
   errors:
     | Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>
     | undefined;
+  extensions?: Record<string, unknown>;
 }
 
 export interface TestSubgraph {
@@ -46,8 +47,14 @@ export async function postGraphQLText(
     headers: { "content-type": "application/json", ...headers },
     body,
   });
-  const json = (await response.json()) as Pick<GraphQLResult, "data" | "errors">;
-  return { status: response.status, headers: response.headers, data: json.data, errors: json.errors };
+  const json = (await response.json()) as Pick<GraphQLResult, "data" | "errors" | "extensions">;
+  return {
+    status: response.status,
+    headers: response.headers,
+    data: json.data,
+    errors: json.errors,
+    extensions: json.extensions,
+  };
 }
 
 /** Who `TestSubgraph.query` asks for unless told otherwise: the scopes every subgraph's data is read with. */

@@ -1,9 +1,8 @@
 import type { SetupServer } from "msw/node";
 import type { Caller } from "../../../common/caller.ts";
-import { CALLER_CONTEXT_HEADER, signCallerContext } from "../../../common/signedContext.ts";
-import { loadSubgraphConfig, type SubgraphName } from "../../../subgraphs/kit/config.ts";
-import { createSubgraphDeps } from "../../../subgraphs/kit/runtime.ts";
+import type { SubgraphConfig, SubgraphName } from "../../../subgraphs/kit/config.ts";
 import type { SubgraphDeps, SubgraphServer } from "../../../subgraphs/kit/server.ts";
+import { startTestSubgraph } from "../../support/subgraph.ts";
 
 // Starts one subgraph in-process against an msw-mocked platform and counts the platform requests it makes.
 // Shared by the reporting and procedures unit tests.
@@ -30,20 +29,15 @@ export interface RunningSubgraph {
 
 export async function startSubgraph(
   name: SubgraphName,
-  create: (config: ReturnType<typeof loadSubgraphConfig>, deps: SubgraphDeps) => SubgraphServer,
+  create: (config: SubgraphConfig, deps: SubgraphDeps) => SubgraphServer,
   msw: SetupServer,
   env: Record<string, string> = {},
 ): Promise<RunningSubgraph> {
-  const config = loadSubgraphConfig(name, {
-    [`${name.toUpperCase()}_PORT`]: "0",
+  const subgraph = await startTestSubgraph(name, create, {
     PLATFORM_BASE_URL,
-    LOG_LEVEL: "silent",
     UPSTREAM_RETRIES: "0",
     ...env,
   });
-  const runtime = createSubgraphDeps(config);
-  const server = create(config, runtime.deps);
-  const { url } = await server.start();
   let requests: string[] = [];
   msw.events.on("request:start", ({ request }) => {
     const target = new URL(request.url);
@@ -52,21 +46,9 @@ export async function startSubgraph(
   });
   return {
     async query(query, variables = {}, caller = {}) {
-      const body = JSON.stringify({ query, variables });
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (config.contextKey !== null) {
-        headers[CALLER_CONTEXT_HEADER] = signCallerContext(
-          { sub: "test", scopes: [], province: null, commune: null, ...caller },
-          { audience: name, requestId: "test-request", body },
-          config.contextKey,
-        );
-      }
-      const response = await fetch(url, { method: "POST", headers, body });
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (await response.json()) as GraphQLResult["body"],
-      };
+      // A caller without scopes unless told otherwise.
+      const { status, headers, ...body } = await subgraph.query(query, variables, { scopes: [], ...caller });
+      return { status, headers, body: body as GraphQLResult["body"] };
     },
     platformRequests: () => [...requests],
     resetPlatformRequests() {
@@ -74,8 +56,7 @@ export async function startSubgraph(
     },
     async stop() {
       msw.events.removeAllListeners();
-      await server.stop();
-      await runtime.close();
+      await subgraph.stop();
     },
   };
 }
