@@ -38,6 +38,7 @@ it("with the business subgraph stopped: partial data and SUBGRAPH_UNAVAILABLE na
   expect(after.errors).toEqual([
     {
       message: 'Subgraph "business" is unavailable',
+      path: ["enterprise"],
       extensions: { code: "SUBGRAPH_UNAVAILABLE", subgraph: "business", reason: "connection" },
     },
   ]);
