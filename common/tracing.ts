@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type Context,
   context,
   type Span,
+  SpanKind,
   SpanStatusCode,
   type TextMapGetter,
   type Tracer,
@@ -124,4 +126,28 @@ export function traceLogFields(): Record<string, string> {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return {};
   return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}
+
+/** Runs one /graphql request inside its server span, continuing the caller's `traceparent` (gateway and subgraphs). */
+export function traceServerRequest<T>(
+  tracing: Tracing,
+  req: IncomingMessage,
+  res: ServerResponse,
+  run: () => Promise<T>,
+): Promise<T> {
+  const method = req.method ?? "GET";
+  const span = tracing.tracer.startSpan(
+    `${method} /graphql`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { "http.request.method": method, "url.path": "/graphql", "url.scheme": "http" },
+    },
+    extractParent(tracing, req.headers),
+  );
+  res.once("close", () => {
+    span.setAttribute("http.response.status_code", res.statusCode);
+    if (res.statusCode >= 500) failSpan(span, String(res.statusCode));
+    span.end();
+  });
+  return context.with(trace.setSpan(context.active(), span), run);
 }

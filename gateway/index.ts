@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { stopOnSignals } from "../common/shutdown.ts";
 import { createRedis } from "./cacheStore/redis.ts";
 import { type GatewayConfig, loadGatewayConfig, redactConfig } from "./config.ts";
 import { createGateway } from "./createGateway.ts";
@@ -18,16 +19,7 @@ async function runGateway(config: GatewayConfig, logger: Logger) {
   });
   await gateway.start();
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    await gateway.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  stopOnSignals(logger, () => gateway.stop());
 }
 
 /**

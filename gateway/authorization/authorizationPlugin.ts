@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, getOperationAST, type OperationDefinitionNode, print } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
+import { createSupergraphDerived } from "../supergraph/supergraphDerived.ts";
 import { type AuthorizationPolicy, createAuthorizationPolicy } from "./authorizationPolicy.ts";
 import { type AuthorizedOperation, applyAuthorization, authorizeOperation } from "./fieldAuthorization.ts";
 
@@ -19,32 +20,24 @@ function hashDocument(document: DocumentNode): string {
  * errors are in place before they look at a response.
  */
 export function createFieldAuthorizationPlugin(deps: { logger: Logger }): ApolloServerPlugin<GatewayContext> {
-  let policy: AuthorizationPolicy | null = null;
+  // Until a supergraph is read, nothing is planned: Apollo Server loads one before it serves.
+  const policy = createSupergraphDerived<AuthorizationPolicy | null>({
+    initial: null,
+    read: createAuthorizationPolicy,
+    what: "supergraph authorization",
+    logger: deps.logger,
+  });
   return {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          if (!coreSupergraphSdl) return;
-          try {
-            policy = createAuthorizationPolicy(coreSupergraphSdl);
-          } catch (error) {
-            // The previous policy keeps guarding the previous schema's fields; a broken one is not applied.
-            deps.logger.error(
-              { err: { message: (error as Error).message } },
-              "supergraph authorization not loaded",
-            );
-          }
-        },
-      };
-    },
+    ...policy.plugin,
     async requestDidStart() {
       let authorized: AuthorizedOperation | null = null;
       return {
         async didResolveOperation(requestContext) {
-          if (!policy) throw new Error("authorization policy not loaded");
+          const current = policy.current();
+          if (!current) throw new Error("authorization policy not loaded");
           authorized = authorizeOperation({
             schema: requestContext.schema,
-            policy,
+            policy: current,
             document: requestContext.document,
             operationName: requestContext.operationName,
             variables: requestContext.request.variables,

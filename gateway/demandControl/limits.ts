@@ -8,6 +8,7 @@ import {
 } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
+import { createSupergraphDerived } from "../supergraph/supergraphDerived.ts";
 import type { DemandControlConfig } from "./config.ts";
 import { type CostDirectives, NO_COST_DIRECTIVES, readCostDirectives } from "./costDirectives.ts";
 import { measureOperation } from "./measure.ts";
@@ -39,24 +40,15 @@ function limitError(limit: LimitName, max: number, actual: string): GraphQLError
  * edge before Apollo sees the batch.
  */
 export function createLimits(limits: Limits, deps: { logger: Logger }) {
-  let directives: CostDirectives = NO_COST_DIRECTIVES;
+  const directives = createSupergraphDerived<CostDirectives>({
+    initial: NO_COST_DIRECTIVES,
+    read: readCostDirectives,
+    // The previous sizes keep serving; a new schema's own fields then cost the default list size.
+    what: "supergraph cost directives",
+    logger: deps.logger,
+  });
   const plugin: ApolloServerPlugin<GatewayContext> = {
-    async serverWillStart() {
-      return {
-        schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          if (!coreSupergraphSdl) return;
-          try {
-            directives = readCostDirectives(coreSupergraphSdl);
-          } catch (error) {
-            // The previous sizes keep serving; the new schema's own fields then cost the default list size.
-            deps.logger.error(
-              { err: { message: (error as Error).message } },
-              "supergraph cost directives not loaded",
-            );
-          }
-        },
-      };
-    },
+    ...directives.plugin,
     async requestDidStart() {
       return {
         // Not async on purpose: Apollo Server starts every plugin's didResolveOperation in one `map` before awaiting
@@ -76,7 +68,7 @@ export function createLimits(limits: Limits, deps: { logger: Logger }) {
           );
           const measure = measureOperation({
             schema,
-            directives,
+            directives: directives.current(),
             selectionSet: operation.selectionSet,
             rootType: schema.getRootType(operation.operation) ?? undefined,
             fragments,

@@ -1,8 +1,7 @@
+import { escapeHtml, htmlPage } from "../http/htmlPage.ts";
 import type { ExampleTab } from "./examples.ts";
 
 export const ASSETS_PATH = "/explorer/assets";
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** What the client script reads from the page (gateway/explorer/client/explorer.js). */
 export interface ExplorerPageConfig {
@@ -17,29 +16,20 @@ export interface ExplorerPageConfig {
 export function renderExplorerPage(config: ExplorerPageConfig): string {
   // In a <script> element only `</script` (and `<!--`) can end the JSON early: no `<` survives as itself.
   const json = JSON.stringify(config).replace(/</g, "\\u003c");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Liên Thông GraphQL explorer</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${ASSETS_PATH}/explorer.css">
+  return htmlPage({
+    title: "Liên Thông GraphQL explorer",
+    head: `<link rel="stylesheet" href="${ASSETS_PATH}/explorer.css">
 <style>
 body { margin: 0; }
 #explorer { height: 100vh; }
 .explorer-token { display: flex; flex-direction: column; gap: .75rem; font-size: var(--font-size-body); }
 .explorer-token fieldset { display: flex; flex-direction: column; gap: .25rem; border: 1px solid hsla(var(--color-neutral), .15); }
 .explorer-token input:not([type=checkbox]) { font: inherit; padding: .25rem; }
-</style>
-</head>
-<body>
-<div id="explorer"></div>
+</style>`,
+    body: `<div id="explorer"></div>
 <script id="explorer-config" type="application/json">${json}</script>
-<script src="${ASSETS_PATH}/explorer.js"></script>
-</body>
-</html>
-`;
+<script src="${ASSETS_PATH}/explorer.js"></script>`,
+  });
 }
 
 /** `/` when the explorer is off: where GraphQL is, and why there is no explorer. */
@@ -47,22 +37,14 @@ export function renderExplorerOffPage(endpoint: string): string {
   const sample = escapeHtml(
     `curl -s ${endpoint} -H 'content-type: application/json' -d '{"query":"{ __typename }"}'`,
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Liên Thông GraphQL gateway</title>
-<style>body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
-pre { background: #f4f4f4; padding: 1rem; overflow-x: auto; }</style>
-</head>
-<body>
-<h1>Liên Thông GraphQL gateway</h1>
+  return htmlPage({
+    title: "Liên Thông GraphQL gateway",
+    head: `<style>body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+pre { background: #f4f4f4; padding: 1rem; overflow-x: auto; }</style>`,
+    body: `<h1>Liên Thông GraphQL gateway</h1>
 <p><strong>The explorer is off on this gateway</strong>: it needs introspection, which is off here (the production
 default; <code>INTROSPECTION=on</code> and <code>EXPLORER=on</code> turn both on).</p>
 <p>GraphQL answers <code>POST ${escapeHtml(endpoint)}</code> with <code>Content-Type: application/json</code>:</p>
-<pre>${sample}</pre>
-</body>
-</html>
-`;
+<pre>${sample}</pre>`,
+  });
 }

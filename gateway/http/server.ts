@@ -250,7 +250,9 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         }
         case STATUS_JSON_PATH: {
           if (!deps.ops.authorized(request.headers)) {
-            return sendJson(response, 401, { error: "the ops token is required here (or use the ops listener)" });
+            return sendJson(response, 401, {
+              error: "the ops token is required here (or use the ops listener)",
+            });
           }
           const status = await deps.ops.statusReport();
           return sendText(response, status.status, status.contentType, status.body);

@@ -1,6 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 const PREFIX = "lienthong_";
+/** From a cached answer (2 ms) to a subgraph timing out (10 s). */
+const DURATION_BUCKETS_SECONDS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Breaker states as gauge values, so a dashboard can plot them: 0 closed, 1 half-open, 2 open. */
 export const BREAKER_STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
@@ -14,45 +16,41 @@ export function createGatewayMetrics() {
   // Node's own process_* / nodejs_* names, unprefixed, so stock Node.js dashboards and alerts work; ours are lienthong_.
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name: PREFIX + name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Histogram<L>({ name: PREFIX + name, help, labelNames, buckets: DURATION_BUCKETS_SECONDS, registers });
   return {
     registry,
-    requests: new Counter({
-      name: `${PREFIX}gateway_requests_total`,
-      help: "GraphQL HTTP requests by operation name and outcome (ok, partial, error, rejected)",
-      labelNames: ["operation", "outcome"] as const,
-      registers,
-    }),
-    requestDuration: new Histogram({
-      name: `${PREFIX}gateway_request_duration_seconds`,
-      help: "GraphQL HTTP request duration by operation name and outcome",
-      labelNames: ["operation", "outcome"] as const,
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    }),
-    subgraphFetchDuration: new Histogram({
-      name: `${PREFIX}gateway_subgraph_fetch_duration_seconds`,
-      help: "HTTP fetches from the gateway to a subgraph",
-      labelNames: ["subgraph"] as const,
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    }),
-    subgraphFetchErrors: new Counter({
-      name: `${PREFIX}gateway_subgraph_fetch_errors_total`,
-      help: "Subgraph fetches that failed, by subgraph and reason (timeout, connection, http_status, bad_response, circuit_open)",
-      labelNames: ["subgraph", "reason"] as const,
-      registers,
-    }),
-    cacheLookups: new Counter({
-      name: `${PREFIX}gateway_cache_lookups_total`,
-      help: "Cache lookups by layer (apq, response, entity) and result (hit, miss, error, bypass)",
-      labelNames: ["layer", "result"] as const,
-      registers,
-    }),
-    dedupJoins: new Counter({
-      name: `${PREFIX}gateway_dedup_joins_total`,
-      help: "Requests answered by joining an identical in-flight execution",
-      registers,
-    }),
+    requests: counter(
+      "gateway_requests_total",
+      "GraphQL HTTP requests by operation name and outcome (ok, partial, error, rejected)",
+      ["operation", "outcome"],
+    ),
+    requestDuration: histogram(
+      "gateway_request_duration_seconds",
+      "GraphQL HTTP request duration by operation name and outcome",
+      ["operation", "outcome"],
+    ),
+    subgraphFetchDuration: histogram(
+      "gateway_subgraph_fetch_duration_seconds",
+      "HTTP fetches from the gateway to a subgraph",
+      ["subgraph"],
+    ),
+    subgraphFetchErrors: counter(
+      "gateway_subgraph_fetch_errors_total",
+      "Subgraph fetches that failed, by subgraph and reason (timeout, connection, http_status, bad_response, circuit_open)",
+      ["subgraph", "reason"],
+    ),
+    cacheLookups: counter(
+      "gateway_cache_lookups_total",
+      "Cache lookups by layer (apq, response, entity) and result (hit, miss, error, bypass)",
+      ["layer", "result"],
+    ),
+    dedupJoins: counter(
+      "gateway_dedup_joins_total",
+      "Requests answered by joining an identical in-flight execution",
+    ),
     breakerState: new Gauge({
       name: `${PREFIX}gateway_circuit_breaker_state`,
       help: "Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open",
@@ -61,11 +59,10 @@ export function createGatewayMetrics() {
       aggregator: "max",
       registers,
     }),
-    rateLimitRejections: new Counter({
-      name: `${PREFIX}gateway_rate_limit_rejections_total`,
-      help: "Operations refused by the per-caller rate limit (RATE_LIMITED, HTTP 429)",
-      registers,
-    }),
+    rateLimitRejections: counter(
+      "gateway_rate_limit_rejections_total",
+      "Operations refused by the per-caller rate limit (RATE_LIMITED, HTTP 429)",
+    ),
     redisUp: new Gauge({
       name: `${PREFIX}gateway_redis_up`,
       help: "1 while the gateway's Redis connection is ready, 0 while it is lost (caches fail open; /ready says degraded)",
@@ -73,11 +70,10 @@ export function createGatewayMetrics() {
       aggregator: "min",
       registers,
     }),
-    redisErrors: new Counter({
-      name: `${PREFIX}gateway_redis_errors_total`,
-      help: "Redis connection and command errors (every cache fails open)",
-      registers,
-    }),
+    redisErrors: counter(
+      "gateway_redis_errors_total",
+      "Redis connection and command errors (every cache fails open)",
+    ),
   };
 }
 

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloGateway } from "@apollo/gateway";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type Span, SpanKind, trace } from "@opentelemetry/api";
 import {
   createTracing,
-  extractParent,
   failSpan,
   type TracingConfig,
   traceHeaders,
+  traceServerRequest,
 } from "../../common/tracing.ts";
 import type { GatewayContext } from "../context.ts";
 import { SubgraphFetchError } from "../fetch/errors.ts";
@@ -49,23 +49,7 @@ export function createGatewayTracing(config: TracingConfig): GatewayTracing | nu
   };
 
   return {
-    traceRequest(request, response, run) {
-      const method = request.method ?? "GET";
-      const span = tracer.startSpan(
-        `${method} /graphql`,
-        {
-          kind: SpanKind.SERVER,
-          attributes: { "http.request.method": method, "url.path": "/graphql", "url.scheme": "http" },
-        },
-        extractParent(tracing, request.headers),
-      );
-      response.once("close", () => {
-        span.setAttribute("http.response.status_code", response.statusCode);
-        if (response.statusCode >= 500) failSpan(span, String(response.statusCode));
-        span.end();
-      });
-      return context.with(trace.setSpan(context.active(), span), run);
-    },
+    traceRequest: (request, response, run) => traceServerRequest(tracing, request, response, run),
 
     plugin: {
       async requestDidStart() {

@@ -1,3 +1,4 @@
+import { htmlPage } from "../http/htmlPage.ts";
 export const STATUS_PATH = "/status";
 export const STATUS_JSON_PATH = "/status.json";
 const REFRESH_MS = 5000;
@@ -7,14 +8,9 @@ const REFRESH_MS = 5000;
  * so the page may be shown to anyone who can reach it; the JSON is what the ops listener (or the ops token) guards.
  * On the public port the script asks for the ops token and keeps it in the tab's sessionStorage.
  */
-export const STATUS_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Liên Thông gateway status</title>
-<link rel="icon" href="data:,">
-<style>
+export const STATUS_PAGE = htmlPage({
+  title: "Liên Thông gateway status",
+  head: `<style>
 body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 64rem; padding: 0 1rem; color: #1d2733; }
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
 .muted { color: #5b6b7c; font-size: .9rem; }
@@ -28,10 +24,8 @@ th { font-weight: 600; color: #5b6b7c; font-size: .85rem; }
 svg { width: 100%; height: 70px; } polyline { fill: none; stroke: #2563eb; stroke-width: 1.5; }
 .chart .muted::after { content: attr(data-max); }
 #token[hidden], #report[hidden] { display: none; }
-</style>
-</head>
-<body>
-<h1>Liên Thông gateway status <span id="overall" class="badge"></span></h1>
+</style>`,
+  body: `<h1>Liên Thông gateway status <span id="overall" class="badge"></span></h1>
 <p class="muted" id="updated">Loading…</p>
 <form id="token" hidden><p>This page reads the gateway's own metrics; on the public port it needs the ops token
 (<code>OPS_TOKEN</code>). The ops listener (<code>OPS_PORT</code>) needs none.</p>
@@ -110,7 +104,5 @@ $("token").addEventListener("submit", (event) => {
 });
 refresh();
 setInterval(refresh, ${REFRESH_MS});
-</script>
-</body>
-</html>
-`;
+</script>`,
+});

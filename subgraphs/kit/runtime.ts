@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { stopOnSignals } from "../../common/shutdown.ts";
 import { loadSubgraphConfig, redactedConfig, type SubgraphConfig, type SubgraphName } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createSubgraphMetrics } from "./metrics.ts";
@@ -130,15 +131,8 @@ export async function runSubgraph(name: SubgraphName, build: SubgraphFactory): P
     await runtime.close();
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
+  stopOnSignals(logger, async () => {
     await server.stop();
     await runtime.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  });
 }

@@ -14,6 +14,7 @@ import { parseJson, readBody } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer } from "../../common/http/listen.ts";
 import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
+import { traceServerRequest } from "../../common/tracing.ts";
 import { createCallerContextReader } from "./callerContext.ts";
 import type { SubgraphConfig } from "./config.ts";
 import type { SubgraphContext } from "./context.ts";
@@ -24,7 +25,7 @@ import type { SubgraphMetrics } from "./metrics.ts";
 import { createPlatformBatcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 import { guardScopes } from "./scopeGuard.ts";
-import { operationSpanPlugin, type Tracing, traceServerRequest } from "./tracing.ts";
+import { operationSpanPlugin, type Tracing } from "./tracing.ts";
 import type { UpstreamClient } from "./upstream.ts";
 
 export interface SubgraphDeps {

@@ -1,15 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { context, SpanKind, trace } from "@opentelemetry/api";
+import { SpanKind, trace } from "@opentelemetry/api";
 import { errorCodeOf } from "../../common/errors.ts";
-import {
-  createTracing,
-  extractParent,
-  failSpan,
-  type Tracing,
-  traceHeaders,
-  tracingConfig,
-} from "../../common/tracing.ts";
+import { createTracing, failSpan, type Tracing, traceHeaders, tracingConfig } from "../../common/tracing.ts";
 
 export type { Tracing };
 
@@ -26,30 +18,6 @@ export function tracesUrlOf(env: Record<string, string | undefined>): string | n
 /** This subgraph's tracer provider (service `lienthong-<name>`), or null without an endpoint. */
 export function createSubgraphTracing(name: string, tracesUrl: string | null): Tracing | null {
   return tracesUrl ? createTracing({ serviceName: `lienthong-${name}`, tracesUrl }) : null;
-}
-
-/** Runs one /graphql request inside its server span, continuing the gateway's `traceparent`. */
-export function traceServerRequest<T>(
-  tracing: Tracing,
-  req: IncomingMessage,
-  res: ServerResponse,
-  run: () => Promise<T>,
-): Promise<T> {
-  const method = req.method ?? "GET";
-  const span = tracing.tracer.startSpan(
-    `${method} /graphql`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { "http.request.method": method, "url.path": "/graphql", "url.scheme": "http" },
-    },
-    extractParent(tracing, req.headers),
-  );
-  res.once("close", () => {
-    span.setAttribute("http.response.status_code", res.statusCode);
-    if (res.statusCode >= 500) failSpan(span, String(res.statusCode));
-    span.end();
-  });
-  return context.with(trace.setSpan(context.active(), span), run);
 }
 
 /** OpenTelemetry's GraphQL conventions on the server span; never the document or its variables. */
