@@ -38,7 +38,8 @@ export const SUBGRAPH_FACTORIES: Record<
 };
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_FACTORIES) as SubgraphName[];
 
-const SUPERGRAPH_PATH = new URL("../../schema/supergraph.graphql", import.meta.url).pathname;
+/** The checked-in supergraph every stack gateway serves (its subgraph URLs overridden by `SUBGRAPH_URL_<NAME>`). */
+export const SUPERGRAPH_PATH = new URL("../../schema/supergraph.graphql", import.meta.url).pathname;
 const OPERATIONS_DIR = new URL("../../schema/operations/", import.meta.url);
 
 export type OperationName = "ProvinceDashboard" | "CommunePortal" | "CitizenProfile" | "NationalOverview";
@@ -53,6 +54,13 @@ export interface StackGateway {
   origin: string;
   /** The ops listener: /metrics, /ready with details, /ops/purge. */
   opsOrigin: string;
+  /**
+   * Where this gateway's caches and rate-limit counters live in Redis: another gateway given it as `REDIS_KEY_PREFIX`
+   * shares them (a replica of the same deployment).
+   */
+  keyPrefix: string;
+  /** POSTs `body` to /graphql as it is (a string as these exact bytes, anything else as JSON); the raw response. */
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** POSTs an operation; `token` goes in as a bearer token. */
   query(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult>;
   /** Empties the gateway's response and entity caches through `POST /ops/purge`. */
@@ -63,7 +71,7 @@ export interface StackGateway {
 }
 
 export interface StackOptions {
-  /** Environment of the gateway started with the stack (`stack.gateway`). */
+  /** Added to the environment of every gateway of the stack (`stack.gateway` and those of `startGateway`). */
   gatewayEnv?: Record<string, string>;
   /** Added to each subgraph's environment. */
   subgraphEnv?: Record<string, string>;
@@ -78,7 +86,8 @@ export interface Stack {
   gateway: StackGateway;
   /**
    * Another gateway over the same subgraphs, with its own caches (a Redis namespace of its own) and `env` on top of
-   * the stack's defaults; `SUBGRAPH_URL_<NAME>` in `env` reroutes one subgraph (e.g. through a recorder).
+   * the stack's defaults and `gatewayEnv`; `SUBGRAPH_URL_<NAME>` in `env` reroutes one subgraph (e.g. through a
+   * recorder).
    */
   startGateway(env?: Record<string, string>): Promise<StackGateway>;
   /** An HS256 bearer token the stack's gateways accept, made by the project's own signer. */
@@ -99,7 +108,7 @@ async function startGatewayOn(
   const urls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, subgraphs[name].url]),
   );
-  const { url, origin, opsOrigin, stop } = await startTestGateway({
+  const { url, origin, opsOrigin, config, post, stop } = await startTestGateway({
     env: {
       OPS_PORT: "0",
       SUPERGRAPH_PATH,
@@ -120,6 +129,8 @@ async function startGatewayOn(
   return {
     origin,
     opsOrigin: opsOrigin!,
+    keyPrefix: config.redis.keyPrefix,
+    post,
     query: (query, variables, token) =>
       postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
     async purge() {
@@ -183,11 +194,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     );
     const startGateway = async (env: Record<string, string> = {}) => {
-      const gateway = await startGatewayOn(subgraphs, redisEnv, `${prefix}gateway${++gatewayCount}:`, env);
+      const gateway = await startGatewayOn(subgraphs, redisEnv, `${prefix}gateway${++gatewayCount}:`, {
+        ...options.gatewayEnv,
+        ...env,
+      });
       gateways.push(gateway);
       return gateway;
     };
-    const gateway = await startGateway(options.gatewayEnv);
+    const gateway = await startGateway();
     return {
       sandbox,
       subgraphs,

@@ -14,6 +14,8 @@ export interface GraphQLResult {
     | Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>
     | undefined;
   extensions?: Record<string, unknown>;
+  /** The answer's JSON as received, for assertions on the whole of it. */
+  body: Pick<GraphQLResult, "data" | "errors" | "extensions">;
 }
 
 export interface TestSubgraph {
@@ -54,6 +56,7 @@ export async function postGraphQLText(
     data: json.data,
     errors: json.errors,
     extensions: json.extensions,
+    body: json,
   };
 }
 
@@ -106,6 +109,19 @@ export async function startTestSubgraph(
 export const ENTITIES_QUERY = (selection: string) =>
   `query($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`;
 
+/** Writes each request `mock` (msw) sees going to `origin` into `requests`, as `describe` puts it. */
+export function recordRequests(
+  mock: SetupServer,
+  origin: string,
+  requests: string[],
+  describe: (url: URL, method: string) => string,
+): void {
+  mock.events.on("request:start", ({ request }) => {
+    const url = new URL(request.url);
+    if (url.origin === origin) requests.push(describe(url, request.method));
+  });
+}
+
 /**
  * Starts `mock` (msw) letting only loopback traffic (the test's own calls to the subgraph) through unmocked, and
  * writes each request to `origin` into `requests` as `describe` puts it.
@@ -121,8 +137,5 @@ export function listenAsPlatform(
       if (new URL(request.url).hostname !== "127.0.0.1") print.error();
     },
   });
-  mock.events.on("request:start", ({ request }) => {
-    const url = new URL(request.url);
-    if (url.origin === origin) requests.push(describe(url));
-  });
+  recordRequests(mock, origin, requests, describe);
 }

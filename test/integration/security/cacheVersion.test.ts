@@ -3,38 +3,22 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { composeServices } from "@apollo/composition";
-import { parse } from "graphql";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { SubgraphName } from "../../../subgraphs/kit/config.ts";
-import { type RunningGateway, type SecurityStack, startSecurityStack } from "./stack.ts";
+import { type Stack, SUPERGRAPH_PATH } from "../../support/stack.ts";
+import { startSecurityStack } from "./stack.ts";
 
 const QUERY = '{ province(code: "40") { code nameEn } }';
 
-let stack: SecurityStack;
-let gateway: RunningGateway;
+let stack: Stack;
 let supergraphPath: string;
 let supergraph: string;
 
 beforeAll(async () => {
-  stack = await startSecurityStack();
-  const names = Object.keys(stack.subgraphUrls) as SubgraphName[];
-  const composed = composeServices(
-    await Promise.all(
-      names.map(async (name) => ({
-        name,
-        url: stack.subgraphUrls[name],
-        typeDefs: parse(
-          await readFile(new URL(`../../../subgraphs/${name}/schema.graphql`, import.meta.url), "utf8"),
-        ),
-      })),
-    ),
-  );
-  if (!composed.supergraphSdl) throw new Error("composition failed");
-  supergraph = composed.supergraphSdl;
+  // A copy of the supergraph, watched: the test edits it as a schema publication would.
+  supergraph = await readFile(SUPERGRAPH_PATH, "utf8");
   supergraphPath = join(tmpdir(), `lienthong-cache-version-${process.pid}.graphql`);
   await writeFile(supergraphPath, supergraph);
-  gateway = await stack.startGateway({ SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_WATCH: "on" });
+  stack = await startSecurityStack({ SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_WATCH: "on" });
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +26,7 @@ afterAll(async () => {
 });
 
 async function ask() {
-  const response = await gateway.post({ query: QUERY });
+  const response = await stack.gateway.post({ query: QUERY });
   return { cache: response.headers.get("x-cache"), body: await response.json() };
 }
 

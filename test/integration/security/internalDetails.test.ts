@@ -3,20 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReportingSubgraph } from "../../../subgraphs/reporting/index.ts";
 import { freePort } from "../../support/index.ts";
+import { STACK_CONTEXT_SECRET, STACK_OPS_TOKEN, type Stack, type StackGateway } from "../../support/stack.ts";
 import { startTestSubgraph, type TestSubgraph } from "../../support/subgraph.ts";
-import { CONTEXT_SECRET, type RunningGateway, type SecurityStack, startSecurityStack } from "./stack.ts";
+import { startSecurityStack } from "./stack.ts";
 
-const OPS_TOKEN = "internal-details-ops-token";
 const QUERY = '{ province(code: "40") { code name } }';
 
-let stack: SecurityStack;
-let gateway: RunningGateway;
+let stack: Stack;
+let gateway: StackGateway;
 let origin: string;
 
 beforeAll(async () => {
   stack = await startSecurityStack();
-  gateway = await stack.startGateway({ OPS_PORT: "0", OPS_TOKEN });
-  origin = new URL(gateway.url).origin;
+  gateway = stack.gateway;
+  origin = gateway.origin;
 }, 120_000);
 
 afterAll(async () => {
@@ -31,9 +31,11 @@ describe("ops endpoints", () => {
     expect((await fetch(`${origin}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(
       404,
     );
-    const withToken = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } });
+    const withToken = await fetch(`${origin}/metrics`, {
+      headers: { authorization: `Bearer ${STACK_OPS_TOKEN}` },
+    });
     expect(await withToken.text()).toContain("lienthong_gateway_requests_total");
-    expect(await (await fetch(`${gateway.opsUrl}/metrics`)).text()).toContain(
+    expect(await (await fetch(`${gateway.opsOrigin}/metrics`)).text()).toContain(
       "lienthong_gateway_requests_total",
     );
   });
@@ -41,21 +43,26 @@ describe("ops endpoints", () => {
   it("/ready tells the public only its status; the checks go to the ops listener or the ops token", async () => {
     expect(await (await fetch(`${origin}/ready`)).json()).toEqual({ status: "ready" });
     const checks = { supergraph: "ok", redis: "ok", "subgraph:population": "ok" };
-    const withToken = await fetch(`${origin}/ready`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } });
+    const withToken = await fetch(`${origin}/ready`, {
+      headers: { authorization: `Bearer ${STACK_OPS_TOKEN}` },
+    });
     expect(await withToken.json()).toMatchObject({ status: "ready", checks });
-    expect(await (await fetch(`${gateway.opsUrl}/ready`)).json()).toMatchObject({ status: "ready", checks });
+    expect(await (await fetch(`${gateway.opsOrigin}/ready`)).json()).toMatchObject({
+      status: "ready",
+      checks,
+    });
   });
 
   it("the ops listener is on loopback and purges with the ops token", async () => {
-    expect(new URL(gateway.opsUrl!).hostname).toBe("127.0.0.1");
+    expect(new URL(gateway.opsOrigin).hostname).toBe("127.0.0.1");
     const purge = (token: string) =>
-      fetch(`${gateway.opsUrl}/ops/purge`, {
+      fetch(`${gateway.opsOrigin}/ops/purge`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({ scope: "all" }),
       });
     expect((await purge("wrong")).status).toBe(401);
-    expect((await purge(OPS_TOKEN)).status).toBe(200);
+    expect((await purge(STACK_OPS_TOKEN)).status).toBe(200);
   });
 });
 
@@ -69,7 +76,7 @@ describe("error messages", () => {
     const platformPort = await freePort();
     unreachable = await startTestSubgraph("reporting", createReportingSubgraph, {
       PLATFORM_BASE_URL: `http://127.0.0.1:${platformPort}`,
-      INTERNAL_CONTEXT_SECRET: CONTEXT_SECRET,
+      INTERNAL_CONTEXT_SECRET: STACK_CONTEXT_SECRET,
       RECORD_CACHE: "off",
       UPSTREAM_RETRIES: "0",
     });

@@ -2,25 +2,19 @@
 // one officer's refusals. Two officers of the same province and scopes asking the same thing at the same moment must
 // each get their own execution, never a copy of the other's.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type RunningGateway, type SecurityStack, startSecurityStack, tokens } from "./stack.ts";
+import type { Stack } from "../../support/stack.ts";
+import { startSecurityStack, tokens } from "./stack.ts";
 
 const QUERY = "query ($ids: [ID!]!) { citizens(ids: $ids) { maskedId } }";
 
-let stack: SecurityStack;
-let gateway: RunningGateway;
-
-async function platform<T>(path: string): Promise<T> {
-  const response = await fetch(`${stack.sandboxUrl}${path}`);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
+let stack: Stack;
 
 /** A resident listed in one commune of `province` (its first commune). */
 async function residentOf(province: string): Promise<string> {
-  const communes = await platform<{ items: { code: string }[] }>(
+  const communes = await stack.sandbox.get<{ items: { code: string }[] }>(
     `/reporting/v1/communes?provinces=${province}`,
   );
-  const page = await platform<{ items: { id: string }[] }>(
+  const page = await stack.sandbox.get<{ items: { id: string }[] }>(
     `/population/v1/citizens?commune=${communes.items[0]!.code}&limit=1`,
   );
   return page.items[0]!.id;
@@ -28,7 +22,7 @@ async function residentOf(province: string): Promise<string> {
 
 /** GraphQL operations the population subgraph executed so far. */
 async function populationExecutions(): Promise<number> {
-  const text = await (await fetch(new URL("/metrics", stack.subgraphUrls.population))).text();
+  const text = await (await fetch(new URL("/metrics", stack.subgraphs.population.url))).text();
   let sum = 0;
   for (const match of text.matchAll(/^lienthong_subgraph_requests_total\{[^}]*\} (\S+)$/gm))
     sum += Number(match[1]);
@@ -37,7 +31,6 @@ async function populationExecutions(): Promise<number> {
 
 beforeAll(async () => {
   stack = await startSecurityStack();
-  gateway = await stack.startGateway();
 }, 120_000);
 
 afterAll(async () => {
@@ -52,14 +45,10 @@ it("two officers of the same class asking at once each get their own execution w
     tokens.sign({ ...officer, sub: "officer-bob" }),
   ]);
   // Slow platform answers, so both requests are certainly in flight together.
-  await fetch(`${stack.sandboxUrl}/_sandbox/faults`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ latencyMs: 300 }),
-  });
+  await stack.sandbox.setFaults({ latencyMs: 300 });
   const before = await populationExecutions();
   const ask = (token: string) =>
-    gateway.post({ query: QUERY, variables: { ids } }, { authorization: `Bearer ${token}` });
+    stack.gateway.post({ query: QUERY, variables: { ids } }, { authorization: `Bearer ${token}` });
   const answers = await Promise.all([ask(alice), ask(bob)]);
   for (const answer of answers) {
     const body = await answer.json();

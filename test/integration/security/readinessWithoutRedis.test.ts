@@ -3,12 +3,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort } from "../../support/index.ts";
-import { type RunningGateway, type SecurityStack, startSecurityStack } from "./stack.ts";
+import type { Stack, StackGateway } from "../../support/stack.ts";
+import { startSecurityStack } from "./stack.ts";
 
 const QUERY = '{ province(code: "40") { code name } }';
 
-let stack: SecurityStack;
-let gateway: RunningGateway;
+let stack: Stack;
+let gateway: StackGateway;
 let redis: ChildProcess;
 
 /** A Redis of this test's own, so stopping it harms nobody else's tests. */
@@ -28,8 +29,8 @@ async function startPrivateRedis(port: number): Promise<ChildProcess> {
 beforeAll(async () => {
   const port = await freePort();
   redis = await startPrivateRedis(port);
-  stack = await startSecurityStack();
-  gateway = await stack.startGateway({ REDIS_URL: `redis://127.0.0.1:${port}`, OPS_PORT: "0" });
+  stack = await startSecurityStack({ REDIS_URL: `redis://127.0.0.1:${port}` });
+  gateway = stack.gateway;
 }, 120_000);
 
 afterAll(async () => {
@@ -43,7 +44,7 @@ const readyOf = async (origin: string) => {
 };
 
 it("with Redis stopped, /ready stays 200 (degraded), the ops listener names Redis, and queries are answered", async () => {
-  const origin = new URL(gateway.url).origin;
+  const { origin } = gateway;
   expect(await readyOf(origin)).toEqual({ status: 200, body: { status: "ready" } });
   expect((await (await gateway.post({ query: QUERY })).json()).data.province.code).toBe("40");
 
@@ -52,11 +53,13 @@ it("with Redis stopped, /ready stays 200 (degraded), the ops listener names Redi
   await exited;
 
   expect(await readyOf(origin)).toEqual({ status: 200, body: { status: "degraded" } });
-  const detailed = await readyOf(gateway.opsUrl!);
+  const detailed = await readyOf(gateway.opsOrigin);
   expect(detailed.status).toBe(200);
   expect(detailed.body).toMatchObject({ status: "degraded", checks: { supergraph: "ok" } });
   expect(detailed.body.reasons).toEqual([expect.stringMatching(/^redis: /)]);
-  expect(await (await fetch(`${gateway.opsUrl}/metrics`)).text()).toMatch(/^lienthong_gateway_redis_up 0$/m);
+  expect(await (await fetch(`${gateway.opsOrigin}/metrics`)).text()).toMatch(
+    /^lienthong_gateway_redis_up 0$/m,
+  );
 
   const answer = await gateway.post({ query: QUERY });
   expect(answer.status).toBe(200);

@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
 import { CALLER_CONTEXT_HEADER, deriveContextKey, signCallerContext } from "../../../common/signedContext.ts";
 import {
-  AUDIENCE,
-  CONTEXT_SECRET,
-  ISSUER,
-  JWT_SECRET,
-  type RunningGateway,
-  type SecurityStack,
-  startSecurityStack,
-  tokens,
-} from "./stack.ts";
+  STACK_CONTEXT_SECRET,
+  STACK_JWT_SECRET,
+  type Stack,
+  type StackGateway,
+} from "../../support/stack.ts";
+import { AUDIENCE, ISSUER, startSecurityStack, tokens } from "./stack.ts";
 
 interface CitizenRecord {
   id: string;
@@ -28,28 +25,22 @@ interface GraphQLBody {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
 }
 
-let stack: SecurityStack;
-let gateway: RunningGateway;
+let stack: Stack;
+let gateway: StackGateway;
 const people: { own: CitizenRecord; other: CitizenRecord; representative: CitizenRecord } = {} as never;
 let otherEnterpriseCode: string;
 let otherDossier: { code: string; applicant: CitizenRecord };
-
-async function platform<T>(path: string): Promise<T> {
-  const response = await fetch(`${stack.sandboxUrl}${path}`);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const livesIn = (citizen: CitizenRecord, province: string) =>
   citizen.permanentResidence.provinceCode === province &&
   (citizen.currentResidence === null || citizen.currentResidence.provinceCode === province);
 
 async function firstCitizenOf(province: string): Promise<CitizenRecord> {
-  const communes = await platform<{ items: { code: string }[] }>(
+  const communes = await stack.sandbox.get<{ items: { code: string }[] }>(
     `/reporting/v1/communes?provinces=${province}`,
   );
   for (const commune of communes.items.slice(0, 10)) {
-    const page = await platform<{ items: CitizenRecord[] }>(
+    const page = await stack.sandbox.get<{ items: CitizenRecord[] }>(
       `/population/v1/citizens?commune=${commune.code}&limit=20`,
     );
     const found = page.items.find((c) => livesIn(c, province));
@@ -68,7 +59,7 @@ function expectNoPersonalData(text: string, ...citizens: CitizenRecord[]) {
 }
 
 async function ask(
-  target: RunningGateway,
+  target: StackGateway,
   query: string,
   options: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ) {
@@ -87,14 +78,14 @@ const NATIONAL_FULL = { scopes: ["population:read", "population:pii", "dossier:r
 
 beforeAll(async () => {
   stack = await startSecurityStack();
-  gateway = await stack.startGateway();
+  gateway = stack.gateway;
   people.own = await firstCitizenOf("40");
   people.other = await firstCitizenOf("01");
-  const enterprises = await platform<{ items: { code: string; representativeId: string }[] }>(
+  const enterprises = await stack.sandbox.get<{ items: { code: string; representativeId: string }[] }>(
     "/business/v1/enterprises?province=01&limit=100",
   );
   for (const enterprise of enterprises.items) {
-    const representative = await platform<CitizenRecord>(
+    const representative = await stack.sandbox.get<CitizenRecord>(
       `/population/v1/citizens/${enterprise.representativeId}`,
     );
     if (livesIn(representative, "01")) {
@@ -103,12 +94,14 @@ beforeAll(async () => {
       break;
     }
   }
-  const dossiers = await platform<{ items: { code: string; applicant: { kind: string; id: string } }[] }>(
-    "/procedures/v1/dossiers?province=01&limit=100",
-  );
+  const dossiers = await stack.sandbox.get<{
+    items: { code: string; applicant: { kind: string; id: string } }[];
+  }>("/procedures/v1/dossiers?province=01&limit=100");
   for (const dossier of dossiers.items) {
     if (dossier.applicant.kind !== "CITIZEN") continue;
-    const applicant = await platform<CitizenRecord>(`/population/v1/citizens/${dossier.applicant.id}`);
+    const applicant = await stack.sandbox.get<CitizenRecord>(
+      `/population/v1/citizens/${dossier.applicant.id}`,
+    );
     if (livesIn(applicant, "01")) {
       otherDossier = { code: dossier.code, applicant };
       break;
@@ -151,7 +144,7 @@ describe("authentication", () => {
       .setAudience(AUDIENCE)
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(JWT_SECRET));
+      .sign(new TextEncoder().encode(STACK_JWT_SECRET));
     await refused(expired, /expired/);
   });
 
@@ -162,7 +155,7 @@ describe("authentication", () => {
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setExpirationTime("5m")
-      .sign(new TextEncoder().encode(`${JWT_SECRET}-not`));
+      .sign(new TextEncoder().encode(`${STACK_JWT_SECRET}-not`));
     await refused(forged, /bad signature/);
   });
 
@@ -173,7 +166,7 @@ describe("authentication", () => {
       .setIssuer(ISSUER)
       .setAudience("another-api")
       .setExpirationTime("5m")
-      .sign(new TextEncoder().encode(JWT_SECRET));
+      .sign(new TextEncoder().encode(STACK_JWT_SECRET));
     await refused(other, /wrong audience/);
   });
 
@@ -378,7 +371,7 @@ describe("caches with real tokens", () => {
 describe("the subgraphs trust only the gateway", () => {
   const query = (id: string) => ({ query: `{ citizen(id: "${id}") { fullName dateOfBirth } }` });
   const post = (headers: Record<string, string>, id: string) =>
-    fetch(stack.subgraphUrls.population, {
+    fetch(stack.subgraphs.population.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(query(id)),
@@ -396,7 +389,7 @@ describe("the subgraphs trust only the gateway", () => {
     const national = { sub: "intruder", scopes: NATIONAL_FULL.scopes, province: null, commune: null };
     const result = await ask(gateway, "query ($id: ID!) { citizen(id: $id) { fullName dateOfBirth } }", {
       variables: { id: people.other.id },
-      headers: { [CALLER_CONTEXT_HEADER]: contextFor(national, people.other.id, CONTEXT_SECRET) },
+      headers: { [CALLER_CONTEXT_HEADER]: contextFor(national, people.other.id, STACK_CONTEXT_SECRET) },
     });
     expect(result.status).toBe(200);
     expect(result.body.data?.citizen).toBeNull();
@@ -414,10 +407,12 @@ describe("the subgraphs trust only the gateway", () => {
     const national = { sub: "intruder", scopes: NATIONAL_FULL.scopes, province: null, commune: null };
     const id = people.other.id;
     const forged = contextFor(national, id, "a-secret-the-attacker-guessed-wrong");
-    const [payload, signature] = contextFor({ ...national, province: "40" }, id, CONTEXT_SECRET).split(".");
+    const [payload, signature] = contextFor({ ...national, province: "40" }, id, STACK_CONTEXT_SECRET).split(
+      ".",
+    );
     const widened = { ...JSON.parse(Buffer.from(payload!, "base64url").toString()), province: null };
     const tampered = `${Buffer.from(JSON.stringify(widened)).toString("base64url")}.${signature}`;
-    const stale = contextFor(national, id, CONTEXT_SECRET, Date.now() - 10 * 60_000);
+    const stale = contextFor(national, id, STACK_CONTEXT_SECRET, Date.now() - 10 * 60_000);
     for (const header of [forged, tampered, stale, "not-a-context"]) {
       const response = await post({ [CALLER_CONTEXT_HEADER]: header }, people.other.id);
       expect(response.status).toBe(403);
@@ -471,7 +466,8 @@ describe("abuse protection", () => {
       RATE_LIMIT_PREFIX: `burst-${process.pid}-${Date.now()}`,
     };
     const replicaA = await stack.startGateway(env);
-    const replicaB = await stack.startGateway(env);
+    // A replica of the same deployment: one Redis namespace, so one set of counters.
+    const replicaB = await stack.startGateway({ ...env, REDIS_KEY_PREFIX: replicaA.keyPrefix });
     const officer = await tokens.sign({ scopes: ["dossier:read"] });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1)
