@@ -27,6 +27,7 @@ import { PipelineDataSource } from "./fetch/dataSource.ts";
 import { createHttpTransport } from "./fetch/httpTransport.ts";
 import { composeFetchPipeline, type FetchStep } from "./fetch/pipeline.ts";
 import { createEntityCacheStep } from "./fetchCache/entityCache.ts";
+import { createRootFetchCacheStep } from "./fetchCache/rootFetchCache.ts";
 import { createErrorFormatter } from "./http/formatError.ts";
 import type { HttpRoute } from "./http/routes.ts";
 import { createHttpHandler, GRAPHQL_PATH } from "./http/server.ts";
@@ -166,16 +167,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           ],
         }
       : {},
-    // First fetch step: a cache hit never touches the breaker, the network or the subgraph.
+    // First fetch steps: a cache hit never touches the breaker, the network or the subgraph. Each step takes its own
+    // kind of fetch (`_entities`, root-field queries) and passes the others on; both live in the entity store.
     fetchCache: config.fetchCache.enabled
       ? {
-          fetchSteps: [
-            createEntityCacheStep({
+          fetchSteps: [createEntityCacheStep, createRootFetchCacheStep].map((createStep) =>
+            createStep({
               store: stores.entity,
               version: cacheVersion,
               staleIfErrorSeconds: config.fetchCache.staleIfErrorSeconds,
             }),
-          ],
+          ),
         }
       : {},
     resilience: {

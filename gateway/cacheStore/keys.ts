@@ -82,3 +82,26 @@ export function entityPurgePrefix(typename: string, keyFields?: Record<string, u
   if (keyFields === undefined) return `${typename}:`;
   return `${typename}:${sha256(canonicalJson(keyFields)).slice(0, 32)}:`;
 }
+
+export interface RootFetchKeyInput {
+  version: string;
+  subgraph: string;
+  /** The fetch's operation text as the planner wrote it; it carries the selection and the operation name. */
+  query: string;
+  variables: Record<string, unknown> | undefined;
+  visibilityClass: string;
+}
+
+/**
+ * Prefix of every root-field fetch entry. They share the entity store; `@` cannot begin a GraphQL type name, so no
+ * entity purge prefix ever matches one.
+ */
+export const ROOT_FETCH_PREFIX = "@fetch:";
+
+/** `@fetch:<subgraph>:<hash of version, subgraph, operation, canonical variables, visibility class>`. */
+export function rootFetchKey(input: RootFetchKeyInput): string {
+  const variant = sha256(
+    canonicalJson([input.version, input.subgraph, input.query, input.variables ?? {}, input.visibilityClass]),
+  );
+  return `${ROOT_FETCH_PREFIX}${input.subgraph}:${variant}`;
+}

@@ -1,24 +1,23 @@
 import type { GraphQLFormattedError } from "graphql";
 import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
-import { canonicalJson, entityKey, privateKey, sha256 } from "../cacheStore/keys.ts";
+import { canonicalJson, entityKey, sha256 } from "../cacheStore/keys.ts";
 import type { CacheLookup, CacheStore } from "../cacheStore/store.ts";
-import type { CacheOutcome, GatewayContext } from "../context.ts";
+import type { CacheOutcome } from "../context.ts";
 import { SubgraphFetchError } from "../fetch/errors.ts";
-import type {
-  CachePolicy,
-  FetchHandler,
-  FetchStep,
-  SubgraphFetch,
-  SubgraphResult,
-} from "../fetch/pipeline.ts";
-import { createSingleFlight } from "./singleFlight.ts";
+import type { CachePolicy, FetchStep, SubgraphFetch, SubgraphResult } from "../fetch/pipeline.ts";
+import { recordOutcome } from "./outcomes.ts";
+import { createSharedFetch } from "./sharedFetch.ts";
+import {
+  isStorable,
+  lookupSlots,
+  narrower,
+  remainingPolicy,
+  type Slot,
+  slotEntries,
+  storedValue,
+} from "./slots.ts";
 
 type Representation = Record<string, unknown>;
-
-/** What one entity-cache slot holds: the entity, or a note that its copy is PRIVATE and lives under the caller's key. */
-type StoredEntity =
-  | { kind: "entity"; entity: unknown; expiresAt: number; scope: CachePolicy["scope"] }
-  | { kind: "private" };
 
 export interface EntityCacheOptions {
   store: CacheStore;
@@ -61,10 +60,10 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
         }),
       );
 
-      const lookups = await lookupAll(store, publicKeys, sub);
+      const lookups = await lookupSlots<unknown>(store, publicKeys, sub);
       const { entities, missIndexes, cachedPolicy, stale } = readCached(lookups);
       const cacheOutcome = outcomeOf(lookups, missIndexes.length);
-      recordOutcome(fetch.context, cacheOutcome);
+      recordOutcome(fetch.context, "entity", cacheOutcome);
       if (missIndexes.length === 0) {
         return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy, cacheOutcome };
       }
@@ -124,130 +123,47 @@ export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
     result: SubgraphResult,
   ): Promise<void> {
     const policy = result.cachePolicy;
-    if (!policy || policy.maxAge <= 0) return;
     const sub = missFetch.context.caller.sub;
-    if (policy.scope === "PRIVATE" && sub === null) return;
+    if (!isStorable(policy, sub)) return;
     const failed = failedPositions(result.body.errors);
     if (failed === "all") return;
-    const expiresAt = Date.now() + policy.maxAge * 1000;
-    // Kept past freshness only for stale-if-error; readCached treats an expired copy as a miss.
-    const ttlSeconds = policy.scope === "PUBLIC" ? policy.maxAge + staleSeconds : policy.maxAge;
+    const now = Date.now();
     const entries = missIndexes.flatMap((original, position) => {
       const entity = fetched[position];
       if (entity === null || entity === undefined || failed.has(position)) return [];
-      const key = publicKeys[original]!;
-      const stored: StoredEntity = { kind: "entity", entity, expiresAt, scope: policy.scope };
-      if (policy.scope === "PUBLIC") return [{ key, value: stored, ttlSeconds }];
-      const marker: StoredEntity = { kind: "private" };
-      return [
-        { key, value: marker, ttlSeconds: policy.maxAge },
-        { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge },
-      ];
+      return slotEntries(publicKeys[original]!, entity, policy, sub, staleSeconds, now);
     });
     await store.mset(entries);
   }
-}
-
-/** Concurrent requests that miss on the same entities share one subgraph fetch. */
-function createSharedFetch(next: FetchHandler): FetchHandler {
-  const flights = createSingleFlight();
-  return async (missFetch) => {
-    const { subgraph, request, context } = missFetch;
-    const sub = context.caller.sub;
-    const flightKey = sha256(
-      canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]),
-    );
-    const { value, joined } = await flights.run(flightKey, async () => ({
-      result: await next(missFetch),
-      sub,
-    }));
-    if (!joined) return value.result;
-    // A PRIVATE answer belongs to the caller it was made for; anyone else asks for their own.
-    if (!isShareable(value.result) && (sub === null || value.sub !== sub)) return next(missFetch);
-    return structuredClone(value.result);
-  };
-}
-
-/**
- * Only an error-free answer the subgraph marked PUBLIC goes to other callers. Errors, `no-store` (which Apollo's
- * subgraph plugin sends with every error) or no Cache-Control at all make it the caller's own.
- */
-function isShareable(result: SubgraphResult): boolean {
-  return result.cachePolicy?.scope === "PUBLIC" && !result.body.errors?.length;
 }
 
 /**
  * The fresh cached entities in place (null where missing), the positions still to fetch, the hits' remaining policy,
  * and the expired PUBLIC copies by position, kept for stale-if-error.
  */
-function readCached(lookups: readonly CacheLookup<StoredEntity>[]) {
+function readCached(lookups: readonly CacheLookup<Slot<unknown>>[]) {
   const now = Date.now();
   const entities: unknown[] = new Array(lookups.length).fill(null);
   const missIndexes: number[] = [];
   const stale = new Map<number, unknown>();
   let cachedPolicy: CachePolicy | null = null;
   for (const [index, lookup] of lookups.entries()) {
-    const stored = lookup.status === "hit" && lookup.value.kind === "entity" ? lookup.value : null;
+    const stored = storedValue(lookup);
     if (stored && stored.expiresAt > now) {
-      entities[index] = stored.entity;
-      cachedPolicy = narrower(cachedPolicy, {
-        maxAge: Math.max(0, Math.floor((stored.expiresAt - now) / 1000)),
-        scope: stored.scope,
-      });
+      entities[index] = stored.value;
+      cachedPolicy = narrower(cachedPolicy, remainingPolicy(stored, now));
     } else {
-      if (stored?.scope === "PUBLIC") stale.set(index, stored.entity);
+      if (stored?.scope === "PUBLIC") stale.set(index, stored.value);
       missIndexes.push(index);
     }
   }
   return { entities, missIndexes, cachedPolicy, stale };
 }
 
-/** Public slots first; where a slot says "private", a second round trip reads the caller's own copy. */
-async function lookupAll(
-  store: CacheStore,
-  publicKeys: readonly string[],
-  sub: string | null,
-): Promise<CacheLookup<StoredEntity>[]> {
-  const lookups = await store.mget<StoredEntity>(publicKeys);
-  const privateIndexes = lookups.flatMap((lookup, index) =>
-    lookup.status === "hit" && lookup.value.kind === "private" ? [index] : [],
-  );
-  if (privateIndexes.length === 0) return lookups;
-  if (sub === null) {
-    for (const index of privateIndexes) lookups[index] = { status: "miss" };
-    return lookups;
-  }
-  const privateLookups = await store.mget<StoredEntity>(
-    privateIndexes.map((i) => privateKey(publicKeys[i]!, sub)),
-  );
-  privateIndexes.forEach((original, position) => {
-    lookups[original] = privateLookups[position]!;
-  });
-  return lookups;
-}
-
-function outcomeOf(lookups: readonly CacheLookup<StoredEntity>[], misses: number): CacheOutcome {
+function outcomeOf(lookups: readonly CacheLookup<Slot<unknown>>[], misses: number): CacheOutcome {
   if (lookups.some((lookup) => lookup.status === "error")) return "bypass";
   if (misses === 0) return "hit";
   return misses === lookups.length ? "miss" : "partial";
-}
-
-/** One outcome per request for the log: a plan may make several `_entities` fetches. */
-function recordOutcome(context: GatewayContext, outcome: CacheOutcome): void {
-  const previous = context.cacheOutcomes.entity;
-  if (previous === undefined || previous === outcome || outcome === "bypass") {
-    context.cacheOutcomes.entity = outcome;
-  } else if (previous !== "bypass") {
-    context.cacheOutcomes.entity = "partial";
-  }
-}
-
-function narrower(a: CachePolicy | null, b: CachePolicy): CachePolicy {
-  if (!a) return b;
-  return {
-    maxAge: Math.min(a.maxAge, b.maxAge),
-    scope: a.scope === "PRIVATE" || b.scope === "PRIVATE" ? "PRIVATE" : "PUBLIC",
-  };
 }
 
 /** The subgraph numbered entities within the reduced list; the planner expects positions in the full one. */

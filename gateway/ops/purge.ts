@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entityPurgePrefix } from "../cacheStore/keys.ts";
+import { entityPurgePrefix, ROOT_FETCH_PREFIX } from "../cacheStore/keys.ts";
 import type { CacheStore } from "../cacheStore/store.ts";
 import type { HttpRoute } from "../http/routes.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -39,11 +39,13 @@ export async function purgeCaches(
   request: PurgeRequest,
 ): Promise<PurgeCounts> {
   const entityPrefix = "scope" in request ? "" : entityPurgePrefix(request.type, request.key);
-  const [entity, response] = await Promise.all([
+  const [entity, rootFetches, response] = await Promise.all([
     stores.entity.purge(entityPrefix),
+    // Like responses, root-field fetches cannot be found by the entities inside them ("" above already took them).
+    "scope" in request ? 0 : stores.entity.purge(ROOT_FETCH_PREFIX),
     stores.response.purge(""),
   ]);
-  return { entity, response };
+  return { entity: entity + rootFetches, response };
 }
 
 /** `POST /ops/purge` with `Authorization: Bearer <OPS_TOKEN>`; body `{scope:"all"}` | `{type}` | `{type, key}`. */

@@ -1,0 +1,34 @@
+import { canonicalJson, sha256 } from "../cacheStore/keys.ts";
+import type { FetchHandler, SubgraphResult } from "../fetch/pipeline.ts";
+import { createSingleFlight } from "./singleFlight.ts";
+
+/**
+ * Concurrent requests that miss on the same fetch share one subgraph call, within one visibility class; a PRIVATE
+ * answer only within one caller.
+ */
+export function createSharedFetch(next: FetchHandler): FetchHandler {
+  const flights = createSingleFlight();
+  return async (missFetch) => {
+    const { subgraph, request, context } = missFetch;
+    const sub = context.caller.sub;
+    const flightKey = sha256(
+      canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]),
+    );
+    const { value, joined } = await flights.run(flightKey, async () => ({
+      result: await next(missFetch),
+      sub,
+    }));
+    if (!joined) return value.result;
+    // A PRIVATE answer belongs to the caller it was made for; anyone else asks for their own.
+    if (!isShareable(value.result) && (sub === null || value.sub !== sub)) return next(missFetch);
+    return structuredClone(value.result);
+  };
+}
+
+/**
+ * Only an error-free answer the subgraph marked PUBLIC goes to other callers. Errors, `no-store` (which Apollo's
+ * subgraph plugin sends with every error) or no Cache-Control at all make it the caller's own.
+ */
+function isShareable(result: SubgraphResult): boolean {
+  return result.cachePolicy?.scope === "PUBLIC" && !result.body.errors?.length;
+}

@@ -1,0 +1,85 @@
+import { privateKey } from "../cacheStore/keys.ts";
+import type { CacheEntry, CacheLookup, CacheStore } from "../cacheStore/store.ts";
+import type { CachePolicy } from "../fetch/pipeline.ts";
+
+/**
+ * What one fetch-cache slot holds: a value with the lifetime and scope its subgraph gave it, or a note that the copy is
+ * PRIVATE and lives under the caller's own key.
+ */
+export type Slot<T> =
+  | { kind: "value"; value: T; expiresAt: number; scope: CachePolicy["scope"] }
+  | { kind: "private" };
+
+export type FreshSlot<T> = Extract<Slot<T>, { kind: "value" }>;
+
+/** Whether an answer with this policy may be stored for this caller: a hint, a lifetime, and for PRIVATE a caller. */
+export function isStorable(policy: CachePolicy | null, sub: string | null): policy is CachePolicy {
+  if (!policy || policy.maxAge <= 0) return false;
+  return policy.scope === "PUBLIC" || sub !== null;
+}
+
+/**
+ * The entries that store `value` under `key`. A PUBLIC copy is kept `staleSeconds` past freshness for stale-if-error; a
+ * PRIVATE one goes under the caller's key, with a marker in the shared slot so a lookup knows where to read.
+ */
+export function slotEntries<T>(
+  key: string,
+  value: T,
+  policy: CachePolicy,
+  sub: string | null,
+  staleSeconds: number,
+  now = Date.now(),
+): CacheEntry[] {
+  const stored: Slot<T> = {
+    kind: "value",
+    value,
+    expiresAt: now + policy.maxAge * 1000,
+    scope: policy.scope,
+  };
+  if (policy.scope === "PUBLIC") return [{ key, value: stored, ttlSeconds: policy.maxAge + staleSeconds }];
+  const marker: Slot<T> = { kind: "private" };
+  return [
+    { key, value: marker, ttlSeconds: policy.maxAge },
+    { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge },
+  ];
+}
+
+/** Shared slots first; where a slot says "private", a second round trip reads the caller's own copy. */
+export async function lookupSlots<T>(
+  store: CacheStore,
+  keys: readonly string[],
+  sub: string | null,
+): Promise<CacheLookup<Slot<T>>[]> {
+  const lookups = await store.mget<Slot<T>>(keys);
+  const privateIndexes = lookups.flatMap((lookup, index) =>
+    lookup.status === "hit" && lookup.value.kind === "private" ? [index] : [],
+  );
+  if (privateIndexes.length === 0) return lookups;
+  if (sub === null) {
+    for (const index of privateIndexes) lookups[index] = { status: "miss" };
+    return lookups;
+  }
+  const privateLookups = await store.mget<Slot<T>>(privateIndexes.map((i) => privateKey(keys[i]!, sub)));
+  privateIndexes.forEach((original, position) => {
+    lookups[original] = privateLookups[position]!;
+  });
+  return lookups;
+}
+
+/** The stored value of a hit, fresh or past freshness; null for a miss, a marker or a failed lookup. */
+export function storedValue<T>(lookup: CacheLookup<Slot<T>>): FreshSlot<T> | null {
+  return lookup.status === "hit" && lookup.value.kind === "value" ? lookup.value : null;
+}
+
+/** What a fresh copy contributes to the request's overall policy: its remaining lifetime and its scope. */
+export function remainingPolicy(slot: FreshSlot<unknown>, now = Date.now()): CachePolicy {
+  return { maxAge: Math.max(0, Math.floor((slot.expiresAt - now) / 1000)), scope: slot.scope };
+}
+
+export function narrower(a: CachePolicy | null, b: CachePolicy): CachePolicy {
+  if (!a) return b;
+  return {
+    maxAge: Math.min(a.maxAge, b.maxAge),
+    scope: a.scope === "PRIVATE" || b.scope === "PRIVATE" ? "PRIVATE" : "PUBLIC",
+  };
+}
