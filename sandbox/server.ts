@@ -76,7 +76,7 @@ export function createSandbox(config: SandboxConfig): Sandbox {
     if (!matched) throw notFound(`no endpoint ${req.method} ${path}`);
     const { route } = matched;
     if (route.platform) {
-      stats.count(`${route.method} ${route.path}`);
+      res.once("finish", stats.begin(`${route.method} ${route.path}`));
       const delay = faults.delay();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (faults.shouldFail(route.platform))

@@ -17,13 +17,24 @@
 //        response has expired but its parts have not.
 // Platform requests come from the sandbox's own counter (`/_sandbox/stats`). One discarded run first lets the
 // sandbox build its per-unit aggregates (the simulator's internals, not a cache of ours).
+//
+// floor: for each cold run, the slowest chain of platform calls (scripts/platformChain.ts) from the arrival and
+//        answer times the sandbox logs: the platform wait no work of ours can remove, at the sandbox's latency.
 import { parseArgs } from "node:util";
 import { readOperation, type StackGateway, startStack } from "../test/support/stack.ts";
+import { type PlatformCall, type PlatformChain, slowestChain } from "./platformChain.ts";
 
 interface Sample {
   ms: number;
   platformRequests: number;
+  chain: PlatformChain;
   xCache: string | null;
+}
+
+interface SandboxStats {
+  total: number;
+  byEndpoint: Record<string, number>;
+  requests: PlatformCall[];
 }
 
 function percentile(values: number[], p: number): number {
@@ -62,8 +73,17 @@ async function measure(province: string, latencyMs: number, runs: number) {
       if (answer.errors || !answer.data?.province) {
         throw new Error(`ProvinceDashboard failed: ${JSON.stringify(answer.errors ?? answer.data)}`);
       }
-      const { total } = await stack.sandbox.stats();
-      return { ms, platformRequests: total, xCache: answer.headers.get("x-cache") };
+      const { total, requests } = await sandboxStats();
+      return {
+        ms,
+        platformRequests: total,
+        chain: slowestChain(requests),
+        xCache: answer.headers.get("x-cache"),
+      };
+    }
+
+    async function sandboxStats(): Promise<SandboxStats> {
+      return (await fetch(`${stack.sandbox.url}/_sandbox/stats`)).json() as Promise<SandboxStats>;
     }
 
     async function emptyCaches() {
@@ -104,10 +124,19 @@ async function measure(province: string, latencyMs: number, runs: number) {
         `| ${name} | ${percentile(ms, 50).toFixed(1)} | ${percentile(ms, 95).toFixed(1)} | ${requests} | ${xCache} |\n`,
       );
     }
+    const floors = cold.map((sample) => sample.chain.waitMs);
+    const median = cold.find((sample) => sample.chain.waitMs === percentile(floors, 50))!.chain;
+    process.stdout.write(
+      `\nfloor (slowest chain of platform calls, cold runs): p50 ${percentile(floors, 50).toFixed(1)} ms, ` +
+        `min ${Math.min(...floors).toFixed(1)} ms, max ${Math.max(...floors).toFixed(1)} ms; the median run's chain: ` +
+        `${median.calls.map((call) => `${call.endpoint} ${call.startMs}→${call.endMs}`).join(", ")}\n`,
+    );
     await emptyCaches();
     await run(stack.gateway);
-    const { byEndpoint } = await stack.sandbox.stats();
+    const { byEndpoint, requests } = await sandboxStats();
     process.stdout.write(`\nplatform requests of one cold dashboard: ${JSON.stringify(byEndpoint)}\n`);
+    for (const call of requests)
+      process.stdout.write(`  ${call.startMs} → ${call.endMs} ms  ${call.endpoint}\n`);
   } finally {
     await stack.stop();
   }

@@ -1,7 +1,17 @@
 import type { Faults } from "../http/faults.ts";
 import type { RequestStats } from "../http/request-stats.ts";
 import type { Route } from "../http/route.ts";
-import { boolean, enumOf, integer, type JsonSchema, number, object, ref } from "../http/schema.ts";
+import {
+  arrayOf,
+  boolean,
+  enumOf,
+  integer,
+  type JsonSchema,
+  number,
+  object,
+  ref,
+  string,
+} from "../http/schema.ts";
 
 const outage = object({
   population: boolean(),
@@ -17,8 +27,11 @@ export const controlSchemas: Record<string, JsonSchema> = {
     properties: {
       total: integer({ minimum: 0 }),
       byEndpoint: { type: "object", additionalProperties: integer({ minimum: 0 }) },
+      requests: arrayOf(
+        object({ endpoint: string(), startMs: number({ minimum: 0 }), endMs: number({ minimum: 0 }) }),
+      ),
     },
-    required: ["total", "byEndpoint"],
+    required: ["total", "byEndpoint", "requests"],
     additionalProperties: false,
   },
   Faults: object({
@@ -69,7 +82,8 @@ export function controlRoutes(deps: {
       method: "GET",
       path: "/_sandbox/stats",
       platform: null,
-      summary: "Platform requests served since start or the last reset, per route template.",
+      summary:
+        "Platform requests served since start or the last reset, per route template, and when each of the last 1000 arrived and was answered.",
       params: [],
       response: ref("SandboxStats"),
       handle: () => deps.stats.snapshot(),

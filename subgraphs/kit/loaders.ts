@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import DataLoader from "dataloader";
 import type { SubgraphMetrics } from "./metrics.ts";
 import { createPlatformBatcher, isInputRefusal, type PlatformBatcher } from "./platformBatcher.ts";
@@ -82,7 +83,10 @@ function createBatchFunction<T>(
         variant,
         indexes.map((i) => keys[i]!),
       );
-      const stored = fetched.then((records) => {
+      // Serialising a province's records for the cache and writing them out takes longer than answering with them:
+      // the write waits for the next turn of the event loop, so this request's answer does not wait for it.
+      const stored = fetched.then(async (records) => {
+        await nextTurn();
         const entries: Array<[string, unknown]> = [];
         for (const i of indexes) {
           const record = records.get(keys[i]!);

@@ -2,8 +2,13 @@ import { isCommuneCode, isProvinceCode, isTaskId } from "../../common/identifier
 import { communeCodeArg, provinceCodeArg, unitCodeArg, yearArg } from "../kit/arguments.ts";
 import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
+import { prefetchSelected } from "../kit/prefetch.ts";
 import { isPresent, loadReferenced, referenceBy } from "../kit/records.ts";
-import type { Resolvers } from "./generated/resolvers-types.ts";
+import type {
+  ProvinceCommunesArgs,
+  ProvinceTaskProgressArgs,
+  Resolvers,
+} from "./generated/resolvers-types.ts";
 import {
   type LegacyUnitPart,
   type Program,
@@ -44,6 +49,16 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
   const unitTaskProgress = async (ctx: SubgraphContext, unitCode: string, program: Program) =>
     taskProgressOf(program, await ctx.loaders.load(specs.taskProgress, taskProgressKey(program, unitCode)));
 
+  /** The Province fields that need only its code: `province(code:)` starts them with the province lookup. */
+  const byProvinceCode = {
+    communes: async (code: string, { type }: ProvinceCommunesArgs, ctx: SubgraphContext) =>
+      (await ctx.loaders.load(specs.communesOfProvince, code, type ?? "")) ?? [],
+    taskProgress: async (code: string, { program }: ProvinceTaskProgressArgs, ctx: SubgraphContext) =>
+      unitTaskProgress(ctx, code, program),
+    platformDeployments: async (code: string, _: unknown, ctx: SubgraphContext) =>
+      (await ctx.loaders.load(specs.deployments, code)) ?? [],
+  };
+
   /** A pre-2025 unit's index; only provinces were indexed, and only before they were merged away. */
   const legacyServiceIndex = (ctx: SubgraphContext, unit: { code: string; level: string }, year: number) => {
     yearArg("year", year);
@@ -54,7 +69,12 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
   return {
     Query: {
       provinces: async (_, __, ctx) => (await ctx.loaders.load(specs.provinceList, "all")) ?? [],
-      province: (_, { code }, ctx) => ctx.loaders.load(specs.province, provinceCodeArg("code", code)),
+      province: (_, { code }, ctx, info) => {
+        const key = provinceCodeArg("code", code);
+        const province = ctx.loaders.load(specs.province, key);
+        prefetchSelected(info, key, ctx, byProvinceCode);
+        return province;
+      },
       commune: (_, { code }, ctx) => ctx.loaders.load(specs.commune, communeCodeArg("code", code)),
       legacyUnit: (_, { code }, ctx) => ctx.loaders.load(specs.legacyUnit, unitCodeArg("code", code)),
       nationalTaskProgress: async (_, { program }, ctx) =>
@@ -73,9 +93,8 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
           level: "PROVINCE",
           part: "FULL",
         })),
-      communes: async (province, { type }, ctx) =>
-        (await ctx.loaders.load(specs.communesOfProvince, province.code, type ?? "")) ?? [],
-      taskProgress: (province, { program }, ctx) => unitTaskProgress(ctx, province.code, program),
+      communes: (province, args, ctx) => byProvinceCode.communes(province.code, args, ctx),
+      taskProgress: (province, args, ctx) => byProvinceCode.taskProgress(province.code, args, ctx),
       tasks: (province, { program, status, first, after }) =>
         fetchConnection(
           (cursor, limit) =>
@@ -86,8 +105,8 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
             ),
           pageArgs(first, after),
         ),
-      platformDeployments: async (province, _, ctx) =>
-        (await ctx.loaders.load(specs.deployments, province.code)) ?? [],
+      platformDeployments: (province, args, ctx) =>
+        byProvinceCode.platformDeployments(province.code, args, ctx),
       indicators: async (province, args, ctx) => {
         const variant = args.year == null ? "" : String(yearArg("year", args.year));
         return (await ctx.loaders.load(specs.indicators, province.code, variant)) ?? [];

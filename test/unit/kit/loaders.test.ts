@@ -99,6 +99,26 @@ describe("loader registry", () => {
     ).toBe(2);
   });
 
+  it("answers the loads before writing their records to the cache", async () => {
+    const { spec, calls } = fakeSpec();
+    const events: string[] = [];
+    const { cache, newRequest } = setup();
+    const writing: RecordCache = {
+      mget: (keys) => cache.mget(keys),
+      async mset(entries, ttlSeconds) {
+        events.push(`mset ${entries.length}`);
+        await cache.mset(entries, ttlSeconds);
+      },
+    };
+    const loaded = await setup(writing).newRequest().loadMany(spec, ["a", "b"]);
+    events.push(`loaded ${loaded.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(events).toEqual(["loaded 2", "mset 2"]);
+    // The deferred write still lands: a later request fetches nothing.
+    expect(await newRequest().loadMany(spec, ["a", "b"])).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(calls).toEqual([["a", "b"]]);
+  });
+
   it("coalesces concurrent misses of two requests into one platform fetch", async () => {
     const { spec, calls } = fakeSpec({ delayMs: 30 });
     const { newRequest } = setup();
