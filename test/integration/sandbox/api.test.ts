@@ -308,7 +308,26 @@ describe("control endpoints", () => {
     expect(body).toEqual({
       total: 3,
       byEndpoint: { "GET /population/v1/citizens/{id}": 2, "GET /reporting/v1/provinces": 1 },
+      requests: [
+        {
+          endpoint: "GET /population/v1/citizens/{id}",
+          startMs: expect.any(Number),
+          endMs: expect.any(Number),
+        },
+        {
+          endpoint: "GET /population/v1/citizens/{id}",
+          startMs: expect.any(Number),
+          endMs: expect.any(Number),
+        },
+        { endpoint: "GET /reporting/v1/provinces", startMs: expect.any(Number), endMs: expect.any(Number) },
+      ],
     });
+    // The log is what the cold-path floor is computed from: each call answered after it arrived, in arrival order.
+    const requests = body.requests as { startMs: number; endMs: number }[];
+    for (const [i, request] of requests.entries()) {
+      expect(request.endMs).toBeGreaterThanOrEqual(request.startMs);
+      if (i > 0) expect(request.startMs).toBeGreaterThanOrEqual(requests[i - 1]!.startMs);
+    }
   });
 
   it("inject latency, outages and errors, and reject malformed settings", async () => {
