@@ -1,10 +1,10 @@
 import type { GraphQLFormattedError } from "graphql";
-import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { canonicalJson, entityKey, sha256 } from "../cacheStore/keys.ts";
-import type { CacheLookup, CacheStore } from "../cacheStore/store.ts";
+import type { CacheLookup } from "../cacheStore/store.ts";
 import type { CacheOutcome } from "../context.ts";
 import { SubgraphFetchError } from "../fetch/errors.ts";
 import type { CachePolicy, FetchStep, SubgraphFetch, SubgraphResult } from "../fetch/pipeline.ts";
+import type { FetchCacheOptions } from "./fetchCacheOptions.ts";
 import { recordOutcome } from "./outcomes.ts";
 import { createSharedFetch } from "./sharedFetch.ts";
 import {
@@ -19,24 +19,12 @@ import {
 
 type Representation = Record<string, unknown>;
 
-export interface EntityCacheOptions {
-  store: CacheStore;
-  version: CacheVersion;
-  /**
-   * How long past its freshness an entity is kept to answer for a subgraph that is down (stale-if-error). The IOC
-   * dashboard's statistics are non-null fields of Province: without this, one failed subgraph blanks the whole screen.
-   * 0 turns it off. PRIVATE entities are never served stale.
-   */
-  staleIfErrorSeconds?: number;
-}
-
 /**
  * Per-representation cache for `_entities` fetches (what Apollo Router calls entity caching): every representation
  * is looked up on its own, only the misses go to the subgraph, and the answer is reassembled in the planner's order.
  */
-export function createEntityCacheStep(options: EntityCacheOptions): FetchStep {
-  const { store, version } = options;
-  const staleSeconds = options.staleIfErrorSeconds ?? 0;
+export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
+  const { store, version, staleIfErrorSeconds: staleSeconds = 0 } = options;
 
   return (next) => {
     const fetchShared = createSharedFetch(next);

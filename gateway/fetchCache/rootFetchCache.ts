@@ -1,29 +1,20 @@
-import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { rootFetchKey } from "../cacheStore/keys.ts";
-import type { CacheStore } from "../cacheStore/store.ts";
 import { SubgraphFetchError } from "../fetch/errors.ts";
 import type { FetchStep, SubgraphResult } from "../fetch/pipeline.ts";
+import type { FetchCacheOptions } from "./fetchCacheOptions.ts";
 import { recordOutcome } from "./outcomes.ts";
 import { createSharedFetch } from "./sharedFetch.ts";
 import { isStorable, lookupSlots, remainingPolicy, slotEntries, storedValue } from "./slots.ts";
 
 type Data = SubgraphResult["body"]["data"];
 
-export interface RootFetchCacheOptions {
-  store: CacheStore;
-  version: CacheVersion;
-  /** How long past its freshness a PUBLIC answer is kept to answer for a subgraph that is down; 0 turns it off. */
-  staleIfErrorSeconds?: number;
-}
-
 /**
  * Whole-fetch cache for root-field queries (Apollo Router's root-field response caching): each fetch of a plan is
  * cached with its own subgraph's hint, so a PRIVATE part of an operation no longer sends its PUBLIC parts back to the
  * subgraphs. `_entities` fetches are the entity cache's; mutations always go out.
  */
-export function createRootFetchCacheStep(options: RootFetchCacheOptions): FetchStep {
-  const { store, version } = options;
-  const staleSeconds = options.staleIfErrorSeconds ?? 0;
+export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep {
+  const { store, version, staleIfErrorSeconds: staleSeconds = 0 } = options;
 
   return (next) => {
     const fetchShared = createSharedFetch(next);
