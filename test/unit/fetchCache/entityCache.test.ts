@@ -11,6 +11,7 @@ import type { CachePolicy, SubgraphFetch, SubgraphResult } from "../../../gatewa
 import { createEntityCacheStep } from "../../../gateway/fetchCache/entityCache.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { freePort } from "../../support/index.ts";
+import { memoryStore } from "./memoryStore.ts";
 
 const logger = pino({ level: "silent" });
 const QUERY =
@@ -56,16 +57,6 @@ function entitiesFetch(codes: string[], caller: Caller = anonymous): SubgraphFet
     },
     context: createGatewayContext({ requestId: "r", caller, logger }),
   };
-}
-
-function memoryStore() {
-  return createCacheStore({
-    redis: null,
-    layer: "entity",
-    maxEntries: 1000,
-    metrics: createGatewayMetrics(),
-    logger,
-  });
 }
 
 describe("entity cache step", () => {

@@ -2,12 +2,11 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
 import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
-import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
 import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
 import type { CachePolicy, SubgraphFetch, SubgraphResult } from "../../../gateway/fetch/pipeline.ts";
 import { createRootFetchCacheStep } from "../../../gateway/fetchCache/rootFetchCache.ts";
-import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { memoryStore } from "./memoryStore.ts";
 
 const logger = pino({ level: "silent" });
 const QUERY = "query Portal__reporting__0($commune:ID!){commune(code:$commune){code name}}";
@@ -50,16 +49,6 @@ function rootFetch(caller: Caller = anonymous, commune = "16681", kind: Subgraph
     request: { query: QUERY, variables: { commune } },
     context: createGatewayContext({ requestId: "r", caller, logger }),
   } satisfies SubgraphFetch;
-}
-
-function memoryStore() {
-  return createCacheStore({
-    redis: null,
-    layer: "entity",
-    maxEntries: 1000,
-    metrics: createGatewayMetrics(),
-    logger,
-  });
 }
 
 function step(subgraph: ReturnType<typeof fakeSubgraph>, staleIfErrorSeconds = 0) {
