@@ -13,7 +13,12 @@ import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { freePort } from "../test/support/index.ts";
-import { type OperationName, readOperation, startStack } from "../test/support/stack.ts";
+import {
+  citizenDossiersOfACommune,
+  type OperationName,
+  readOperation,
+  startStack,
+} from "../test/support/stack.ts";
 
 const OUTPUT = new URL("../docs/capacity-inputs.json", import.meta.url);
 
@@ -116,14 +121,8 @@ async function measure(): Promise<CapacityInputs> {
   const redis = new Redis(server.url);
   const stack = await startStack({ redisEnv: { REDIS_URL: server.url } });
   try {
-    const communes = await stack.sandbox.get<{ items: { code: string }[] }>(
-      "/reporting/v1/communes?provinces=40",
-    );
-    const commune = communes.items[1]!.code;
-    const dossiers = await stack.sandbox.get<{
-      items: { code: string; applicant: { kind: string; id: string } }[];
-    }>(`/procedures/v1/dossiers?commune=${commune}&limit=50`);
-    const [filed, other] = dossiers.items.filter((dossier) => dossier.applicant.kind === "CITIZEN");
+    const { commune, dossiers } = await citizenDossiersOfACommune(stack.sandbox);
+    const [filed, other] = dossiers;
     if (!filed || !other) throw new Error(`fewer than two dossiers of citizens in commune ${commune}`);
     const officer = await stack.token({ scopes: ["population:read", "dossier:read"], province: "40" });
     type Variables = Record<string, unknown>;

@@ -49,6 +49,21 @@ export function readOperation(name: OperationName): Promise<string> {
   return readFile(new URL(`${name}.graphql`, OPERATIONS_DIR), "utf8");
 }
 
+/**
+ * A commune of Nghệ An and the dossiers its citizens filed, as the sandbox has them: real variables for the
+ * CommunePortal and CitizenProfile operations.
+ */
+export async function citizenDossiersOfACommune(
+  sandbox: TestSandbox,
+): Promise<{ commune: string; dossiers: { code: string; applicant: { kind: string; id: string } }[] }> {
+  const communes = await sandbox.get<{ items: { code: string }[] }>("/reporting/v1/communes?provinces=40");
+  const commune = communes.items[1]!.code;
+  const listing = await sandbox.get<{ items: { code: string; applicant: { kind: string; id: string } }[] }>(
+    `/procedures/v1/dossiers?commune=${commune}&limit=50`,
+  );
+  return { commune, dossiers: listing.items.filter((dossier) => dossier.applicant.kind === "CITIZEN") };
+}
+
 export interface StackGateway {
   /** `http://127.0.0.1:<port>`: /graphql, /ready (status only) and /ops/purge hang off it. */
   origin: string;

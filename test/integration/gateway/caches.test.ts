@@ -4,7 +4,13 @@
 // with every cache and with none.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Caller } from "../../../common/caller.ts";
-import { readOperation, type Stack, SUBGRAPH_NAMES, startStack } from "../../support/stack.ts";
+import {
+  citizenDossiersOfACommune,
+  readOperation,
+  type Stack,
+  SUBGRAPH_NAMES,
+  startStack,
+} from "../../support/stack.ts";
 import { type StackRecorders, startStackRecorders } from "../../support/subgraphRecorder.ts";
 import {
   type CacheGateway,
@@ -245,14 +251,8 @@ describe("over the whole stack", () => {
         DEDUP: "off",
       });
       const officer = await stack.token({ scopes: ["population:read", "dossier:read"], province: "40" });
-      const communes = await stack.sandbox.get<{ items: { code: string }[] }>(
-        "/reporting/v1/communes?provinces=40",
-      );
-      const commune = communes.items[1]!.code;
-      const dossiers = await stack.sandbox.get<{
-        items: { code: string; applicant: { kind: string; id: string } }[];
-      }>(`/procedures/v1/dossiers?commune=${commune}&limit=50`);
-      const filed = dossiers.items.find((dossier) => dossier.applicant.kind === "CITIZEN")!;
+      const { commune, dossiers } = await citizenDossiersOfACommune(stack.sandbox);
+      const filed = dossiers[0]!;
       const cases: [string, Record<string, unknown>, string | undefined][] = [
         [dashboard, NGHE_AN, undefined],
         [await readOperation("CommunePortal"), { commune, dossier: filed.code }, undefined],
