@@ -3,7 +3,7 @@ import { redactRedisConnection } from "../common/redis.ts";
 import { apqConfig } from "./apq/config.ts";
 import { authenticationConfig } from "./authentication/config.ts";
 import { resolveKeySource } from "./authentication/jwt.ts";
-import { redisConfig } from "./cacheStore/config.ts";
+import { cacheFreshnessConfig, redisConfig } from "./cacheStore/config.ts";
 import { dedupConfig } from "./dedup/config.ts";
 import { demandControlConfig } from "./demandControl/config.ts";
 import { explorerConfig } from "./explorer/config.ts";
@@ -24,6 +24,7 @@ const SECTIONS = {
   server: serverConfig,
   supergraph: supergraphConfig,
   redis: redisConfig,
+  cacheFreshness: cacheFreshnessConfig,
   subgraphs: subgraphsConfig,
   internalContext: internalContextConfig,
   resilience: resilienceConfig,

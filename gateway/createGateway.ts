@@ -217,7 +217,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     logger,
     enforcedSecurityFeatures: ENFORCED_SECURITY_FEATURES,
   });
-  const transport = createHttpTransport({ connections: config.subgraphs.connections, metrics });
+  const transport = createHttpTransport({
+    connections: config.subgraphs.connections,
+    metrics,
+    maxAgeSeconds: config.cacheFreshness.maxAgeSeconds,
+  });
   const pipeline = composeFetchPipeline(
     parts.flatMap((part) => part.fetchSteps ?? []),
     transport.handler,

@@ -21,3 +21,16 @@ export const redisConfig = z
     keyPrefix: env.REDIS_KEY_PREFIX,
     maxEntries: env.CACHE_MAX_ENTRIES,
   }));
+
+/**
+ * How long the response and fetch layers keep an answer fresh, and how long past that they may serve it while one
+ * background refresh runs (RFC 5861). The cap is for screens that must be fresher than what subgraphs declare, and for
+ * measuring refreshes at a known period; unset, subgraphs' hints stand.
+ */
+export const cacheFreshnessConfig = z
+  .object({
+    CACHE_MAX_AGE_SECONDS: z.coerce.number().int().positive().optional(),
+  })
+  .transform((env) => ({
+    maxAgeSeconds: env.CACHE_MAX_AGE_SECONDS ?? null,
+  }));

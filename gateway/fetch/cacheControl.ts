@@ -20,3 +20,9 @@ export function parseCacheControl(header: string | undefined): CachePolicy | nul
   if (!Number.isInteger(seconds) || seconds < 0) return null;
   return { maxAge: seconds, scope: directives.includes("private") ? "PRIVATE" : "PUBLIC" };
 }
+
+/** A subgraph's policy with its freshness held to `maxAgeSeconds` (CACHE_MAX_AGE_SECONDS); null leaves it as sent. */
+export function capFreshness(policy: CachePolicy | null, maxAgeSeconds: number | null): CachePolicy | null {
+  if (!policy || maxAgeSeconds === null || policy.maxAge <= maxAgeSeconds) return policy;
+  return { ...policy, maxAge: maxAgeSeconds };
+}

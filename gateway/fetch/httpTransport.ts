@@ -1,6 +1,6 @@
 import { Pool } from "undici";
 import type { GatewayMetrics } from "../observability/metrics.ts";
-import { parseCacheControl } from "./cacheControl.ts";
+import { capFreshness, parseCacheControl } from "./cacheControl.ts";
 import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphResult } from "./pipeline.ts";
 
@@ -16,6 +16,8 @@ export interface HttpTransport {
 export function createHttpTransport(options: {
   connections: number;
   metrics: GatewayMetrics;
+  /** CACHE_MAX_AGE_SECONDS: no answer is fresher-declared than this, so neither cache layer keeps it longer. */
+  maxAgeSeconds?: number | null;
 }): HttpTransport {
   const pools = new Map<string, Pool>();
 
@@ -32,6 +34,7 @@ export function createHttpTransport(options: {
     const target = new URL(fetch.url);
     // Only fetches that really go out count: an entity-cache hit never reaches this step.
     fetch.context.subgraphsTouched.add(fetch.subgraph);
+    options.metrics.subgraphFetches.inc({ subgraph: fetch.subgraph });
     const stopTimer = options.metrics.subgraphFetchDuration.startTimer({ subgraph: fetch.subgraph });
     try {
       const response = await poolFor(target.origin)
@@ -68,7 +71,10 @@ export function createHttpTransport(options: {
       const cacheControl = response.headers["cache-control"];
       return {
         body,
-        cachePolicy: parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
+        cachePolicy: capFreshness(
+          parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
+          options.maxAgeSeconds ?? null,
+        ),
       };
     } finally {
       stopTimer();

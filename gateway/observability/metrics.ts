@@ -37,6 +37,11 @@ export function createGatewayMetrics() {
       "HTTP fetches from the gateway to a subgraph",
       ["subgraph"],
     ),
+    subgraphFetches: counter(
+      "gateway_subgraph_fetches_total",
+      "HTTP fetches sent from the gateway to a subgraph (cache hits excluded, background refreshes included)",
+      ["subgraph"],
+    ),
     subgraphFetchErrors: counter(
       "gateway_subgraph_fetch_errors_total",
       "Subgraph fetches that failed, by subgraph and reason (timeout, connection, http_status, bad_response, circuit_open)",
