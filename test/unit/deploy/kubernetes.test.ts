@@ -4,9 +4,9 @@ import {
   PrometheusRule,
   ServiceMonitor,
 } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { Deployment } from "kubernetes-models/apps/v1";
+import { Deployment, type IDeployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { type INetworkPolicy, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
@@ -126,9 +126,10 @@ const deployment = (objects: K8sObject[], name: string) => {
   if (!found) throw new Error(`no Deployment ${name}`);
   return found;
 };
-const podSpecOf = (object: K8sObject) =>
-  (object.spec as { template: { spec: Record<string, any>; metadata: { labels: Record<string, string> } } })
-    .template;
+const podSpecOf = (object: K8sObject) => {
+  const { template } = (object as unknown as IDeployment).spec!;
+  return { spec: template.spec!, metadata: { labels: template.metadata?.labels ?? {} } };
+};
 const containerPort = (container: Container, name: string) =>
   (container.ports as { name: string; containerPort: number }[]).find((port) => port.name === name)
     ?.containerPort;
@@ -144,8 +145,8 @@ const subgraphDeployments = (objects: K8sObject[]) =>
     (object) =>
       object.kind === "Deployment" && object.metadata.labels?.["app.kubernetes.io/component"] === "subgraph",
   );
-const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
-  Object.entries(selector).every(([key, value]) => labels[key] === value);
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
 
 // The subgraph kit drains for a fixed time (not a knob): read it where it is stated.
 const SUBGRAPH_DRAIN_MS = Number(
@@ -201,8 +202,8 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
     expect(containerPort(gateway!, "http")).toBe(config.server.port);
     expect(containerPort(gateway!, "ops")).toBe(config.ops.listener?.port);
     expect(config.ops.listener?.host).toBe("0.0.0.0");
-    expect(gateway!.readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
-    expect(gateway!.livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
+    expect(gateway!.readinessProbe?.httpGet).toEqual({ path: "/ready", port: "http" });
+    expect(gateway!.livenessProbe?.httpGet).toEqual({ path: "/health", port: "http" });
     const monitor = objects.find((o) => o.kind === "ServiceMonitor" && o.metadata.name === "gateway")!;
     expect((monitor.spec as { endpoints: { port: string; path: string }[] }).endpoints).toEqual([
       expect.objectContaining({ port: "ops", path: "/metrics" }),
@@ -237,7 +238,7 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
       expect(config.contextKey).not.toBeNull();
       expect(container!.command).toContain(`subgraphs/${name}/index.ts`);
       expect(containerPort(container!, "http")).toBe(config.port);
-      expect(container!.readinessProbe.httpGet).toEqual({ path: "/health", port: "http" });
+      expect(container!.readinessProbe?.httpGet).toEqual({ path: "/health", port: "http" });
       for (const variable of Object.keys(env))
         expect(readsVariable(load, env, variable), variable).toBe(true);
       // Its own key only: the gateway's secret would let it sign contexts for every other subgraph.
@@ -290,17 +291,16 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
   });
 
   it("lets only the gateway (and Prometheus) reach the subgraphs, and only Prometheus the gateway's ops port", () => {
-    const policies = objects.filter((object) => object.kind === "NetworkPolicy");
+    const policies = objects.filter(
+      (object) => object.kind === "NetworkPolicy",
+    ) as unknown as INetworkPolicy[];
     const gatewayLabels = podSpecOf(deployment(objects, "gateway")).metadata.labels;
     for (const object of subgraphDeployments(objects)) {
       const labels = podSpecOf(object).metadata.labels;
-      const applying = policies.filter((policy) =>
-        matches((policy.spec as any).podSelector.matchLabels, labels),
-      );
-      expect(applying.map((policy) => policy.metadata.name)).toEqual(["subgraphs"]);
-      const peers = (applying[0]!.spec as any).ingress.flatMap(
-        (rule: any) => rule.from ?? [{ anyone: true }],
-      );
+      const applying = policies.filter((policy) => matches(policy.spec?.podSelector?.matchLabels, labels));
+      expect(applying.map((policy) => policy.metadata?.name)).toEqual(["subgraphs"]);
+      // A rule without `from` admits every peer: it must fail the checks below.
+      const peers = (applying[0]!.spec?.ingress ?? []).flatMap((rule) => rule.from ?? [{}]);
       for (const peer of peers) {
         const fromGateway =
           !peer.namespaceSelector && peer.podSelector && matches(peer.podSelector.matchLabels, gatewayLabels);
@@ -310,12 +310,12 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
         expect(fromGateway || fromPrometheus, JSON.stringify(peer)).toBe(true);
       }
     }
-    const gatewayPolicy = policies.find((policy) => policy.metadata.name === "gateway")!;
-    const opsRules = (gatewayPolicy.spec as any).ingress.filter((rule: any) =>
-      rule.ports.some((port: any) => port.port === "ops"),
+    const gatewayPolicy = policies.find((policy) => policy.metadata?.name === "gateway")!;
+    const opsRules = (gatewayPolicy.spec?.ingress ?? []).filter((rule) =>
+      rule.ports?.some((port) => port.port === "ops"),
     );
     expect(opsRules).toHaveLength(1);
-    expect(opsRules[0].from[0].namespaceSelector.matchLabels).toEqual({
+    expect(opsRules[0]?.from?.[0]?.namespaceSelector?.matchLabels).toEqual({
       "kubernetes.io/metadata.name": "monitoring",
     });
   });

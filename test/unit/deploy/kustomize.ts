@@ -1,5 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
+import type { IContainer, IService } from "kubernetes-models/v1";
 import { parse, parseAllDocuments } from "yaml";
 
 // The part of kustomize that deploy/kubernetes/ uses, so npm test renders the overlays without a kubectl binary:
@@ -94,7 +97,7 @@ function transform(objects: K8sObject[], dir: string, given?: Kustomization) {
   }
   for (const image of k.images ?? []) {
     for (const container of objects.flatMap(containersOf)) {
-      const [name, tag] = container.image.split(":");
+      const [name, tag] = (container.image ?? "").split(":");
       if (name !== image.name) continue;
       container.image = `${image.newName ?? name}${(image.newTag ?? tag) ? `:${image.newTag ?? tag}` : ""}`;
     }
@@ -115,16 +118,23 @@ function selects(selector: string, labels: Record<string, string>): boolean {
   });
 }
 
+/** The label maps a `labels` entry with selectors must extend, created where the manifest left them out. */
 function selectorsOf(object: K8sObject): Record<string, string>[] {
-  const spec = object.spec as Record<string, any>;
   switch (object.kind) {
-    case "Deployment":
-      spec.template.metadata.labels ??= {};
-      return [spec.selector.matchLabels, spec.template.metadata.labels];
-    case "Service":
-      return [spec.selector];
-    case "PodDisruptionBudget":
-      return [spec.selector.matchLabels];
+    case "Deployment": {
+      const spec = (object as unknown as IDeployment).spec!;
+      spec.template.metadata ??= {};
+      return [(spec.selector.matchLabels ??= {}), (spec.template.metadata.labels ??= {})];
+    }
+    case "Service": {
+      const spec = ((object as unknown as IService).spec ??= {});
+      return [(spec.selector ??= {})];
+    }
+    case "PodDisruptionBudget": {
+      const spec = ((object as unknown as IPodDisruptionBudget).spec ??= {});
+      spec.selector ??= {};
+      return [(spec.selector.matchLabels ??= {})];
+    }
     case "HorizontalPodAutoscaler":
       return [];
     default:
@@ -132,9 +142,9 @@ function selectorsOf(object: K8sObject): Record<string, string>[] {
   }
 }
 
-export function containersOf(object: K8sObject): { name: string; image: string; [field: string]: any }[] {
+export function containersOf(object: K8sObject): IContainer[] {
   if (object.kind !== "Deployment") return [];
-  return (object.spec as { template: { spec: { containers: any[] } } }).template.spec.containers;
+  return (object as unknown as IDeployment).spec?.template.spec?.containers ?? [];
 }
 
 // The lists kustomize merges item by item, and the key that identifies an item; every other list is replaced.
