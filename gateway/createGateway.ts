@@ -19,6 +19,7 @@ import { createCacheStore } from "./cacheStore/store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { createInboundDedupPlugin } from "./dedup/inboundDedup.ts";
+import { createOwnExecutorGateway } from "./executor/ownExecutorGateway.ts";
 import { createLimits } from "./demandControl/limits.ts";
 import { createExplorer } from "./explorer/explorer.ts";
 import { localSigner } from "./explorer/tokenRoute.ts";
@@ -26,6 +27,7 @@ import { createContextHeaderStep } from "./fetch/contextHeader.ts";
 import { PipelineDataSource } from "./fetch/dataSource.ts";
 import { createHttpTransport } from "./fetch/httpTransport.ts";
 import { composeFetchPipeline, type FetchStep } from "./fetch/pipeline.ts";
+import { createSubgraphCall } from "./fetch/subgraphCall.ts";
 import { createEntityCacheStep } from "./fetchCache/entityCache.ts";
 import { createRootFetchCacheStep } from "./fetchCache/rootFetchCache.ts";
 import { createErrorFormatter } from "./http/formatError.ts";
@@ -228,13 +230,25 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   );
   const urlOf = (endpoint: SubgraphEndpoint) => config.subgraphs.urlOverrides[endpoint.name] ?? endpoint.url;
 
-  const gateway = new ApolloGateway({
+  const apolloGateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
     logger: logger.child({ component: "apollo-gateway" }),
     buildService: ({ name, url }) =>
       new PipelineDataSource({ name, url: urlOf({ name, url: url ?? "" }), pipeline, metrics, logger }),
     experimental_didResolveQueryPlan: tracing?.didResolveQueryPlan,
   });
+  // Apollo Gateway loads the supergraph either way; EXECUTOR=own runs the plans with gateway/executor/.
+  const gateway =
+    config.executor.executor === "own"
+      ? createOwnExecutorGateway({
+          gateway: apolloGateway,
+          planCacheEntries: config.executor.planCacheEntries,
+          call: createSubgraphCall({ pipeline, metrics }),
+          subgraphUrl: urlOf,
+          didResolveQueryPlan: tracing?.didResolveQueryPlan,
+          logger,
+        })
+      : apolloGateway;
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: tracing ? tracing.traceExecution(gateway) : gateway,
@@ -280,7 +294,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     metricsText,
     metricsContentType: metrics.registry.contentType,
     status,
-    routes,
+    // Only the ops feature's own routes: the explorer and the IOC page belong to the public listener.
+    routes: features.ops?.routes ?? [],
   });
   const handle = createHttpHandler({
     apollo,

@@ -276,6 +276,9 @@ describe("observability", () => {
     expect(stack.logs.lines.some((l) => l.requestId === "req-page" && l.msg === "graphql request")).toBe(
       false,
     );
+    // The ops listener is for operators' tools: the explorer's assets are not served there.
+    expect((await fetch(`${stack.opsOrigin}/explorer/assets/explorer.js`)).status).toBe(404);
+    expect((await fetch(`${stack.origin}/explorer/assets/explorer.js`)).status).toBe(200);
   });
 });
 
