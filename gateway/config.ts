@@ -6,6 +6,7 @@ import { resolveKeySource } from "./authentication/jwt.ts";
 import { cacheFreshnessConfig, redisConfig } from "./cacheStore/config.ts";
 import { dedupConfig } from "./dedup/config.ts";
 import { demandControlConfig } from "./demandControl/config.ts";
+import { executorConfig } from "./executor/config.ts";
 import { explorerConfig } from "./explorer/config.ts";
 import { internalContextConfig, subgraphsConfig } from "./fetch/config.ts";
 import { fetchCacheConfig } from "./fetchCache/config.ts";
@@ -33,6 +34,7 @@ const SECTIONS = {
   responseCache: responseCacheConfig,
   fetchCache: fetchCacheConfig,
   dedup: dedupConfig,
+  executor: executorConfig,
   authentication: authenticationConfig,
   rateLimit: rateLimitConfig,
   safelist: safelistConfig,

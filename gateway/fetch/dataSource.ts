@@ -1,17 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ANONYMOUS } from "../../common/caller.ts";
-import { redactNumbers } from "../../common/errors.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
-import { requestedFieldPaths } from "./errorPaths.ts";
-import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphFetch } from "./pipeline.ts";
+import { createSubgraphCall, type SubgraphCall } from "./subgraphCall.ts";
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
-
-const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
 
 /**
  * What @apollo/gateway calls for every fetch of a query plan: hands the fetch to our pipeline and folds the
@@ -21,6 +17,8 @@ const SUBGRAPH_UNAVAILABLE = "SUBGRAPH_UNAVAILABLE";
  * produced.
  */
 export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly call: SubgraphCall;
+
   constructor(
     private readonly options: {
       name: string;
@@ -29,7 +27,9 @@ export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
       metrics: GatewayMetrics;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.call = createSubgraphCall(options);
+  }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { name, url } = this.options;
@@ -46,36 +46,11 @@ export class PipelineDataSource implements GraphQLDataSource<GatewayContext> {
       kind: fetchKind(query, variables),
       context,
     };
-    try {
-      const result = await this.options.pipeline(fetch);
-      // No hint from the subgraph means "do not cache": restrict to 0 rather than leaving the policy open.
-      incoming?.incomingRequestContext.overallCachePolicy.restrict(result.cachePolicy ?? { maxAge: 0 });
-      return result.body as GatewayGraphQLResponse;
-    } catch (error) {
-      incoming?.incomingRequestContext.overallCachePolicy.restrict({ maxAge: 0 });
-      const reason = error instanceof SubgraphFetchError ? error.reason : "bad_response";
-      this.options.metrics.subgraphFetchErrors.inc({ subgraph: name, reason });
-      context.logger.warn(
-        // The subgraph's own words (a refusal, an address) are for this log only; ids in them are personal data.
-        {
-          requestId: context.requestId,
-          subgraph: name,
-          reason,
-          err: { message: redactNumbers((error as Error).message) },
-        },
-        "subgraph fetch failed",
-      );
-      const unavailable = {
-        message: `Subgraph "${name}" is unavailable`,
-        extensions: { code: SUBGRAPH_UNAVAILABLE, subgraph: name, reason },
-      };
-      const representations = fetch.kind === "entities" ? (variables?.representations as unknown[]) : null;
-      const paths = requestedFieldPaths(query, incoming?.document, representations);
-      return {
-        data: null,
-        errors: paths.length > 0 ? paths.map((path) => ({ ...unavailable, path })) : [unavailable],
-      } as GatewayGraphQLResponse;
-    }
+    const response = await this.call(fetch, {
+      cachePolicy: incoming?.incomingRequestContext.overallCachePolicy,
+      document: incoming?.document,
+    });
+    return response as GatewayGraphQLResponse;
   }
 }
 

@@ -1,0 +1,113 @@
+/** The answer being built while a plan runs: subgraph results merged into one tree, in place. */
+export type ResultObject = Record<string, unknown>;
+export type ResponsePath = (string | number)[];
+
+const TYPE_CONDITION_PREFIX = "... on ";
+
+/** Whether an object of the answer is of a type condition (`typename` null when the object carries none). */
+export type TypeMatcher = (object: ResultObject, condition: string) => boolean;
+
+export function isResultObject(value: unknown): value is ResultObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function ownValue(object: ResultObject, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/**
+ * Merges a subgraph's result into the answer: objects merge key by key, lists of the same length element by element,
+ * anything else replaces. The source's objects become part of the answer (they were parsed for this request only).
+ */
+export function mergeInto(target: ResultObject, source: ResultObject): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    // `__proto__` is no GraphQL response name; assigning it would change the object's prototype.
+    if (value === undefined || key === "__proto__") continue;
+    const existing = target[key];
+    if (isResultObject(existing) && isResultObject(value)) {
+      mergeInto(existing, value);
+    } else if (Array.isArray(existing) && Array.isArray(value) && existing.length === value.length) {
+      for (let i = 0; i < value.length; i++) {
+        const element = existing[i];
+        const incoming = value[i];
+        if (isResultObject(element) && isResultObject(incoming)) mergeInto(element, incoming);
+        else existing[i] = incoming;
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+/**
+ * The objects a plan node works on: the root for top-level fetches, the objects a Flatten path reaches for the others.
+ * Their concrete paths (list indexes instead of `@`) are only needed for errors, so they are computed on demand.
+ */
+export interface Cursor {
+  objects: ResultObject[];
+  /** The Flatten paths that led here, `@` for lists and `... on T` conditions included. */
+  pattern: ResponsePath;
+  paths(): ResponsePath[];
+}
+
+export function rootCursor(data: ResultObject): Cursor {
+  return { objects: [data], pattern: [], paths: () => [[]] };
+}
+
+/** The non-null objects at `path` below each object of the cursor. */
+export function moveInto(cursor: Cursor, path: readonly (string | number)[], matches: TypeMatcher): Cursor {
+  const objects: ResultObject[] = [];
+  for (const object of cursor.objects) walk(object, path, 0, matches, (value) => objects.push(value));
+  let paths: ResponsePath[] | null = null;
+  return {
+    objects,
+    pattern: [...cursor.pattern, ...path],
+    paths() {
+      if (paths) return paths;
+      const found: ResponsePath[] = [];
+      const parents = cursor.paths();
+      cursor.objects.forEach((object, i) => {
+        walk(object, path, 0, matches, (_value, at) => found.push(at), [...(parents[i] ?? [])]);
+      });
+      paths = found;
+      return found;
+    },
+  };
+}
+
+function walk(
+  value: unknown,
+  path: readonly (string | number)[],
+  index: number,
+  matches: TypeMatcher,
+  visit: (object: ResultObject, at: ResponsePath) => void,
+  at?: ResponsePath,
+): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    // `@` steps into a list; a list met elsewhere (at the end of the path) is stepped into the same way.
+    const next = path[index] === "@" ? index + 1 : index;
+    value.forEach((element, i) => {
+      at?.push(i);
+      walk(element, path, next, matches, visit, at);
+      at?.pop();
+    });
+    return;
+  }
+  if (!isResultObject(value)) return;
+  if (index === path.length) {
+    visit(value, at ? [...at] : []);
+    return;
+  }
+  const step = path[index];
+  if (typeof step !== "string" || step === "@") return;
+  if (step.startsWith(TYPE_CONDITION_PREFIX)) {
+    if (matches(value, step.slice(TYPE_CONDITION_PREFIX.length)))
+      walk(value, path, index + 1, matches, visit, at);
+    return;
+  }
+  at?.push(step);
+  walk(ownValue(value, step), path, index + 1, matches, visit, at);
+  at?.pop();
+}
