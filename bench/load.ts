@@ -15,6 +15,7 @@ const REQUEST_TIMEOUT_SECONDS = 60;
 
 async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const latencies: number[] = [];
+  const slots: number[][] = [];
   let graphqlErrors = 0;
   const started = process.hrtime.bigint();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -37,18 +38,37 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
     );
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
+      if (request.slotSeconds) {
+        // Responses completing in the moments after the window closes belong to its last slot.
+        const lastSlot = slotCount(request.durationSeconds, request.slotSeconds) - 1;
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        const slot = Math.min(lastSlot, Math.floor(elapsed / request.slotSeconds));
+        const samples = slots[slot] ?? [];
+        samples.push(responseTime);
+        slots[slot] = samples;
+      }
     });
   });
   const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     requests: result.requests.total,
+    sent: result.requests.sent,
     elapsedSeconds,
     requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
     latencyMs: summarizeLatencies(latencies),
     non2xx: result.non2xx,
     graphqlErrors,
     transportErrors: result.errors + result.timeouts,
+    slotLatencyMs: request.slotSeconds
+      ? Array.from({ length: slotCount(request.durationSeconds, request.slotSeconds) }, (_, index) =>
+          slots[index] ? summarizeLatencies(slots[index]) : null,
+        )
+      : null,
   };
+}
+
+function slotCount(durationSeconds: number, slotSeconds: number): number {
+  return Math.max(1, Math.ceil(durationSeconds / slotSeconds));
 }
 
 // Without its harness there is nobody to report to: leave rather than linger as an orphan.

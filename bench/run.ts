@@ -5,6 +5,7 @@ import { parseBenchArgs, USAGE } from "./harness/args.ts";
 import { runBenchmark } from "./harness/benchmark.ts";
 import { describeMachine } from "./harness/machine.ts";
 import { methodNotes } from "./harness/methodNotes.ts";
+import { estimateSeconds, planBenchmark } from "./harness/plan.ts";
 import { createProcessGroup } from "./harness/processes.ts";
 import type { RunRecord } from "./harness/report.ts";
 import { formatTextTable, renderResultsMarkdown } from "./harness/report.ts";
@@ -24,7 +25,12 @@ const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...proces
 );
 const machine = describeMachine();
 const startedAt = new Date().toISOString();
+const plan = planBenchmark(args.gateways, args.workloads, args.settings);
+const cellCount = plan.flatMap((phase) => phase.processes.flatMap((process) => process.workloads)).length;
 console.log(`bench (${args.mode}): ${args.gateways.join(", ")} × ${args.workloads.join(", ")}`);
+console.log(
+  `${cellCount} cells, ${args.settings.runs} run(s) each (the polling cell once); expected duration about ${minutes(estimateSeconds(plan, args.settings))}`,
+);
 
 const processes = createProcessGroup();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -37,8 +43,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 const results = await runBenchmark(
   {
     settings: args.settings,
-    gateways: args.gateways,
-    workloads: args.workloads,
+    plan,
     redisUrl: args.redisUrl,
     sandboxLatencyMs: SANDBOX_LATENCY_MS,
     profileDir: args.profileDir,
@@ -59,6 +64,7 @@ const record: RunRecord = {
 };
 
 console.log(formatTextTable(record));
+console.log(`\ntook ${minutes((Date.parse(record.finishedAt) - Date.parse(startedAt)) / 1000)}`);
 mkdirSync(args.resultsDir, { recursive: true });
 const jsonFile = `${startedAt.replaceAll(":", "-").replace(/\..*$/, "")}-${args.mode}.json`;
 const jsonPath = join(args.resultsDir, jsonFile);
@@ -70,3 +76,7 @@ if (args.writeResultsMarkdown) {
   console.log(`wrote ${path.pathname}`);
 }
 process.exitCode = results.every((result) => result.status === "ok") ? 0 : 1;
+
+function minutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
+}

@@ -13,20 +13,49 @@ export interface BenchArgs {
   redisUrl: string | null;
   resultsDir: string;
   profileDir: string | null;
-  /** Whether this run replaces bench/RESULTS.md: only complete, non-smoke runs do. */
+  /** Whether this run replaces bench/RESULTS.md: only complete (every cell, 3 runs or more), non-smoke runs do. */
   writeResultsMarkdown: boolean;
 }
 
-export const USAGE = `npm run bench -- [--smoke | --full | --duration N] [--connections N] [--cold-requests N]
+export const USAGE = `npm run bench -- [--smoke | --full | --duration N] [--runs N] [--connections N] [--cold-requests N]
                     [--gateways ${GATEWAY_IDS.join(",")}] [--workloads ${WORKLOAD_IDS.join(",")}]
                     [--redis (REDIS_URL)] [--results-dir DIR] [--no-results-md] [--profile DIR]`;
 
+/** RESULTS.md reports medians of this many runs; a run with fewer never replaces it. */
+const PUBLISHED_RUNS = 3;
+
+// The polling cell: 5 s cache lifetime (CACHE_MAX_AGE_SECONDS) over 60 s, twelve expiries of every key.
+const POLL = { pollSeconds: 60, pollTtlSeconds: 5 };
+
 const MODES = {
-  // A few seconds per cell and two connections: enough to prove every cell runs (a caches-off dashboard takes
-  // over a second on a busy machine), never enough to compare. No warm-up: verification already warmed caches.
-  smoke: { connections: 2, warmupSeconds: 0, durationSeconds: 3, coldRequests: 3 },
-  standard: { connections: 50, warmupSeconds: 5, durationSeconds: 10, coldRequests: 30 },
-  full: { connections: 50, warmupSeconds: 10, durationSeconds: 60, coldRequests: 100 },
+  // A second per cell, one run, two connections: enough to prove every cell and code path runs (a caches-off
+  // dashboard takes over a second on a busy machine), never enough to compare. No warm-up: verification already
+  // warmed caches. The polling cell spans three 1 s lifetimes.
+  smoke: {
+    connections: 2,
+    warmupSeconds: 0,
+    durationSeconds: 1,
+    coldRequests: 2,
+    runs: 1,
+    pollSeconds: 3,
+    pollTtlSeconds: 1,
+  },
+  standard: {
+    connections: 50,
+    warmupSeconds: 5,
+    durationSeconds: 10,
+    coldRequests: 30,
+    runs: PUBLISHED_RUNS,
+    ...POLL,
+  },
+  full: {
+    connections: 50,
+    warmupSeconds: 10,
+    durationSeconds: 60,
+    coldRequests: 100,
+    runs: PUBLISHED_RUNS,
+    ...POLL,
+  },
 } satisfies Record<BenchArgs["mode"], CellSettings>;
 
 export function parseBenchArgs(argv: string[], env: Record<string, string | undefined>): BenchArgs {
@@ -37,6 +66,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
       smoke: { type: "boolean", default: false },
       full: { type: "boolean", default: false },
       duration: { type: "string" },
+      runs: { type: "string" },
       connections: { type: "string" },
       "cold-requests": { type: "string" },
       gateways: { type: "string" },
@@ -51,6 +81,7 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
   const mode: BenchArgs["mode"] = values.smoke ? "smoke" : values.full ? "full" : "standard";
   const settings: CellSettings = { ...MODES[mode] };
   if (values.duration !== undefined) settings.durationSeconds = positive("--duration", values.duration);
+  if (values.runs !== undefined) settings.runs = positive("--runs", values.runs);
   if (values.connections !== undefined) settings.connections = positive("--connections", values.connections);
   if (values["cold-requests"] !== undefined) {
     settings.coldRequests = positive("--cold-requests", values["cold-requests"]);
@@ -68,7 +99,11 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     profileDir: values.profile ?? null,
     // Profiling slows the gateways down, so a profiled run never becomes the published table.
     writeResultsMarkdown:
-      mode !== "smoke" && complete && !values["no-results-md"] && values.profile === undefined,
+      mode !== "smoke" &&
+      complete &&
+      settings.runs >= PUBLISHED_RUNS &&
+      !values["no-results-md"] &&
+      values.profile === undefined,
   };
 }
 

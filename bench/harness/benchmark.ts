@@ -4,21 +4,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CellDeps, CellResult, CellSettings, ReferenceData } from "./cells.ts";
 import { runCell, unmeasuredCell } from "./cells.ts";
+import { readSubgraphFetches } from "./gatewayMetrics.ts";
 import type { GatewayId } from "./gateways.ts";
 import { GATEWAYS, gatewayUrl } from "./gateways.ts";
 import { createLoadClient } from "./loadClient.ts";
+import type { GatewayProcessPlan, PhasePlan, StackKind } from "./plan.ts";
 import { freePort } from "./ports.ts";
 import type { ProcessGroup, RunningProcess } from "./processes.ts";
 import { createSandboxClient } from "./sandboxClient.ts";
-import type { PlatformSubgraphOptions, Sandbox, StackDeps, SubgraphStack } from "./stacks.ts";
+import type { Sandbox, StackDeps, SubgraphStack } from "./stacks.ts";
 import { startGuildStack, startPlatformSubgraphs, startSandbox } from "./stacks.ts";
 import type { WorkloadId } from "./workloads.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 export interface BenchmarkOptions {
   settings: CellSettings;
-  gateways: GatewayId[];
-  workloads: WorkloadId[];
+  plan: PhasePlan[];
   /** Our gateway's Redis in its default configuration; null → its in-memory caches. */
   redisUrl: string | null;
   sandboxLatencyMs: number;
@@ -31,22 +32,11 @@ export interface BenchmarkDeps {
   log(line: string): void;
 }
 
-/** One group of cells: which gateways run which workloads against one set of subgraph processes. */
-interface Phase {
-  name: string;
-  startStack(): Promise<SubgraphStack>;
-  gateways: GatewayId[];
-  workloads: WorkloadId[];
-  internalContextSecret: string | null;
-  oursEnv: Record<string, string>;
+interface Secrets {
+  internalContext: string;
+  opsToken: string;
+  jwt: string;
 }
-
-/**
- * The public benchmark's query nests lists five deep; with our default assumed list size (10) its estimated cost
- * is about 108,000, far over the default MAX_COST of 5,000 that protects the platform graph. The limit is raised
- * for that workload only, and RESULTS.md says so.
- */
-export const GUILD_OURS_ENV = { MAX_COST: "1000000" };
 
 export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<CellResult[]> {
   const workDir = mkdtempSync(join(tmpdir(), "lienthong-bench-"));
@@ -54,63 +44,68 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   const load = createLoadClient();
   const reference: ReferenceData = new Map();
   const results: CellResult[] = [];
-  const secret = randomBytes(24).toString("base64url");
-  const opsToken = randomBytes(24).toString("base64url");
-  const jwtSecret = randomBytes(32).toString("base64url");
+  const secrets: Secrets = {
+    internalContext: randomBytes(24).toString("base64url"),
+    opsToken: randomBytes(24).toString("base64url"),
+    jwt: randomBytes(32).toString("base64url"),
+  };
+  const redisKeyPrefix = `bench:${randomBytes(6).toString("hex")}:`;
+  const workloads = [
+    ...new Set(options.plan.flatMap((phase) => phase.processes.flatMap((process) => process.workloads))),
+  ];
   let sandbox: Sandbox | null = null;
   try {
-    const guildWorkloads = options.workloads.filter((id) => WORKLOADS[id].stack === "guild");
-    const platformWorkloads = options.workloads.filter((id) => WORKLOADS[id].stack === "platform");
-    const phases: Phase[] = [];
-    if (guildWorkloads.length > 0) {
-      phases.push({
-        name: "guild",
-        startStack: () => startGuildStack(stackDeps),
-        gateways: options.gateways,
-        workloads: guildWorkloads,
-        // The Guild subgraphs ignore the header, but our gateway refuses to run in production without a secret.
-        internalContextSecret: secret,
-        oursEnv: GUILD_OURS_ENV,
-      });
-    }
-    if (platformWorkloads.length > 0) {
-      sandbox = await startSandbox(stackDeps);
-      phases.push(...platformPhases(sandbox, options, platformWorkloads, secret, stackDeps));
-    }
+    if (workloads.some((id) => WORKLOADS[id].stack === "platform")) sandbox = await startSandbox(stackDeps);
     const sandboxClient = sandbox ? createSandboxClient(sandbox.url) : null;
     if (sandboxClient) deps.log("— sandbox: generating its records");
     await sandboxClient?.prime();
     await sandboxClient?.setLatency(options.sandboxLatencyMs);
     const bodies = new Map<WorkloadId, string[]>();
-    for (const id of options.workloads) {
+    for (const id of workloads)
       bodies.set(id, await WORKLOADS[id].bodies({ sandboxUrl: sandbox?.url ?? null }));
-    }
 
-    for (const phase of phases) {
-      if (phase.gateways.length === 0 || phase.workloads.length === 0) continue;
-      deps.log(`— ${phase.name}: starting subgraphs`);
+    const startStack = (kind: StackKind): Promise<SubgraphStack> => {
+      if (kind === "guild") return startGuildStack(stackDeps);
+      if (!sandbox) throw new Error("platform workloads need the sandbox");
+      return startPlatformSubgraphs(
+        sandbox,
+        {
+          name: kind,
+          internalContextSecret: kind === "unsigned" ? null : secrets.internalContext,
+          recordCache: kind === "signed-record-cache-on",
+          redisUrl: kind === "signed-record-cache-on" ? options.redisUrl : null,
+          redisKeyPrefix,
+        },
+        stackDeps,
+      );
+    };
+
+    for (const phase of options.plan) {
+      deps.log(`— ${phase.stack}: starting subgraphs`);
       let stack: SubgraphStack;
       try {
-        stack = await phase.startStack();
+        stack = await startStack(phase.stack);
       } catch (error) {
         const reason = `subgraphs did not start: ${firstLines((error as Error).message)}`;
         deps.log(`  ${reason}`);
-        for (const gateway of phase.gateways) {
-          results.push(...phase.workloads.map((workload) => failedCell(workload, gateway, reason)));
-        }
+        for (const planned of phase.processes) results.push(...failedCells(planned, reason));
         continue;
       }
       try {
-        for (const gateway of phase.gateways) {
-          const cells = await runGateway(gateway, phase, stack, {
-            options,
-            bodies,
-            cellDeps: { load, sandbox: sandboxClient, reference },
-            processes: deps.processes,
-            launch: { secret: phase.internalContextSecret, opsToken, jwtSecret, baseEnv: stackDeps.baseEnv },
-            log: deps.log,
-          });
-          results.push(...cells);
+        for (const planned of phase.processes) {
+          results.push(
+            ...(await runGateway(planned, phase.stack, stack, {
+              options,
+              bodies,
+              cellDeps: { load, sandbox: sandboxClient, reference },
+              processes: deps.processes,
+              // The Guild subgraphs ignore the header, but our gateway refuses to run in production without a secret.
+              secret: phase.stack === "unsigned" ? null : secrets.internalContext,
+              secrets,
+              baseEnv: stackDeps.baseEnv,
+              log: deps.log,
+            })),
+          );
         }
       } finally {
         await stack.stop();
@@ -124,99 +119,24 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   return results;
 }
 
-/**
- * Peers cannot sign our caller context, so they get subgraphs started without INTERNAL_CONTEXT_SECRET; ours gets
- * the same subgraph code with the secret. Our caches-off gateway runs first so its answers are the reference.
- */
-function platformPhases(
-  sandbox: Sandbox,
-  options: BenchmarkOptions,
-  workloads: WorkloadId[],
-  secret: string,
-  stackDeps: StackDeps,
-): Phase[] {
-  const redisKeyPrefix = `bench:${randomBytes(6).toString("hex")}:`;
-  const subgraphs = (subgraphOptions: Omit<PlatformSubgraphOptions, "redisKeyPrefix">) => () =>
-    startPlatformSubgraphs(sandbox, { ...subgraphOptions, redisKeyPrefix }, stackDeps);
-  const cold = workloads.filter((id) => WORKLOADS[id].mode === "cold");
-  const warm = workloads.filter((id) => WORKLOADS[id].mode === "load");
-  const selected = (ids: GatewayId[]) => ids.filter((id) => options.gateways.includes(id));
-  return [
-    {
-      name: "platform, signed context, record cache off",
-      startStack: subgraphs({
-        name: "signed-nocache",
-        internalContextSecret: secret,
-        recordCache: false,
-        redisUrl: null,
-      }),
-      gateways: selected(["ours-off"]),
-      workloads,
-      internalContextSecret: secret,
-      oursEnv: {},
-    },
-    {
-      name: "platform, signed context, record cache off (cold cells of our defaults)",
-      startStack: subgraphs({
-        name: "signed-cold",
-        internalContextSecret: secret,
-        recordCache: false,
-        redisUrl: null,
-      }),
-      gateways: selected(["ours"]),
-      workloads: cold,
-      internalContextSecret: secret,
-      oursEnv: {},
-    },
-    {
-      name: "platform, signed context, record cache on",
-      startStack: subgraphs({
-        name: "signed",
-        internalContextSecret: secret,
-        recordCache: true,
-        redisUrl: options.redisUrl,
-      }),
-      gateways: selected(["ours"]),
-      workloads: warm,
-      internalContextSecret: secret,
-      oursEnv: {},
-    },
-    {
-      name: "platform, no context secret (peers), record cache off",
-      startStack: subgraphs({
-        name: "unsigned",
-        internalContextSecret: null,
-        recordCache: false,
-        redisUrl: null,
-      }),
-      gateways: selected(["apollo", "hive"]),
-      workloads,
-      internalContextSecret: null,
-      oursEnv: {},
-    },
-  ];
-}
-
 interface GatewayRunContext {
   options: BenchmarkOptions;
   bodies: Map<WorkloadId, string[]>;
   cellDeps: CellDeps;
   processes: ProcessGroup;
-  launch: {
-    secret: string | null;
-    opsToken: string;
-    jwtSecret: string;
-    baseEnv: Record<string, string | undefined>;
-  };
+  secret: string | null;
+  secrets: Secrets;
+  baseEnv: Record<string, string | undefined>;
   log(line: string): void;
 }
 
 async function runGateway(
-  gatewayId: GatewayId,
-  phase: Phase,
+  planned: GatewayProcessPlan,
+  stackKind: StackKind,
   stack: SubgraphStack,
   context: GatewayRunContext,
 ): Promise<CellResult[]> {
+  const gatewayId = planned.gateway;
   const gateway = GATEWAYS[gatewayId];
   const port = await freePort();
   const url = gatewayUrl(port);
@@ -225,7 +145,7 @@ async function runGateway(
   const profileArgs = context.options.profileDir
     ? [
         "--cpu-prof",
-        `--cpu-prof-dir=${join(context.options.profileDir, `${gatewayId}-${phase.name.replace(/\W+/g, "-")}`)}`,
+        `--cpu-prof-dir=${join(context.options.profileDir, `${gatewayId}-${stackKind}-${planned.workloads.join("-")}`)}`,
       ]
     : [];
   try {
@@ -234,30 +154,38 @@ async function runGateway(
         {
           port,
           supergraphPath: stack.supergraphPath,
-          internalContextSecret: context.launch.secret,
-          redisUrl: gatewayId === "ours" ? context.options.redisUrl : null,
-          opsToken: context.launch.opsToken,
-          jwtSecret: context.launch.jwtSecret,
-          oursEnv: phase.oursEnv,
+          internalContextSecret: context.secret,
+          redisUrl: gateway.hasCaches ? context.options.redisUrl : null,
+          opsToken: context.secrets.opsToken,
+          jwtSecret: context.secrets.jwt,
+          oursEnv: planned.oursEnv,
         },
-        context.launch.baseEnv,
+        context.baseEnv,
       ),
       nodeArgs: profileArgs,
     });
   } catch (error) {
     const reason = `did not start: ${firstLines((error as Error).message)}`;
     context.log(`  ${gatewayId}: ${reason}`);
-    return phase.workloads.map((workload) => failedCell(workload, gatewayId, reason));
+    return failedCells(planned, reason);
   }
-  const purge = gateway.hasCaches ? () => purgeAll(port, context.launch.opsToken) : null;
+  const origin = `http://127.0.0.1:${port}`;
+  const opsToken = context.secrets.opsToken;
+  const target = {
+    gateway: gatewayId,
+    url,
+    pid: process.pid,
+    purge: gateway.hasCaches ? () => purgeAll(origin, opsToken) : null,
+    subgraphFetches: gateway.family === "ours" ? () => readSubgraphFetches(origin, opsToken) : null,
+  };
   const results: CellResult[] = [];
   try {
-    for (const workload of phase.workloads) {
+    for (const workload of planned.workloads) {
       context.log(`  ${workload} × ${gatewayId}`);
       const result = await runCell(
         WORKLOADS[workload],
         context.bodies.get(workload) ?? [],
-        { gateway: gatewayId, url, pid: process.pid, purge },
+        target,
         context.options.settings,
         // Only platform workloads reach the sandbox; its counters mean nothing for the Guild subgraphs.
         {
@@ -274,8 +202,8 @@ async function runGateway(
   return results;
 }
 
-async function purgeAll(port: number, opsToken: string): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/ops/purge`, {
+async function purgeAll(origin: string, opsToken: string): Promise<void> {
+  const response = await fetch(`${origin}/ops/purge`, {
     method: "POST",
     headers: { authorization: `Bearer ${opsToken}`, "content-type": "application/json" },
     body: JSON.stringify({ scope: "all" }),
@@ -286,6 +214,10 @@ async function purgeAll(port: number, opsToken: string): Promise<void> {
 
 function firstLines(message: string): string {
   return message.split("\n").slice(0, 6).join(" ");
+}
+
+function failedCells(planned: GatewayProcessPlan, note: string): CellResult[] {
+  return planned.workloads.map((workload) => failedCell(workload, planned.gateway, note));
 }
 
 function failedCell(workload: WorkloadId, gateway: GatewayId, note: string): CellResult {

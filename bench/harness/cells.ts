@@ -1,10 +1,11 @@
-import { performance } from "node:perf_hooks";
 import type { GatewayId } from "./gateways.ts";
 import { firstDifference, postGraphQL } from "./graphqlClient.ts";
-import { summarizeLatencies } from "./latency.ts";
 import type { LoadClient } from "./loadClient.ts";
-import type { LatencySummary } from "./loadProtocol.ts";
+import type { PollMeasurement, RunMeasurement } from "./measure.ts";
+import { measureCold, measureLoad, measurePoll } from "./measure.ts";
 import { readPeakRssKb, resetPeakRss } from "./peakRss.ts";
+import type { RunsSummary } from "./runSummary.ts";
+import { medianOfRuns } from "./runSummary.ts";
 import type { SandboxClient } from "./sandboxClient.ts";
 import type { WorkloadDefinition, WorkloadId } from "./workloads.ts";
 
@@ -12,31 +13,29 @@ export interface CellSettings {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
-  /** Sequential requests of a cold cell. */
+  /** Sequential requests of each run of a cold cell. */
   coldRequests: number;
+  /** Measured runs of each load and cold cell, after one warm-up; the cell reports their median. */
+  runs: number;
+  /** The polling cell's window (it runs once) and the cache lifetime it polls across. */
+  pollSeconds: number;
+  pollTtlSeconds: number;
 }
 
 export type CellStatus = "ok" | "FAILED" | "MISMATCH";
 
-export interface CellResult {
+/** A cell: the median of its runs (`runSummary.ts`), its peak memory, and whether it passed. */
+export interface CellResult extends RunsSummary {
   workload: WorkloadId;
   gateway: GatewayId;
-  mode: "load" | "cold";
+  mode: WorkloadDefinition["mode"];
   status: CellStatus;
   /** Why the cell failed or what differed from the reference gateway's data. */
   note: string | null;
-  requests: number;
-  /** Load cells only: completed requests per second over the measured window. */
-  requestsPerSecond: number | null;
-  latencyMs: LatencySummary | null;
-  non2xx: number;
-  graphqlErrors: number;
-  transportErrors: number;
+  /** Peak over the whole cell: warm-up and every run. */
   peakRssMb: number | null;
-  /** Platform workloads: sandbox requests per GraphQL operation during the measured part. */
-  platformRequestsPerOperation: number | null;
-  /** Cold cells: sandbox requests per operation by endpoint (route template). */
-  platformRequestsByEndpoint: Record<string, number> | null;
+  /** Each measured run as it was. */
+  runs: RunMeasurement[];
 }
 
 export interface CellTarget {
@@ -45,6 +44,8 @@ export interface CellTarget {
   pid: number;
   /** Empties every cache of the gateway (and what it fronts); null for gateways without caches. */
   purge: (() => Promise<void>) | null;
+  /** Subgraph fetches the gateway has sent so far; null where the harness cannot read them (peers). */
+  subgraphFetches: (() => Promise<number>) | null;
 }
 
 /** The `data` each workload's first error-free gateway returned, per request body; others must match it. */
@@ -65,14 +66,21 @@ export function unmeasuredCell(workload: WorkloadDefinition, gateway: GatewayId)
     requests: 0,
     requestsPerSecond: null,
     latencyMs: null,
+    cpuMsPerRequest: null,
     non2xx: 0,
     graphqlErrors: 0,
     transportErrors: 0,
     peakRssMb: null,
     platformRequestsPerOperation: null,
     platformRequestsByEndpoint: null,
+    platformFloorMs: null,
+    loadAverage1m: null,
+    poll: null,
+    runs: [],
   } satisfies Partial<CellResult>;
 }
+
+const MEASURE = { load: measureLoad, cold: measureCold, poll: measurePoll };
 
 export async function runCell(
   workload: WorkloadDefinition,
@@ -88,15 +96,28 @@ export async function runCell(
   const status: CellStatus = verification.mismatch ? "MISMATCH" : "ok";
 
   resetPeakRss(target.pid);
-  const measured =
-    workload.mode === "cold"
-      ? await measureCold(bodies, target, settings, deps)
-      : await measureLoad(bodies, target, settings, deps);
+  if (workload.mode === "load" && settings.warmupSeconds > 0) {
+    await deps.load.run({
+      url: target.url,
+      connections: settings.connections,
+      bodies,
+      headers: {},
+      durationSeconds: settings.warmupSeconds,
+    });
+  }
+  // The polling cell is one long window by design; the others repeat so the report can take a median.
+  const runCount = workload.mode === "poll" ? 1 : settings.runs;
+  const runs: RunMeasurement[] = [];
+  for (let run = 0; run < runCount; run++) {
+    runs.push(await MEASURE[workload.mode](bodies, target, settings, deps));
+  }
   const peakKb = readPeakRssKb(target.pid);
-  const failure = failureOf(measured);
+  const summary = medianOfRuns(runs);
+  const failure = failureOf(summary, runs) ?? (workload.mode === "poll" ? pollFailureOf(summary.poll) : null);
   return {
     ...base,
-    ...measured,
+    ...summary,
+    runs,
     peakRssMb: peakKb === null ? null : Math.round(peakKb / 1024),
     status: failure ? "FAILED" : status,
     note: failure ?? verification.mismatch,
@@ -104,11 +125,21 @@ export async function runCell(
 }
 
 /** A cell is only as good as its worst request: any error, or no completed request at all, fails it. */
-function failureOf(measured: Measured): string | null {
-  if (measured.non2xx + measured.graphqlErrors + measured.transportErrors > 0) {
-    return `${measured.non2xx} non-2xx, ${measured.graphqlErrors} with GraphQL errors, ${measured.transportErrors} transport errors`;
+function failureOf(summary: RunsSummary, runs: RunMeasurement[]): string | null {
+  if (summary.non2xx + summary.graphqlErrors + summary.transportErrors > 0) {
+    return `${summary.non2xx} non-2xx, ${summary.graphqlErrors} with GraphQL errors, ${summary.transportErrors} transport errors`;
   }
-  if (measured.requests === 0) return "no request completed within the measured window";
+  if (runs.some((run) => run.requests === 0)) return "no request completed within a measured window";
+  return null;
+}
+
+/** A window of several cache lifetimes without one refresh measured no expiry at all: the cap was not applied. */
+function pollFailureOf(poll: PollMeasurement | null): string | null {
+  if (!poll || poll.expiries === 0) return "the window is shorter than one cache lifetime";
+  if (poll.fetchesPerRound === 0) return "a round from purged caches sent no subgraph fetch";
+  if (poll.subgraphFetches === 0) {
+    return `no subgraph fetch in ${poll.expiries} cache lifetimes: the gateway did not apply CACHE_MAX_AGE_SECONDS=${poll.cacheLifetimeSeconds}`;
+  }
   return null;
 }
 
@@ -148,88 +179,4 @@ async function verify(
     }
   }
   return { failure: null, mismatch: null };
-}
-
-type Measured = Pick<
-  CellResult,
-  | "requests"
-  | "requestsPerSecond"
-  | "latencyMs"
-  | "non2xx"
-  | "graphqlErrors"
-  | "transportErrors"
-  | "platformRequestsPerOperation"
-  | "platformRequestsByEndpoint"
->;
-
-async function measureLoad(
-  bodies: string[],
-  target: CellTarget,
-  settings: CellSettings,
-  deps: CellDeps,
-): Promise<Measured> {
-  const request = { url: target.url, connections: settings.connections, bodies, headers: {} };
-  if (settings.warmupSeconds > 0)
-    await deps.load.run({ ...request, durationSeconds: settings.warmupSeconds });
-  await deps.sandbox?.resetStats();
-  const result = await deps.load.run({ ...request, durationSeconds: settings.durationSeconds });
-  const stats = await deps.sandbox?.stats();
-  return {
-    requests: result.requests,
-    requestsPerSecond: result.requestsPerSecond,
-    latencyMs: result.latencyMs,
-    non2xx: result.non2xx,
-    graphqlErrors: result.graphqlErrors,
-    transportErrors: result.transportErrors,
-    platformRequestsPerOperation: stats ? perOperation(stats.total, result.requests) : null,
-    platformRequestsByEndpoint: null,
-  };
-}
-
-async function measureCold(
-  bodies: string[],
-  target: CellTarget,
-  settings: CellSettings,
-  deps: CellDeps,
-): Promise<Measured> {
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let graphqlErrors = 0;
-  let transportErrors = 0;
-  await deps.sandbox?.resetStats();
-  for (let index = 0; index < settings.coldRequests; index++) {
-    await target.purge?.();
-    const body = bodies[index % bodies.length]!;
-    const started = performance.now();
-    try {
-      const reply = await postGraphQL(target.url, body);
-      latencies.push(performance.now() - started);
-      if (reply.status < 200 || reply.status > 299) non2xx += 1;
-      else if (reply.errors.length > 0) graphqlErrors += 1;
-    } catch {
-      transportErrors += 1;
-    }
-  }
-  const stats = await deps.sandbox?.stats();
-  return {
-    requests: latencies.length,
-    requestsPerSecond: null,
-    latencyMs: summarizeLatencies(latencies),
-    non2xx,
-    graphqlErrors,
-    transportErrors,
-    platformRequestsPerOperation: stats ? perOperation(stats.total, settings.coldRequests) : null,
-    platformRequestsByEndpoint: stats
-      ? Object.fromEntries(
-          Object.entries(stats.byEndpoint).map(([endpoint, count]) => [
-            endpoint,
-            perOperation(count, settings.coldRequests),
-          ]),
-        )
-      : null,
-  };
-}
-
-function perOperation(platformRequests: number, operations: number): number {
-  return operations === 0 ? 0 : Math.round((platformRequests / operations) * 100) / 100;
 }

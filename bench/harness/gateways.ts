@@ -1,9 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ProcessSpec } from "./processes.ts";
 import { withoutSecurityPurpose } from "./supergraphFile.ts";
-
-export const GATEWAY_IDS = ["ours-off", "ours", "apollo", "hive"] as const;
-export type GatewayId = (typeof GATEWAY_IDS)[number];
+import type { WorkloadId } from "./workloads.ts";
 
 export interface GatewayLaunch {
   port: number;
@@ -19,17 +17,23 @@ export interface GatewayLaunch {
 }
 
 export interface GatewayDefinition {
-  id: GatewayId;
   label: string;
-  /** True when the gateway keeps caches the harness must purge for cold measurements. */
+  /** Ours signs the caller context and is served by subgraphs started with the secret; peers get unsigned ones. */
+  family: "ours" | "peer";
+  /**
+   * True when the gateway keeps caches: the harness purges them before each cold request, and its load cells run
+   * against subgraphs with their record cache on (in Redis with `--redis`).
+   */
   hasCaches: boolean;
+  /** The workloads this variant runs, so that variants measured for one question only cost that question's cells. */
+  workloads: readonly WorkloadId[];
   spec(launch: GatewayLaunch, baseEnv: Record<string, string | undefined>): ProcessSpec;
 }
 
 const repoFile = (path: string) => new URL(`../../${path}`, import.meta.url).pathname;
 
 // Benchmark traffic comes from one client address at thousands of requests per second; the per-caller rate
-// limit would turn it into 429s, so it is off in both of our configurations (peers have none).
+// limit would turn it into 429s, so it is off in every configuration of ours (peers have none).
 const OURS_COMMON_ENV = {
   NODE_ENV: "production",
   SUPERGRAPH_WATCH: "off",
@@ -37,13 +41,7 @@ const OURS_COMMON_ENV = {
   LOG_LEVEL: "warn",
 };
 
-const OURS_CACHES_OFF_ENV = {
-  APQ_CACHE: "off",
-  RESPONSE_CACHE: "off",
-  ENTITY_CACHE: "off",
-  DEDUP: "off",
-  RECORD_CACHE: "off",
-};
+const CACHES_OFF_ENV = { APQ_CACHE: "off", RESPONSE_CACHE: "off", FETCH_CACHE: "off", RECORD_CACHE: "off" };
 
 // Ready means able to plan and answer a query, which every gateway proves the same way.
 function graphqlReadiness(port: number): Pick<ProcessSpec, "readyUrl" | "readyBody"> {
@@ -54,14 +52,14 @@ export function gatewayUrl(port: number): string {
   return `http://127.0.0.1:${port}/graphql`;
 }
 
-function oursSpec(name: string, extraEnv: Record<string, string>) {
+function oursSpec(name: string, variantEnv: Record<string, string>) {
   return (launch: GatewayLaunch, baseEnv: Record<string, string | undefined>): ProcessSpec => ({
     name,
     script: repoFile("gateway/index.ts"),
     env: {
       ...baseEnv,
       ...OURS_COMMON_ENV,
-      ...extraEnv,
+      ...variantEnv,
       ...launch.oursEnv,
       GATEWAY_HOST: "127.0.0.1",
       GATEWAY_PORT: String(launch.port),
@@ -75,12 +73,18 @@ function oursSpec(name: string, extraEnv: Record<string, string>) {
   });
 }
 
-function peerSpec(name: string, script: string, adaptSupergraph: ((sdl: string) => string) | null) {
+function peerSpec(
+  name: string,
+  script: string,
+  peerEnv: Record<string, string>,
+  adaptSupergraph: ((sdl: string) => string) | null,
+) {
   return (launch: GatewayLaunch, baseEnv: Record<string, string | undefined>): ProcessSpec => ({
     name,
     script: repoFile(script),
     env: {
       ...baseEnv,
+      ...peerEnv,
       NODE_ENV: "production",
       SUPERGRAPH_PATH: adaptSupergraph
         ? adaptedCopy(launch.supergraphPath, name, adaptSupergraph)
@@ -97,24 +101,57 @@ function adaptedCopy(path: string, name: string, adapt: (sdl: string) => string)
   return copy;
 }
 
-export const GATEWAYS: Record<GatewayId, GatewayDefinition> = {
-  "ours-off": {
-    id: "ours-off",
-    label: "Liên Thông, caches off",
-    hasCaches: false,
-    spec: oursSpec("ours-off", OURS_CACHES_OFF_ENV),
-  },
-  ours: { id: "ours", label: "Liên Thông, defaults", hasCaches: true, spec: oursSpec("ours", {}) },
-  apollo: {
-    id: "apollo",
-    label: "Apollo Gateway",
-    hasCaches: false,
-    spec: peerSpec("apollo", "bench/peers/apolloGateway.ts", withoutSecurityPurpose),
-  },
-  hive: {
-    id: "hive",
-    label: "Hive Gateway",
-    hasCaches: false,
-    spec: peerSpec("hive", "bench/peers/hiveGateway.ts", null),
-  },
-};
+// Which variant runs what: the polling cell is about cache expiry, so only a gateway with caches runs it; a cold
+// cell is sequential requests, where inbound deduplication never engages, so the no-dedup peer skips it; the
+// executor and dedup-only variants answer questions asked of the Guild query only.
+const EXCEPT_POLL = ["guild", "province-cold", "province-warm", "national-warm", "commune-warm"] as const;
+const LOAD_EXCEPT_POLL = ["guild", "province-warm", "national-warm", "commune-warm"] as const;
+const GUILD_ONLY = ["guild"] as const;
+const EVERY_WORKLOAD = [...EXCEPT_POLL, "province-poll"] as const;
+
+interface Variant {
+  label: string;
+  env: Record<string, string>;
+  workloads: readonly WorkloadId[];
+}
+
+const ours = (name: string, variant: Variant & { hasCaches: boolean }): GatewayDefinition => ({
+  label: variant.label,
+  family: "ours",
+  hasCaches: variant.hasCaches,
+  workloads: variant.workloads,
+  spec: oursSpec(name, variant.env),
+});
+
+const peer = (
+  name: string,
+  variant: Variant & { script: string; adaptSupergraph?: (sdl: string) => string },
+): GatewayDefinition => ({
+  label: variant.label,
+  family: "peer",
+  hasCaches: false,
+  workloads: variant.workloads,
+  spec: peerSpec(name, variant.script, variant.env, variant.adaptSupergraph ?? null),
+});
+
+const APOLLO_PEER = "bench/peers/apolloGateway.ts";
+const HIVE_PEER = "bench/peers/hiveGateway.ts";
+
+/**
+ * Every gateway configuration measured, one line each, in table order; ours-off first, because each workload's first
+ * error-free answer is the reference the others must match. EXECUTOR is the executor knob of our gateway (`own` or
+ * `apollo`); the variants without it run the gateway's default.
+ */
+// biome-ignore format: a table, one line per variant
+export const GATEWAYS = {
+  "ours-off": ours("ours-off", { label: "Liên Thông, caches off", env: { ...CACHES_OFF_ENV, DEDUP: "off" }, hasCaches: false, workloads: EXCEPT_POLL }),
+  "ours-apollo-executor": ours("ours-apollo-executor", { label: "Liên Thông, caches off, Apollo executor", env: { ...CACHES_OFF_ENV, DEDUP: "off", EXECUTOR: "apollo" }, hasCaches: false, workloads: GUILD_ONLY }),
+  "ours-dedup": ours("ours-dedup", { label: "Liên Thông, dedup only", env: { ...CACHES_OFF_ENV, DEDUP: "on" }, hasCaches: false, workloads: GUILD_ONLY }),
+  ours: ours("ours", { label: "Liên Thông, defaults", env: {}, hasCaches: true, workloads: EVERY_WORKLOAD }),
+  apollo: peer("apollo", { label: "Apollo Gateway", script: APOLLO_PEER, env: {}, workloads: EXCEPT_POLL, adaptSupergraph: withoutSecurityPurpose }),
+  hive: peer("hive", { label: "Hive Gateway", script: HIVE_PEER, env: {}, workloads: EXCEPT_POLL }),
+  "hive-no-dedup": peer("hive-no-dedup", { label: "Hive Gateway, no dedup", script: HIVE_PEER, env: { INBOUND_DEDUP: "off" }, workloads: LOAD_EXCEPT_POLL }),
+} satisfies Record<string, GatewayDefinition>;
+
+export type GatewayId = keyof typeof GATEWAYS;
+export const GATEWAY_IDS = Object.keys(GATEWAYS) as GatewayId[];

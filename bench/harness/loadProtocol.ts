@@ -8,6 +8,8 @@ export interface LoadRequest {
   /** Request bodies; connections cycle through them, so several bodies rotate variables per request. */
   bodies: string[];
   headers: Record<string, string>;
+  /** When set, latencies are also summarised per slot of this many seconds (by when each response completed). */
+  slotSeconds?: number;
 }
 
 export interface LatencySummary {
@@ -19,7 +21,10 @@ export interface LatencySummary {
 }
 
 export interface LoadResult {
+  /** Requests completed within the window. */
   requests: number;
+  /** Requests written to the gateway, those still in flight when the window closed included. */
+  sent: number;
   elapsedSeconds: number;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
@@ -28,6 +33,8 @@ export interface LoadResult {
   graphqlErrors: number;
   /** Connection errors and timeouts. */
   transportErrors: number;
+  /** One summary per slot of `slotSeconds`, in order (null: no response completed in it); null without slots. */
+  slotLatencyMs: (LatencySummary | null)[] | null;
 }
 
 export type LoadReply = { id: number; result: LoadResult } | { id: number; error: string };

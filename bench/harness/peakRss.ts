@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { processTree } from "./processTree.ts";
 
 /**
  * Peak resident set (VmHWM) of a process and its descendants in kB, so a gateway that forks workers is
  * charged for all of them. Summing per-process peaks can only overstate, never hide, memory.
  */
 export function readPeakRssKb(pid: number): number | null {
-  const own = readStatusField(pid, "VmHWM");
-  if (own === null) return null;
-  return childrenOf(pid).reduce((total, child) => total + (readPeakRssKb(child) ?? 0), own);
+  const [own, ...children] = processTree(pid).map((each) => readStatusField(each, "VmHWM"));
+  if (own === null || own === undefined) return null;
+  return children.reduce<number>((total, child) => total + (child ?? 0), own);
 }
 
 /**
@@ -15,12 +16,13 @@ export function readPeakRssKb(pid: number): number | null {
  * process reports the peak of each measured cell rather than of its whole life.
  */
 export function resetPeakRss(pid: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
-  } catch {
-    return;
+  for (const each of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${each}/clear_refs`, "5");
+    } catch {
+      // gone, or not ours to reset: its peak then covers more than the cell, which can only overstate
+    }
   }
-  for (const child of childrenOf(pid)) resetPeakRss(child);
 }
 
 function readStatusField(pid: number, field: string): number | null {
@@ -30,16 +32,5 @@ function readStatusField(pid: number, field: string): number | null {
     return match ? Number(match[1]) : null;
   } catch {
     return null;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .split(/\s+/)
-      .filter((entry) => entry.length > 0)
-      .map(Number);
-  } catch {
-    return [];
   }
 }

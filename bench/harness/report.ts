@@ -1,7 +1,7 @@
 import type { CellResult, CellSettings } from "./cells.ts";
-import type { GatewayId } from "./gateways.ts";
 import { GATEWAYS } from "./gateways.ts";
 import type { MachineInfo } from "./machine.ts";
+import { targetChecks, worstSlotP99 } from "./targets.ts";
 import type { WorkloadId } from "./workloads.ts";
 import { WORKLOADS } from "./workloads.ts";
 
@@ -17,19 +17,27 @@ export interface RunRecord {
   results: CellResult[];
 }
 
+// `req/s` stays the third column: scripts/capacity.ts reads it.
 const HEADERS = [
   "gateway",
   "status",
   "req/s",
+  "runs",
   "vs Apollo",
   "p50 ms",
   "p95 ms",
   "p99 ms",
+  "CPU ms/req",
+  "CPU vs Apollo",
   "peak RSS MB",
   "platform req/op",
+  "load 1m",
 ];
 
-/** One row per cell; `vs Apollo` is throughput ÷ Apollo's for load cells and Apollo's p50 ÷ this p50 for cold ones. */
+/**
+ * One row per cell. `runs`: each run's req/s (load) or p50 (cold); `vs Apollo`: throughput ÷ Apollo's for load cells,
+ * Apollo's p50 ÷ this p50 for cold ones; `CPU vs Apollo`: this CPU-ms per request ÷ Apollo's (lower is cheaper).
+ */
 export function tableRows(results: CellResult[], workload: WorkloadId): string[][] {
   const cells = results.filter((result) => result.workload === workload);
   const apollo = cells.find((cell) => cell.gateway === "apollo" && cell.status !== "FAILED");
@@ -37,23 +45,39 @@ export function tableRows(results: CellResult[], workload: WorkloadId): string[]
     GATEWAYS[cell.gateway].label,
     cell.status,
     cell.requestsPerSecond === null ? "—" : cell.requestsPerSecond.toFixed(1),
+    runsColumn(cell),
     ratioAgainst(apollo, cell),
     number(cell.latencyMs?.p50),
     number(cell.latencyMs?.p95),
     number(cell.latencyMs?.p99),
+    cell.cpuMsPerRequest === null ? "—" : cell.cpuMsPerRequest.toFixed(2),
+    cpuRatio(apollo, cell),
     cell.peakRssMb === null ? "—" : String(cell.peakRssMb),
     cell.platformRequestsPerOperation === null ? "—" : String(cell.platformRequestsPerOperation),
+    cell.loadAverage1m === null ? "—" : cell.loadAverage1m.toFixed(1),
   ]);
+}
+
+function runsColumn(cell: CellResult): string {
+  if (cell.runs.length === 0) return "—";
+  return cell.runs
+    .map((run) => (cell.mode === "cold" ? run.latencyMs.p50 : (run.requestsPerSecond ?? 0)).toFixed(0))
+    .join(" / ");
 }
 
 function ratioAgainst(apollo: CellResult | undefined, cell: CellResult): string {
   if (!apollo || cell.status === "FAILED") return "—";
-  if (cell.mode === "load") {
+  if (cell.mode !== "cold") {
     if (!apollo.requestsPerSecond || cell.requestsPerSecond === null) return "—";
     return `${(cell.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}×`;
   }
   if (!apollo.latencyMs?.p50 || !cell.latencyMs?.p50) return "—";
   return `${(apollo.latencyMs.p50 / cell.latencyMs.p50).toFixed(2)}× faster`;
+}
+
+function cpuRatio(apollo: CellResult | undefined, cell: CellResult): string {
+  if (!apollo?.cpuMsPerRequest || cell.cpuMsPerRequest === null || cell.status === "FAILED") return "—";
+  return `${(cell.cpuMsPerRequest / apollo.cpuMsPerRequest).toFixed(2)}×`;
 }
 
 function number(value: number | undefined): string {
@@ -66,11 +90,50 @@ function workloadsIn(results: CellResult[]): WorkloadId[] {
 
 function workloadHeading(workload: WorkloadId, record: RunRecord): string {
   const definition = WORKLOADS[workload];
-  const method =
-    definition.mode === "cold"
-      ? `${record.settings.coldRequests} sequential requests, every cache purged before each`
-      : `${record.settings.connections} connections, ${record.settings.warmupSeconds} s warm-up, ${record.settings.durationSeconds} s measured`;
+  const { settings } = record;
+  const runs = settings.runs === 1 ? "1 run" : `median of ${settings.runs} runs`;
+  const method = {
+    cold: `${runs} of ${settings.coldRequests} sequential requests, every cache purged before each`,
+    load: `${settings.connections} connections, ${settings.warmupSeconds} s warm-up, ${runs} of ${settings.durationSeconds} s measured`,
+    poll: `${settings.connections} connections for ${settings.pollSeconds} s, cache lifetime capped at ${settings.pollTtlSeconds} s, one run`,
+  }[definition.mode];
   return `${definition.title} (${method})`;
+}
+
+/** Lines printed under a workload's table: cell notes, the cold cells' measured floor, the polling cell's refreshes. */
+function detailLines(record: RunRecord, workload: WorkloadId): string[] {
+  const cells = record.results.filter((each) => each.workload === workload);
+  const lines = cells
+    .filter((cell) => cell.note)
+    .map((cell) => `${GATEWAYS[cell.gateway].label}: ${cell.note}`);
+  const floors = cells.filter((cell) => cell.platformFloorMs && cell.latencyMs);
+  if (floors.length > 0) {
+    lines.push(
+      `Measured floor (the slowest chain of platform calls each cold request waited for, median over the cell's requests, at ${record.sandboxLatencyMs} ms sandbox latency) and p50 ÷ floor:`,
+      ...floors.map(
+        (cell) =>
+          `  ${GATEWAYS[cell.gateway].label}: floor ${cell.platformFloorMs!.toFixed(1)} ms, p50 ${cell.latencyMs!.p50.toFixed(1)} ms = ${(cell.latencyMs!.p50 / cell.platformFloorMs!).toFixed(2)}× the floor`,
+      ),
+    );
+  }
+  const ours = cells.find((cell) => cell.gateway === "ours" && cell.platformRequestsByEndpoint);
+  if (ours?.platformRequestsByEndpoint) {
+    lines.push(
+      `Platform requests per cold dashboard (${GATEWAYS.ours.label}), by endpoint:`,
+      ...Object.entries(ours.platformRequestsByEndpoint).map(
+        ([endpoint, count]) => `  \`${endpoint}\`: ${count}`,
+      ),
+    );
+  }
+  for (const cell of cells.filter((each) => each.poll)) {
+    const poll = cell.poll!;
+    const slotP99 = poll.slotLatencyMs.map((slot) => (slot ? slot.p99.toFixed(1) : "none completed"));
+    lines.push(
+      `${GATEWAYS[cell.gateway].label}: p99 per ${poll.cacheLifetimeSeconds} s slot (ms): ${slotP99.join(" / ")}; worst ${worstSlotP99(poll)}`,
+      `${GATEWAYS[cell.gateway].label}: ${poll.subgraphFetches} subgraph fetches in the window; one round of every polled dashboard from empty caches takes ${poll.fetchesPerRound}; ${poll.expiries} expiries → ${poll.refreshesPerKeyPerExpiry} refreshes per key per expiry`,
+    );
+  }
+  return lines;
 }
 
 export function formatTextTable(record: RunRecord): string {
@@ -80,10 +143,11 @@ export function formatTextTable(record: RunRecord): string {
     const widths = HEADERS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     lines.push("", workloadHeading(workload, record));
     for (const row of rows) lines.push(row.map((value, column) => value.padEnd(widths[column]!)).join("  "));
-    for (const cell of record.results.filter((each) => each.workload === workload && each.note)) {
-      lines.push(`  ${cell.gateway}: ${cell.note}`);
-    }
+    for (const line of detailLines(record, workload)) lines.push(`  ${line}`);
   }
+  const checks = targetChecks(record);
+  if (checks.length > 0) lines.push("", "Targets:");
+  for (const check of checks) lines.push(`  [issue ${check.issue}] ${check.target}: ${check.outcome}`);
   return lines.join("\n");
 }
 
@@ -92,85 +156,13 @@ function markdownTable(rows: string[][]): string {
   return [line(HEADERS), line(HEADERS.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-interface TargetCheck {
-  target: string;
-  outcome: string;
-}
-
-function find(results: CellResult[], workload: WorkloadId, gateway: GatewayId): CellResult | undefined {
-  return results.find(
-    (each) => each.workload === workload && each.gateway === gateway && each.status !== "FAILED",
-  );
-}
-
-/** The issue's targets, read off this run; a missing or failed cell says so instead of guessing. */
-export function targetChecks(record: RunRecord): TargetCheck[] {
-  const results = record.results;
-  const verdict = (met: boolean) => (met ? "met" : "**missed**");
-  const checks: TargetCheck[] = [];
-  const guildOurs = find(results, "guild", "ours-off");
-  const guildApollo = find(results, "guild", "apollo");
-  const guildHive = find(results, "guild", "hive");
-  if (guildOurs?.requestsPerSecond && guildApollo?.requestsPerSecond) {
-    const ratio = guildOurs.requestsPerSecond / guildApollo.requestsPerSecond;
-    checks.push({
-      target: "Guild workload, caches off: ≥ 3× Apollo Gateway req/s",
-      outcome: `${ratio.toFixed(2)}× — ${verdict(ratio >= 3)}`,
-    });
-  }
-  if (guildOurs?.requestsPerSecond && guildHive?.requestsPerSecond) {
-    const ratio = guildOurs.requestsPerSecond / guildHive.requestsPerSecond;
-    checks.push({
-      target: "Guild workload, caches off: ≥ Hive Gateway req/s",
-      outcome: `${ratio.toFixed(2)}× Hive — ${verdict(ratio >= 1)}`,
-    });
-  }
-  if (guildOurs?.peakRssMb && guildHive?.peakRssMb) {
-    checks.push({
-      target: "Guild workload, caches off: lower peak RSS than Hive Gateway",
-      outcome: `${guildOurs.peakRssMb} MB vs ${guildHive.peakRssMb} MB — ${verdict(guildOurs.peakRssMb < guildHive.peakRssMb)}`,
-    });
-  }
-  const warmOurs = find(results, "province-warm", "ours");
-  const warmApollo = find(results, "province-warm", "apollo");
-  if (warmOurs?.requestsPerSecond && warmApollo?.requestsPerSecond) {
-    const ratio = warmOurs.requestsPerSecond / warmApollo.requestsPerSecond;
-    checks.push({
-      target: "ProvinceDashboard warm: ≥ 20× Apollo Gateway req/s",
-      outcome: `${ratio.toFixed(1)}× — ${verdict(ratio >= 20)}`,
-    });
-  }
-  if (warmOurs?.latencyMs) {
-    checks.push({
-      target: `ProvinceDashboard warm: p99 < 20 ms at ${record.settings.connections} connections`,
-      outcome: `${warmOurs.latencyMs.p99.toFixed(1)} ms — ${verdict(warmOurs.latencyMs.p99 < 20)}`,
-    });
-  }
-  const coldOurs = find(results, "province-cold", "ours");
-  if (coldOurs?.platformRequestsPerOperation != null) {
-    checks.push({
-      target: "ProvinceDashboard cold: ≤ 8 platform requests per dashboard",
-      outcome: `${coldOurs.platformRequestsPerOperation} — ${verdict(coldOurs.platformRequestsPerOperation <= 8)}`,
-    });
-  }
-  if (coldOurs?.latencyMs) {
-    // Two sequential subgraph round trips, each waiting on at least one platform call of the injected latency.
-    const floorMs = 2 * record.sandboxLatencyMs;
-    checks.push({
-      target: `ProvinceDashboard cold: p50 within 2× the plan's floor (≥ ${floorMs} ms: two sequential subgraph round trips, each with ≥ one ${record.sandboxLatencyMs} ms platform call)`,
-      outcome: `p50 ${coldOurs.latencyMs.p50.toFixed(1)} ms = ${(coldOurs.latencyMs.p50 / floorMs).toFixed(2)}× that lower bound — ${verdict(coldOurs.latencyMs.p50 <= 2 * floorMs)}`,
-    });
-  }
-  return checks;
-}
-
 export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFile: string): string {
-  const { machine } = record;
+  const { machine, settings } = record;
   const failed = record.results.filter((each) => each.status !== "ok");
   const sections = [
     "# Benchmark results",
     "",
-    `Generated by \`bench/run.ts\`; the raw numbers of this run are in \`bench/results/${jsonFile}\`.`,
+    `Generated by \`bench/run.ts\`; the raw numbers of this run (every run of every cell) are in \`bench/results/${jsonFile}\`.`,
     "",
     "## Run",
     "",
@@ -178,8 +170,8 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
     `- Date: ${record.startedAt} → ${record.finishedAt}`,
     `- Commit: \`${machine.gitCommit}\`${machine.gitDirty ? " (working tree had uncommitted changes)" : ""}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, Node ${machine.node}`,
-    `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end`,
-    `- Load: autocannon in its own process, ${record.settings.connections} connections, ${record.settings.warmupSeconds} s warm-up then ${record.settings.durationSeconds} s measured; cold cells ${record.settings.coldRequests} sequential requests`,
+    `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end; each cell's \`load 1m\` is the median of the 1-minute load average at the end of its runs`,
+    `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.pollSeconds} s once`,
     `- Sandbox latency ${record.sandboxLatencyMs} ms per platform request; our gateway's caches ${record.redisUrl ? "in Redis" : "in memory (no REDIS_URL)"}`,
     "",
     failed.length === 0
@@ -188,7 +180,7 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
     "",
     "## Results",
     "",
-    "`vs Apollo`: requests/s ÷ Apollo Gateway's for load cells; Apollo's p50 ÷ this p50 for cold cells. Where the time goes when a target is missed: `bench/PROFILES.md`.",
+    "Each figure is the median of the cell's runs (`runs` lists each run's req/s, or p50 for cold cells); peak RSS is the peak over the whole cell. `vs Apollo`: requests/s ÷ Apollo Gateway's for load cells, Apollo's p50 ÷ this p50 for cold cells. `CPU ms/req`: the gateway's user + system CPU over the measured window ÷ the requests it answered; `CPU vs Apollo`: that ÷ Apollo Gateway's (lower is cheaper). Where the time goes when a target is missed: `bench/PROFILES.md`.",
   ];
   for (const workload of workloadsIn(record.results)) {
     sections.push(
@@ -197,23 +189,17 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
       "",
       markdownTable(tableRows(record.results, workload)),
     );
-    for (const cell of record.results.filter((each) => each.workload === workload && each.note)) {
-      sections.push("", `- ${GATEWAYS[cell.gateway].label}: ${cell.note}`);
-    }
-    const cold = record.results.find(
-      (each) => each.workload === workload && each.gateway === "ours" && each.platformRequestsByEndpoint,
-    );
-    if (cold?.platformRequestsByEndpoint) {
-      sections.push("", "Platform requests per cold dashboard (our defaults), by endpoint:", "");
-      for (const [endpoint, count] of Object.entries(cold.platformRequestsByEndpoint)) {
-        sections.push(`- \`${endpoint}\`: ${count}`);
-      }
-    }
+    const details = detailLines(record, workload);
+    if (details.length > 0)
+      sections.push(
+        "",
+        ...details.map((line) => (line.startsWith("  ") ? `  -${line.slice(1)}` : `- ${line}`)),
+      );
   }
   const checks = targetChecks(record);
   if (checks.length > 0) {
-    sections.push("", "## Targets (from issue 6)", "", "| target | this run |", "| --- | --- |");
-    for (const check of checks) sections.push(`| ${check.target} | ${check.outcome} |`);
+    sections.push("", "## Targets", "", "| issue | target | this run |", "| --- | --- | --- |");
+    for (const check of checks) sections.push(`| ${check.issue} | ${check.target} | ${check.outcome} |`);
   }
   sections.push("", "## How it was measured", "", ...notes.map((note) => `- ${note}`), "");
   return sections.join("\n");

@@ -1,6 +1,10 @@
+import type { PlatformCall } from "../../scripts/platformChain.ts";
+
 export interface SandboxStats {
   total: number;
   byEndpoint: Record<string, number>;
+  /** When each platform request since the last reset arrived and was answered. */
+  requests: PlatformCall[];
 }
 
 export interface SandboxClient {
