@@ -18,9 +18,10 @@ import { trackRedisAvailability } from "./cacheStore/redis.ts";
 import { createCacheStore } from "./cacheStore/store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
+import { createEdgeDedup } from "./dedup/edgeDedup.ts";
 import { createInboundDedupPlugin } from "./dedup/inboundDedup.ts";
-import { createOwnExecutorGateway } from "./executor/ownExecutorGateway.ts";
 import { createLimits } from "./demandControl/limits.ts";
+import { createOwnExecutorGateway } from "./executor/ownExecutorGateway.ts";
 import { createExplorer } from "./explorer/explorer.ts";
 import { localSigner } from "./explorer/tokenRoute.ts";
 import { createContextHeaderStep } from "./fetch/contextHeader.ts";
@@ -130,6 +131,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
   if (redis) trackRedisAvailability(redis, metrics);
   const tracing = createGatewayTracing(config.tracing);
+  const edgeDedup = config.dedup.enabled
+    ? createEdgeDedup({ version: cacheVersion, metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })
+    : null;
 
   const explorer = createExplorer({
     enabled: config.explorer.enabled && config.server.introspection,
@@ -161,11 +165,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         }),
       ],
     },
-    // After the response cache: a cache hit never waits for anyone.
-    dedup: config.dedup.enabled
+    // After the response cache: a cache hit never waits for anyone. Plain POST queries are deduplicated at the HTTP
+    // edge from their bytes; the plugin takes the rest and tells the edge how its leaders' answers may be shared.
+    dedup: edgeDedup
       ? {
           plugins: [
-            createInboundDedupPlugin({ version: cacheVersion, metrics, maxWaitMs: DEDUP_MAX_WAIT_MS }),
+            createInboundDedupPlugin({
+              version: cacheVersion,
+              metrics,
+              maxWaitMs: DEDUP_MAX_WAIT_MS,
+              edge: edgeDedup,
+            }),
           ],
         }
       : {},
@@ -323,6 +333,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   });
 
   const http = createHttpServer((request, response) => void handle(request, response));
+    edgeDedup,
   const opsServer = config.ops.listener ? createOpsServer(ops, logger) : null;
 
   return {

@@ -38,3 +38,12 @@ export function parseJson(raw: Buffer): unknown {
 export async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   return parseJson(await readBody(request, maxBytes));
 }
+
+/** The body parsed, and as the text the client sent: for keys that must tell apart exactly what was sent. */
+export async function readJsonWithText(
+  request: IncomingMessage,
+  maxBytes: number,
+): Promise<{ value: unknown; text: string }> {
+  const raw = await readBody(request, maxBytes);
+  return { value: parseJson(raw), text: raw.toString("utf8") };
+}

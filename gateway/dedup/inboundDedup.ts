@@ -1,19 +1,21 @@
-import type { CacheHint, CachePolicy } from "@apollo/cache-control-types";
+import type { CacheHint } from "@apollo/cache-control-types";
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import type { FormattedExecutionResult } from "graphql";
 import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
-import { privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import type { GatewayContext } from "../context.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
+import type { EdgeDedup } from "./edgeDedup.ts";
+import { createInFlightTable, sharingPolicy } from "./inFlight.ts";
 
-/** What a leader hands to the requests that waited for it; null when it had nothing shareable (e.g. incremental). */
-type SharedResult = {
+/** What a leader hands to the requests that waited for it. */
+interface SharedResult {
   result: FormattedExecutionResult;
   status: number | undefined;
   policy: CacheHint;
+  scope: "PUBLIC" | "PRIVATE";
   sub: string | null;
-} | null;
+}
 
 export interface InboundDedupOptions {
   version: CacheVersion;
@@ -23,100 +25,60 @@ export interface InboundDedupOptions {
    * always settles unless Apollo Server aborts its request outside the plugin hooks.
    */
   maxWaitMs: number;
+  /** The HTTP edge's dedup: the requests it owns are left to it, and told how their answers may be shared. */
+  edge?: Pick<EdgeDedup, "owns" | "answered">;
 }
 
 /**
  * Identical queries in flight at the same time, for the same visibility class, share one execution (what Hive Gateway
- * calls inbound in-flight request deduplication). Mutations never share. The first request leads and executes; the
- * others wait in `responseForOperation` and are answered with a copy of the leader's result once it is sent.
+ * calls inbound in-flight request deduplication), for the requests the HTTP edge cannot deduplicate from their bytes
+ * (APQ, GET, batches). Mutations never share. The first request leads and executes; the others wait in
+ * `responseForOperation` and are answered with a copy of the leader's result once it is sent.
  */
 export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloServerPlugin<GatewayContext> {
-  const { metrics, maxWaitMs, version } = options;
-  const inFlight = new Map<string, Promise<SharedResult>>();
+  const { metrics, maxWaitMs, version, edge } = options;
+  const flights = createInFlightTable<SharedResult>(maxWaitMs);
 
   return {
     async requestDidStart() {
-      let settleLed: ((shared: SharedResult) => void) | null = null;
-      function lead(key: string): void {
-        const led = new Promise<SharedResult>((resolve) => {
-          settleLed = resolve;
-        });
-        inFlight.set(key, led);
-        const forget = () => {
-          if (inFlight.get(key) === led) inFlight.delete(key);
-        };
-        const guard = setTimeout(forget, maxWaitMs);
-        guard.unref();
-        void led.then(() => {
-          clearTimeout(guard);
-          forget();
-        });
-      }
+      let settleLed: ((shared: SharedResult | null) => void) | null = null;
       return {
         async responseForOperation(requestContext) {
-          if (requestContext.operation.operation !== "query") return null;
           const context = requestContext.contextValue;
-          const sub = context.caller.sub;
-          const publicKey = requestOperationKey(requestContext, version.of(requestContext.schema));
-          // Second round: the leader's answer was PRIVATE and someone else's; requests of this caller still share.
-          const keys = sub === null ? [publicKey] : [publicKey, privateKey(publicKey, sub)];
-          for (const key of keys) {
-            const leader = inFlight.get(key);
-            if (!leader) {
-              lead(key);
-              context.cacheOutcomes.dedup = "miss";
-              return null;
-            }
-            const shared = await waitAtMost(leader, maxWaitMs);
-            if (!shared) return null;
-            // PRIVATE data belongs to the caller it was fetched for (and anonymous callers cannot be told apart).
-            if (shared.policy.scope === "PRIVATE" && (sub === null || shared.sub !== sub)) continue;
-            metrics.dedupJoins.inc();
-            context.cacheOutcomes.dedup = "hit";
-            requestContext.overallCachePolicy.restrict(shared.policy);
-            return {
-              http: { status: shared.status, headers: new HeaderMap() },
-              body: { kind: "single", singleResult: structuredClone(shared.result) },
-            } satisfies GraphQLResponse;
+          if (requestContext.operation.operation !== "query" || edge?.owns(context)) return null;
+          const key = requestOperationKey(requestContext, version.of(requestContext.schema));
+          const turn = await flights.take(key, context.caller.sub);
+          if (turn.kind === "alone") return null;
+          if (turn.kind === "lead") {
+            settleLed = turn.settle;
+            context.cacheOutcomes.dedup = "miss";
+            return null;
           }
-          return null;
+          const { shared } = turn;
+          metrics.dedupJoins.inc();
+          context.cacheOutcomes.dedup = "hit";
+          requestContext.overallCachePolicy.restrict(shared.policy);
+          return {
+            http: { status: shared.status, headers: new HeaderMap() },
+            body: { kind: "single", singleResult: structuredClone(shared.result) },
+          } satisfies GraphQLResponse;
         },
         async willSendResponse(requestContext) {
-          if (!settleLed) return;
           const { body, http } = requestContext.response;
-          settleLed(
-            body.kind === "single"
-              ? {
-                  result: body.singleResult,
-                  status: http.status,
-                  policy: sharingPolicy(requestContext.overallCachePolicy, body.singleResult),
-                  sub: requestContext.contextValue.caller.sub,
-                }
-              : null,
-          );
+          // Incremental answers are not shared (nor, at the edge, written as one body).
+          if (body.kind !== "single") return settleLed?.(null);
+          const context = requestContext.contextValue;
+          const policy = sharingPolicy(requestContext.overallCachePolicy, body.singleResult);
+          edge?.answered(context, policy);
+          settleLed?.({
+            result: body.singleResult,
+            status: http.status,
+            policy,
+            scope: policy.scope ?? "PUBLIC",
+            sub: context.caller.sub,
+          });
         },
       };
     },
   };
-}
-
-/**
- * An answer with errors is the caller's own (what failed, and why, can depend on who asked), like one a subgraph marked
- * `no-store`: PRIVATE, so only requests of the same caller share it.
- */
-function sharingPolicy(policy: CachePolicy, result: FormattedExecutionResult): CacheHint {
-  if (result.errors && result.errors.length > 0) return { maxAge: 0, scope: "PRIVATE" };
-  return { maxAge: policy.maxAge ?? 0, scope: policy.scope ?? "PUBLIC" };
-}
-
-async function waitAtMost(leader: Promise<SharedResult>, ms: number): Promise<SharedResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([leader, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

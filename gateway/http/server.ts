@@ -3,11 +3,12 @@ import { performance } from "node:perf_hooks";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
 import type { GraphQLError } from "graphql";
 import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
-import { readJson } from "../../common/http/body.ts";
+import { readJson, readJsonWithText } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { sendGraphQLError, sendJson, sendText } from "../../common/http/respond.ts";
 import type { CallerResolver } from "../authentication/callerResolver.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
+import type { EdgeDedup } from "../dedup/edgeDedup.ts";
 import type { GatewayLimits } from "../demandControl/limits.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
@@ -46,6 +47,8 @@ export interface HttpHandlerDeps {
   /** Response-cache hits written straight from the store; null when the response cache is not wired. */
   cachedResponses: CachedResponseReader | null;
   /** Runs a GraphQL request inside its trace span; null when tracing is off. */
+  /** Identical concurrent plain POST queries answered from one execution's bytes; null when dedup is off. */
+  edgeDedup: EdgeDedup | null;
   traceRequest: GatewayTracing["traceRequest"] | null;
 }
 
@@ -66,7 +69,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
   const summarize = createRequestSummary({ logger: deps.logger, metrics: deps.metrics });
   const routes = new Map(deps.routes.map((route) => [`${route.method} ${route.path}`, route]));
 
-  async function graphqlBody(request: IncomingMessage): Promise<unknown> {
+  /** The parsed body, and its text as sent (the edge's dedup key). */
+  async function graphqlBody(request: IncomingMessage): Promise<{ value: unknown; text: string }> {
     const mediaType = mediaTypeOf(request.headers["content-type"]);
     if (!mediaType || !JSON_TYPES.has(mediaType)) {
       throw new HttpError(
@@ -75,7 +79,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         `POST ${GRAPHQL_PATH} needs Content-Type: application/json (got ${mediaType ?? "none"})`,
       );
     }
-    const body = await readJson(request, deps.maxBodyBytes);
+    const { value: body, text } = await readJsonWithText(request, deps.maxBodyBytes);
     if (body === undefined) {
       throw new HttpError(400, BAD_REQUEST, 'Request body is empty: send {"query": "..."}');
     }
@@ -90,7 +94,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     } else if (body === null || typeof body !== "object") {
       throw new HttpError(400, BAD_REQUEST, 'Request body must be a JSON object like {"query": "..."}');
     }
-    return body;
+    return { value: body, text };
   }
 
   async function serveGraphQL(
@@ -111,7 +115,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         },
       );
     }
-    const body = method === "POST" ? await graphqlBody(request) : undefined;
+    const posted = method === "POST" ? await graphqlBody(request) : null;
+    const body = posted?.value;
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -139,22 +144,43 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       );
       return contextPromise;
     };
-    if (body !== undefined && deps.cachedResponses) {
-      const context = await contextOf().catch(() => null);
-      const cached = context && (await deps.cachedResponses(body, context));
-      if (context && cached) return writeCachedResponse(request, response, context, cached);
+    // Both need the caller first: a refused caller is answered by Apollo Server, never from someone else's answer.
+    const context =
+      posted && (deps.cachedResponses || deps.edgeDedup) ? await contextOf().catch(() => null) : null;
+    if (context && deps.cachedResponses) {
+      const cached = await deps.cachedResponses(body, context);
+      if (cached) return writeCachedResponse(request, response, context, cached);
     }
-    const result = await deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body },
-      context: contextOf,
-    });
+    const turn =
+      posted && context && deps.edgeDedup
+        ? await deps.edgeDedup.arrive({ body, text: posted.text, accept: request.headers.accept }, context)
+        : null;
+    if (turn?.kind === "follow") {
+      response.statusCode = turn.answer.status;
+      for (const [name, value] of turn.answer.headers) response.setHeader(name, value);
+      response.end(turn.answer.body);
+      return;
+    }
+    const result = await deps.apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search, body },
+        context: contextOf,
+      })
+      .catch((error: unknown) => {
+        if (turn?.kind === "execute") turn.abandon();
+        throw error;
+      });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = legacyStatus(result);
     if (result.body.kind === "complete") {
-      response.end(result.body.string);
+      const { string } = result.body;
+      response.end(
+        turn ? turn.settle({ status: response.statusCode, headers: result.headers, body: string }) : string,
+      );
       return;
     }
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    turn?.abandon();
     response.end();
   }
 
