@@ -1,14 +1,14 @@
 import { createRequire } from "node:module";
-import { operationFromDocument, type Schema, Supergraph } from "@apollo/federation-internals";
-import { computeResponse } from "@apollo/gateway/dist/resultShaping.js";
+import { type FieldSelection, type Schema, Supergraph } from "@apollo/federation-internals";
+import type { computeResponse } from "@apollo/gateway/dist/resultShaping.js";
 import {
   type DocumentNode,
   executeSync,
   type FragmentDefinitionNode,
-  type GraphQLError,
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   parse,
 } from "graphql";
 
@@ -46,43 +46,32 @@ export function parseOperation(source: string, operationName?: string): ParsedOp
   return { document, operation, fragments };
 }
 
-/** Apollo Gateway's own shaping of `input`, with introspection answered as its executeQueryPlan does. */
-export function apolloShape(
+/** Apollo's executeIntrospection: the selection alone in a query over the API schema, executed by graphql-js. */
+export function introspectAsApolloDoes(
   schemas: ApiSchemas,
   parsed: ParsedOperation,
-  input: Record<string, unknown> | null,
-  variables?: Record<string, unknown>,
-): { data: Record<string, unknown> | null | undefined; errors: GraphQLError[] } {
-  const operation = operationFromDocument(
-    schemas.apollo,
-    { kind: Kind.DOCUMENT, definitions: [parsed.operation, ...Object.values(parsed.fragments)] },
-    { validate: false },
-  );
-  return computeResponse({
-    operation,
-    variables,
-    input,
-    introspectionHandling: (selection) => {
-      const field = selection.expandFragments().toSelectionNode();
-      const { data } = executeSync({
-        schema: schemas.graphql,
-        document: {
-          kind: Kind.DOCUMENT,
-          definitions: [
-            {
-              kind: Kind.OPERATION_DEFINITION,
-              operation: parsed.operation.operation,
-              variableDefinitions: parsed.operation.variableDefinitions,
-              selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
-            },
-          ],
+  selection: FieldSelection,
+  variables: Record<string, unknown> | undefined,
+): unknown {
+  const field = selection.expandFragments().toSelectionNode();
+  const { data, errors } = executeSync({
+    schema: schemas.graphql,
+    document: {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        {
+          kind: Kind.OPERATION_DEFINITION,
+          operation: OperationTypeNode.QUERY,
+          variableDefinitions: parsed.operation.variableDefinitions,
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
         },
-        rootValue: {},
-        variableValues: variables,
-      });
-      return data?.[field.alias?.value ?? field.name.value];
+      ],
     },
+    rootValue: {},
+    variableValues: variables,
   });
+  if (errors?.length || !data) throw new Error(`Introspection failed: ${JSON.stringify(errors)}`);
+  return data[field.alias?.value ?? field.name.value];
 }
 
 /** The CommonJS module Apollo's executeQueryPlan calls computeResponse through, to observe its input. */
