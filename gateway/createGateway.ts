@@ -130,10 +130,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     limits: config.demandControl,
   });
   if (redis) trackRedisAvailability(redis, metrics);
-  const tracing = createGatewayTracing(config.tracing);
   const edgeDedup = config.dedup.enabled
     ? createEdgeDedup({ version: cacheVersion, metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })
     : null;
+  const tracing = createGatewayTracing(config.tracing);
 
   const explorer = createExplorer({
     enabled: config.explorer.enabled && config.server.introspection,
@@ -330,10 +330,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       store: stores.response,
       version: cacheVersion,
     }),
+    edgeDedup,
   });
 
   const http = createHttpServer((request, response) => void handle(request, response));
-    edgeDedup,
   const opsServer = config.ops.listener ? createOpsServer(ops, logger) : null;
 
   return {

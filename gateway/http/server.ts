@@ -46,9 +46,9 @@ export interface HttpHandlerDeps {
   routes: HttpRoute[];
   /** Response-cache hits written straight from the store; null when the response cache is not wired. */
   cachedResponses: CachedResponseReader | null;
-  /** Runs a GraphQL request inside its trace span; null when tracing is off. */
   /** Identical concurrent plain POST queries answered from one execution's bytes; null when dedup is off. */
   edgeDedup: EdgeDedup | null;
+  /** Runs a GraphQL request inside its trace span; null when tracing is off. */
   traceRequest: GatewayTracing["traceRequest"] | null;
 }
 
@@ -179,8 +179,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       );
       return;
     }
-    for await (const chunk of result.body.asyncIterator) response.write(chunk);
     turn?.abandon();
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   }
 
