@@ -4,8 +4,8 @@ import { type GraphQLError, getVariableValues } from "graphql";
 import type { GatewayContext } from "../context.ts";
 import type { SubgraphCall } from "../fetch/subgraphCall.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { ResponseShaper } from "./apolloResponseShaping.ts";
 import { executePlan } from "./executePlan.ts";
+import type { ResponseShaper } from "./shaping/index.ts";
 import { executionError } from "./subgraphErrors.ts";
 import { createSupergraphExecution, type SupergraphExecution } from "./supergraphExecution.ts";
 

@@ -4,9 +4,9 @@ import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interf
 import { type FragmentDefinitionNode, type GraphQLSchema, Kind } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { SubgraphCall } from "../fetch/subgraphCall.ts";
-import { createApolloShaperCache, type ResponseShaper } from "./apolloResponseShaping.ts";
 import { createEntityFetchBatcher } from "./batchedEntityFetch.ts";
 import type { PlanExecutionDeps } from "./executePlan.ts";
+import { createShaperCache, type ResponseShaper } from "./shaping/index.ts";
 import { createTypeMatcher } from "./typeConditions.ts";
 
 /** An operation ready to run: its plan and its compiled shaping, made once per operation text and name. */
@@ -42,7 +42,7 @@ export function createSupergraphExecution(options: {
       .subgraphsMetadata()
       .map((subgraph) => [subgraph.name, options.subgraphUrl({ name: subgraph.name, url: subgraph.url })]),
   );
-  const shapers = createApolloShaperCache(options.apiSchema, internalApiSchema);
+  const shapers = createShaperCache(options.apiSchema, { maxEntries: options.planCacheEntries });
   const prepared = new LRUCache<string, PreparedOperation>({ max: options.planCacheEntries });
 
   return {
