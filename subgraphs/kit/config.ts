@@ -29,6 +29,7 @@ const envSchema = z.object({
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
   platformBatchWindowMs: z.coerce.number().int().min(0).max(100).default(3),
+  platformBatchEarlyDispatch: z.enum(["on", "off"]).default("off"),
   nodeEnv: z.enum(["development", "production", "test"]).default("development"),
   internalContextKey: z
     .string()
@@ -65,6 +66,12 @@ export interface SubgraphConfig {
   redisCommandTimeoutMs: number;
   /** Misses of one record kind from concurrent requests within this window share one platform call; 0 = off. */
   platformBatchWindowMs: number;
+  /**
+   * A batch goes out before its window ends once every open request is waiting on the platform. Right for a gateway
+   * that sends a plan step's entity fetches to a subgraph as one request (EXECUTOR=own); one that sends them as
+   * separate requests (Apollo's executor, Apollo Gateway, Hive Gateway) would then cost a platform call per fetch.
+   */
+  platformBatchEarlyDispatch: boolean;
   production: boolean;
   /**
    * This subgraph's own key for the gateway's signed caller context (INTERNAL_CONTEXT_KEY, or derived from
@@ -120,6 +127,7 @@ export function loadSubgraphConfig(
     recordCacheMaxEntries: "RECORD_CACHE_MAX_ENTRIES",
     redisCommandTimeoutMs: "REDIS_COMMAND_TIMEOUT_MS",
     platformBatchWindowMs: "PLATFORM_BATCH_WINDOW_MS",
+    platformBatchEarlyDispatch: "PLATFORM_BATCH_EARLY_DISPATCH",
     nodeEnv: "NODE_ENV",
     internalContextKey: "INTERNAL_CONTEXT_KEY",
     internalContextSecret: "INTERNAL_CONTEXT_SECRET",
@@ -157,6 +165,7 @@ export function loadSubgraphConfig(
     recordCacheMaxEntries: c.recordCacheMaxEntries,
     redisCommandTimeoutMs: c.redisCommandTimeoutMs,
     platformBatchWindowMs: c.platformBatchWindowMs,
+    platformBatchEarlyDispatch: c.platformBatchEarlyDispatch === "on",
     production,
     contextKey: c.internalContextKey
       ? decodeContextKey(c.internalContextKey)

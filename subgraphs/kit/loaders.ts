@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import DataLoader from "dataloader";
 import type { SubgraphMetrics } from "./metrics.ts";
-import { createPlatformBatcher, isInputRefusal, type PlatformBatcher } from "./platformBatcher.ts";
+import { createPlatformBatcher, isInputRefusal, type PlatformFetcher } from "./platformBatcher.ts";
 import type { RecordCache } from "./recordCache.ts";
 
 export { PLATFORM_MAX_BATCH } from "./platformBatcher.ts";
@@ -33,8 +33,8 @@ export interface LoaderRegistryOptions {
   metrics: SubgraphMetrics;
   /** Shared across requests; a fresh map (no cross-request coalescing) when absent. */
   inflight?: InflightFetches;
-  /** Shared across requests; absent → every batch goes out on its own. */
-  batcher?: PlatformBatcher;
+  /** The request's fetches at the process's batcher (`openRequest`); absent → every batch goes out on its own. */
+  batcher?: PlatformFetcher;
 }
 
 export function recordCacheKey(kind: string, variant: string, key: string): string {

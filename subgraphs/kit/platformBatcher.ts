@@ -10,13 +10,32 @@ export const PLATFORM_MAX_BATCH = 500;
  * requests), and each would cost its own platform call. Misses of the same kind and variant that arrive within
  * `windowMs` of each other, from any request, go out as one call (split only at the platform's batch limit).
  *
+ * With `earlyDispatch`, the window is only waited while another request could still add keys to it. Requests
+ * opened with `openRequest` are counted from their arrival, so once every open request is waiting on the platform
+ * (none is still reading its body, resolving fields or asking the record cache), the pending batches go out at once:
+ * a lone cold request pays no window at any stage of its plan, and load, where some request is always at work,
+ * keeps the merging. Requests whose bytes are already on the socket are let in first (the check runs after the
+ * event loop's poll phase). It is for gateways that send one `_entities` request per subgraph and plan step: a
+ * fetch that a gateway sends as a separate request a moment later would miss the batch.
+ *
  * One request's input never fails another's: resolvers check every key with the platform's own rule
  * (common/identifiers.ts) before it gets here, and should the platform still refuse a merged call (400, which the
  * upstream client turns into BAD_USER_INPUT), each request's keys are asked again on their own, so the refusal
  * reaches only the request whose keys caused it.
  */
-export interface PlatformBatcher {
+export interface PlatformFetcher {
   fetch<T>(spec: LoaderSpec<T>, variant: string, keys: readonly string[]): Promise<Map<string, T>>;
+}
+
+/** One request's fetches, counted so the batcher knows when that request can add nothing more. */
+export interface RequestFetcher extends PlatformFetcher {
+  /** The request is answered: it will add no keys, so nobody waits for it. */
+  close(): void;
+}
+
+export interface PlatformBatcher extends PlatformFetcher {
+  /** Fetches of a request that arrived now; `fetch` on the batcher itself belongs to no request and waits the window. */
+  openRequest(): RequestFetcher;
 }
 
 interface Waiter {
@@ -28,6 +47,8 @@ interface Waiter {
 interface PendingBatch {
   keys: Set<string>;
   waiters: Waiter[];
+  timer: NodeJS.Timeout;
+  flush(): void;
 }
 
 /** A refusal of the keys asked (the platform's 400), as opposed to the platform failing. */
@@ -50,8 +71,21 @@ async function fetchInChunks<T>(
   return merged;
 }
 
-export function createPlatformBatcher({ windowMs }: { windowMs: number }): PlatformBatcher {
+export interface PlatformBatcherOptions {
+  windowMs: number;
+  /** Send pending batches as soon as every open request waits on the platform (PLATFORM_BATCH_EARLY_DISPATCH). */
+  earlyDispatch?: boolean;
+}
+
+export function createPlatformBatcher({
+  windowMs,
+  earlyDispatch = false,
+}: PlatformBatcherOptions): PlatformBatcher {
   const pending = new Map<string, PendingBatch>();
+  /** Requests opened and not yet closed, and how many of them have a fetch outstanding. */
+  let open = 0;
+  let waiting = 0;
+  let checkScheduled = false;
 
   function askAlone(spec: LoaderSpec<unknown>, variant: string, waiter: Waiter): void {
     fetchInChunks(spec, variant, waiter.keys).then(waiter.resolve, waiter.reject);
@@ -61,6 +95,7 @@ export function createPlatformBatcher({ windowMs }: { windowMs: number }): Platf
     const batch = pending.get(id);
     if (!batch) return;
     pending.delete(id);
+    clearTimeout(batch.timer);
     fetchInChunks(spec, variant, [...batch.keys]).then(
       (records) => {
         for (const waiter of batch.waiters) waiter.resolve(records);
@@ -75,21 +110,64 @@ export function createPlatformBatcher({ windowMs }: { windowMs: number }): Platf
     );
   }
 
+  function nobodyElseCanJoin(): boolean {
+    return earlyDispatch && open > 0 && waiting === open;
+  }
+
+  function flushIfNobodyElseCanJoin(): void {
+    if (checkScheduled || pending.size === 0 || !nobodyElseCanJoin()) return;
+    checkScheduled = true;
+    setImmediate(() => {
+      checkScheduled = false;
+      if (!nobodyElseCanJoin()) return;
+      for (const batch of [...pending.values()]) batch.flush();
+    });
+  }
+
+  function fetch<T>(spec: LoaderSpec<T>, variant: string, keys: readonly string[]): Promise<Map<string, T>> {
+    if (windowMs <= 0 || keys.length === 0) return fetchInChunks(spec, variant, keys);
+    const id = `${spec.kind}\u0000${variant}`;
+    let batch = pending.get(id);
+    if (!batch) {
+      const flushThis = () => flush(id, spec as LoaderSpec<unknown>, variant);
+      batch = { keys: new Set(), waiters: [], timer: setTimeout(flushThis, windowMs), flush: flushThis };
+      pending.set(id, batch);
+    }
+    for (const key of keys) batch.keys.add(key);
+    const joined = batch;
+    return new Promise<Map<string, T>>((resolve, reject) => {
+      joined.waiters.push({ keys, resolve: resolve as (records: Map<string, unknown>) => void, reject });
+    });
+  }
+
   return {
-    fetch<T>(spec: LoaderSpec<T>, variant: string, keys: readonly string[]): Promise<Map<string, T>> {
-      if (windowMs <= 0 || keys.length === 0) return fetchInChunks(spec, variant, keys);
-      const id = `${spec.kind}\u0000${variant}`;
-      let batch = pending.get(id);
-      if (!batch) {
-        batch = { keys: new Set(), waiters: [] };
-        pending.set(id, batch);
-        setTimeout(() => flush(id, spec as LoaderSpec<unknown>, variant), windowMs);
-      }
-      for (const key of keys) batch.keys.add(key);
-      const joined = batch;
-      return new Promise<Map<string, T>>((resolve, reject) => {
-        joined.waiters.push({ keys, resolve: resolve as (records: Map<string, unknown>) => void, reject });
-      });
+    fetch,
+    openRequest() {
+      open++;
+      let outstanding = 0;
+      let closed = false;
+      const settled = () => {
+        outstanding--;
+        if (outstanding === 0 && !closed) waiting--;
+      };
+      return {
+        fetch(spec, variant, keys) {
+          if (closed) return fetch(spec, variant, keys);
+          outstanding++;
+          if (outstanding === 1) waiting++;
+          const fetched = fetch(spec, variant, keys);
+          fetched.then(settled, settled);
+          flushIfNobodyElseCanJoin();
+          return fetched;
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          open--;
+          if (outstanding > 0) waiting--;
+          flushIfNobodyElseCanJoin();
+        },
+      };
     },
   };
 }

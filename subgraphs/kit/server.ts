@@ -93,7 +93,10 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   const { name, typeDefs, config, deps } = options;
   const { logger, metrics, recordCache, upstream, tracing } = deps;
   const inflight = createInflightFetches();
-  const batcher = createPlatformBatcher({ windowMs: config.platformBatchWindowMs });
+  const batcher = createPlatformBatcher({
+    windowMs: config.platformBatchWindowMs,
+    earlyDispatch: config.platformBatchEarlyDispatch,
+  });
   const apollo = new ApolloServer<SubgraphContext>({
     schema: guardScopes(
       buildSubgraphSchema({
@@ -125,28 +128,34 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
         headers: { allow: "GET, POST" },
       });
     }
-    const raw = method === "POST" ? await readBody(req, MAX_BODY_BYTES) : Buffer.alloc(0);
-    const { caller, requestId } = readCallerContext(req, raw, wireRequestId);
-    const body = method === "POST" ? parsedBody(req, raw) : undefined;
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
-      context: async () => ({
-        caller,
-        requestId,
-        loaders: createLoaderRegistry({ cache: recordCache, metrics, inflight, batcher }),
-        upstream,
-        logger: logger.child({ requestId }),
-      }),
-    });
-    const headers: Record<string, string> = { "x-request-id": requestId };
-    for (const [key, value] of response.headers) headers[key] = value;
-    res.writeHead(response.status ?? 200, headers);
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
-      return;
+    // Counted from its arrival, so the batch window waits for this request while it can still add keys.
+    const fetcher = batcher.openRequest();
+    try {
+      const raw = method === "POST" ? await readBody(req, MAX_BODY_BYTES) : Buffer.alloc(0);
+      const { caller, requestId } = readCallerContext(req, raw, wireRequestId);
+      const body = method === "POST" ? parsedBody(req, raw) : undefined;
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
+        context: async () => ({
+          caller,
+          requestId,
+          loaders: createLoaderRegistry({ cache: recordCache, metrics, inflight, batcher: fetcher }),
+          upstream,
+          logger: logger.child({ requestId }),
+        }),
+      });
+      const headers: Record<string, string> = { "x-request-id": requestId };
+      for (const [key, value] of response.headers) headers[key] = value;
+      res.writeHead(response.status ?? 200, headers);
+      if (response.body.kind === "complete") {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const part of response.body.asyncIterator) res.write(part);
+      res.end();
+    } finally {
+      fetcher.close();
     }
-    for await (const part of response.body.asyncIterator) res.write(part);
-    res.end();
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {

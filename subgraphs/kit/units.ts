@@ -12,9 +12,13 @@ export function unitReference(code: string): UnitRef {
   return { code };
 }
 
+/** A unit as its `__resolveReference` found it, with the statistics it loaded to know the unit (or their failure). */
+const STATISTICS = Symbol("statistics");
+type ResolvedUnit<T> = UnitRef & { [STATISTICS]?: T | Error };
+
 type UnitStatisticsResolvers<T, Field extends string> = {
-  __resolveReference(reference: UnitRef, ctx: SubgraphContext): Promise<UnitRef | null>;
-} & Record<Field, (unit: UnitRef, args: unknown, ctx: SubgraphContext) => Promise<T>>;
+  __resolveReference(reference: UnitRef, ctx: SubgraphContext): Promise<ResolvedUnit<T> | null>;
+} & Record<Field, (unit: ResolvedUnit<T>, args: unknown, ctx: SubgraphContext) => T | Promise<T>>;
 
 /**
  * The Province and Commune stubs a subgraph contributes statistics to, as `field` (e.g. `populationStats`): a
@@ -27,15 +31,29 @@ export function unitStatistics<T, Field extends string>(
   platform: string,
   field: Field,
 ): { Province: UnitStatisticsResolvers<T, Field>; Commune: UnitStatisticsResolvers<T, Field> } {
-  // While the platform cannot say whether it knows the unit, the unit stands, and its statistics field carries the
-  // platform's failure at its own path (the loader keeps the failed load, so that costs no second call): the rest
-  // of the entity is not this platform's to lose.
-  const reference = async (ctx: SubgraphContext, code: string) =>
-    (await ctx.loaders.load(spec, code).catch(() => undefined)) === null ? null : unitReference(code);
-  const statistics = async (unit: UnitRef, _: unknown, ctx: SubgraphContext): Promise<T> => {
-    const stats = await ctx.loaders.load(spec, unit.code);
-    if (stats === null) throw badUserInput(`unit ${unit.code}: the ${platform} has no statistics for it`);
+  const known = (code: string, stats: T | null): T => {
+    if (stats === null) throw badUserInput(`unit ${code}: the ${platform} has no statistics for it`);
     return stats;
+  };
+  // While the platform cannot say whether it knows the unit, the unit stands, and its statistics field carries the
+  // platform's failure at its own path: the rest of the entity is not this platform's to lose. The reference keeps
+  // what it loaded, so the field of each of a province's hundred-odd communes answers at once instead of asking the
+  // loader again.
+  const reference = async (ctx: SubgraphContext, code: string): Promise<ResolvedUnit<T> | null> => {
+    let stats: T | null | Error;
+    try {
+      stats = await ctx.loaders.load(spec, code);
+    } catch (error) {
+      stats = error as Error;
+    }
+    return stats === null ? null : { ...unitReference(code), [STATISTICS]: stats };
+  };
+  const statistics = (unit: ResolvedUnit<T>, _: unknown, ctx: SubgraphContext): T | Promise<T> => {
+    const loaded = unit[STATISTICS];
+    if (loaded instanceof Error) throw loaded;
+    if (loaded !== undefined) return loaded;
+    // A unit this subgraph points at itself (a household's commune): not resolved as a reference.
+    return ctx.loaders.load(spec, unit.code).then((stats) => known(unit.code, stats));
   };
   const resolvers = (codeArg: (name: string, value: string) => string) =>
     ({
