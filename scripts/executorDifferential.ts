@@ -8,7 +8,9 @@
 // gateways run on free loopback ports; each executor's gateway has an audit server of its own (fresh subgraph
 // state for the mutation suites). Prints one line per difference and, last,
 // "executor differential: N queries compared, D differ (apollo right: a, own right: b, neither: c)".
-// Exits 1 when our executor is the wrong side of any difference, 2 when the harness itself could not run.
+// Exits 1 when our executor is the wrong side of any difference ("apollo right"; "neither" is reported without
+// failing the run, the audit condemning both answers), 2 when the harness itself could not run. Progress per suite
+// goes to stderr.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,11 +66,12 @@ try {
     throw new Error(`no such audit suite: ${unknown.join(", ")} (known: ${known.join(" ")})`);
   for (const suite of suites) {
     const result = await runSuite(suite, { audits, processes, workDir });
+    console.error(`${suite}: ${result.compared} compared, ${result.differences.length} differ`);
     compared += result.compared;
     differing += result.differences.length;
     for (const difference of result.differences) {
       counts[difference.verdict]++;
-      report(difference, values.verbose ?? false);
+      report(difference, values.verbose);
     }
   }
 } catch (error) {

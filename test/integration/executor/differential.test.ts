@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProcessGroup } from "../../../bench/harness/processes.ts";
 import { type SubgraphStack, startGuildStack } from "../../../bench/harness/stacks.ts";
 import { WORKLOADS } from "../../../bench/harness/workloads.ts";
+import type { Answer } from "../../../scripts/executorDifferential/answer.ts";
 import { EXECUTE_EVERY_QUERY_ENV, EXECUTORS } from "../../../scripts/executorDifferential/executorPair.ts";
 import { startTestGateway, type TestGateway } from "../../support/gateway.ts";
 import {
@@ -37,11 +38,6 @@ interface DifferentialCase {
   caller?: CallerId;
   /** Error codes Apollo's answer must carry, so that the case exercises what its name says. */
   codes?: string[];
-}
-
-interface Answer {
-  status: number;
-  body: string;
 }
 
 const GENEROUS_MS = 180_000;
@@ -351,9 +347,9 @@ afterAll(async () => {
 }, GENEROUS_MS);
 
 async function answerOf(
-  gateway: StackGateway,
+  gateway: Pick<StackGateway, "post">,
   body: unknown,
-  headers: Record<string, string>,
+  headers: Record<string, string> = {},
 ): Promise<Answer> {
   const response = await gateway.post(body, headers);
   return { status: response.status, body: await response.text() };
@@ -400,11 +396,12 @@ describe(`a subgraph down: ${SUBGRAPH_DOWN.length} queries, byte-identical answe
 
 describe("the Guild benchmark query: 1 query, byte-identical answers from both executors", () => {
   const processes = createProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), "executor-differential-guild-"));
+  let workDir: string | undefined;
   let guild: SubgraphStack | undefined;
   const gateways: TestGateway[] = [];
 
   beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), "executor-differential-guild-"));
     guild = await startGuildStack({ processes, workDir, baseEnv: { PATH: process.env.PATH } });
     for (const executor of EXECUTORS) {
       gateways.push(
@@ -424,21 +421,18 @@ describe("the Guild benchmark query: 1 query, byte-identical answers from both e
     for (const gateway of gateways) await gateway.stop();
     await guild?.stop();
     await processes.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
   }, GENEROUS_MS);
 
   it(
     "users and top products, reviews and authors five levels deep",
     async () => {
       const [body] = await WORKLOADS.guild.bodies({ sandboxUrl: null });
-      const answers: Answer[] = [];
-      for (const gateway of gateways) {
-        const response = await gateway.post(body!);
-        answers.push({ status: response.status, body: await response.text() });
-      }
-      const [oracle, ours] = answers;
-      expect(oracle!.status).toBe(200);
-      expect(JSON.parse(oracle!.body).data.topProducts.length).toBeGreaterThan(0);
+      const [apolloGateway, ownGateway] = gateways;
+      const oracle = await answerOf(apolloGateway!, body);
+      const ours = await answerOf(ownGateway!, body);
+      expect(oracle.status).toBe(200);
+      expect(JSON.parse(oracle.body).data.topProducts.length).toBeGreaterThan(0);
       expect(ours).toEqual(oracle);
     },
     GENEROUS_MS,
