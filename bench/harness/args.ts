@@ -28,13 +28,13 @@ const PUBLISHED_RUNS = 3;
 const POLL = { pollSeconds: 60, pollTtlSeconds: 5 };
 
 const MODES = {
-  // A second per cell, one run, two connections: enough to prove every cell and code path runs (a caches-off
-  // dashboard takes over a second on a busy machine), never enough to compare. No warm-up: verification already
-  // warmed caches. The polling cell spans three 1 s lifetimes.
+  // Two seconds per cell, one run, two connections: enough to prove every cell and code path runs (a caches-off
+  // dashboard takes over a second on a busy machine, and a window without a completed request fails its cell), never
+  // enough to compare. No warm-up: verification already warmed caches. The polling cell spans three 1 s lifetimes.
   smoke: {
     connections: 2,
     warmupSeconds: 0,
-    durationSeconds: 1,
+    durationSeconds: 2,
     coldRequests: 2,
     runs: 1,
     pollSeconds: 3,

@@ -44,12 +44,13 @@ export function tableRows(results: CellResult[], workload: WorkloadId): string[]
   return cells.map((cell) => [
     GATEWAYS[cell.gateway].label,
     cell.status,
-    cell.requestsPerSecond === null ? "—" : cell.requestsPerSecond.toFixed(1),
+    cell.requestsPerSecond === null || cell.requests === 0 ? "—" : cell.requestsPerSecond.toFixed(1),
     runsColumn(cell),
     ratioAgainst(apollo, cell),
-    number(cell.latencyMs?.p50),
-    number(cell.latencyMs?.p95),
-    number(cell.latencyMs?.p99),
+    // Without a completed request there is no latency to show, only the failure under the table.
+    ...[cell.latencyMs?.p50, cell.latencyMs?.p95, cell.latencyMs?.p99].map((value) =>
+      cell.requests === 0 ? "—" : number(value),
+    ),
     cell.cpuMsPerRequest === null ? "—" : cell.cpuMsPerRequest.toFixed(2),
     cpuRatio(apollo, cell),
     cell.peakRssMb === null ? "—" : String(cell.peakRssMb),
