@@ -13,6 +13,11 @@ export interface GatewayContext {
   logger: Logger;
   /** Filled by each cache layer ("response", "entity", "apq", "dedup"); logged once per request. */
   cacheOutcomes: Record<string, CacheOutcome>;
+  /**
+   * The cache tags of every fetch of the request, cache hits included (fed by the fetch pipeline): the response cache
+   * indexes its entry by them and answers carry them as `Cache-Tag`.
+   */
+  cacheTags: Set<string>;
   /** Subgraphs this request actually sent HTTP fetches to (cache hits excluded). */
   subgraphsTouched: Set<string>;
   /** Filled by the request log plugin for the one log line and the request metrics. */
@@ -32,6 +37,7 @@ export function createGatewayContext(input: {
     visibilityClass: visibilityClass(input.caller),
     logger: input.logger,
     cacheOutcomes: {},
+    cacheTags: new Set(),
     subgraphsTouched: new Set(),
     operations: [],
   };

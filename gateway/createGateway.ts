@@ -50,6 +50,7 @@ import { createCircuitBreakerStep } from "./resilience/circuitBreaker.ts";
 import { createRetryStep } from "./resilience/retry.ts";
 import { createTimeoutStep } from "./resilience/timeout.ts";
 import { createCacheControlHeaderPlugin } from "./responseCache/cacheControlHeader.ts";
+import { createCacheTagStep } from "./responseCache/cacheTagStep.ts";
 import { createCachedResponseReader, createResponseCachePlugin } from "./responseCache/responseCache.ts";
 import { readSafelistManifest } from "./safelist/safelistManifest.ts";
 import { createSafelistPlugin } from "./safelist/safelistPlugin.ts";
@@ -154,8 +155,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     authorization: { plugins: [createFieldAuthorizationPlugin({ logger })] },
     // Learns each supergraph as it loads; the caches and dedup below key on it.
     cacheVersion: { plugins: [cacheVersion.plugin] },
-    // Installed even when off, so every response says `x-cache: BYPASS`.
+    // Installed even when off, so every response says `x-cache: BYPASS`; its fetch step gathers the request's cache tags
+    // (for the entry and the answer's Cache-Tag) outside the fetch cache, so hits count.
     responseCache: {
+      fetchSteps: [createCacheTagStep()],
       plugins: [
         createResponseCachePlugin({
           enabled: config.responseCache.enabled,

@@ -1,13 +1,9 @@
 import { LRUCache } from "lru-cache";
-import {
-  clientKeyPrefix,
-  mgetAcrossSlots,
-  type RedisClient,
-  setAllWithTtl,
-  unlinkByPrefix,
-} from "../../common/redis.ts";
+import { purgedTags } from "../../common/cacheTags.ts";
+import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } from "../../common/redis.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
+import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
 export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
@@ -16,6 +12,8 @@ export interface CacheEntry {
   key: string;
   value: unknown;
   ttlSeconds: number;
+  /** Cache tags (`province:40`): a purge of any of them deletes the entry. */
+  tags?: readonly string[];
 }
 
 export interface CacheStore {
@@ -31,6 +29,11 @@ export interface CacheStore {
    * Redis fails: ops must know.
    */
   purge(prefix: string): Promise<number>;
+  /**
+   * Deletes every entry stored with any of `tags`, or with the type tag of one of them (`commune` for `commune:16681`),
+   * and returns how many went; on Redis, every replica's entries. Rejects when Redis fails.
+   */
+  purgeTags(tags: readonly string[]): Promise<number>;
 }
 
 export interface CacheStoreOptions {
@@ -132,12 +135,14 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     if (storable.length === 0) return true;
     try {
       await bounded("set", () =>
-        setAllWithTtl(
+        setAllTagged(
           redis,
+          namespace,
           storable.map((entry) => ({
             key: namespace + entry.key,
             value: JSON.stringify(entry.value),
             ttlSeconds: Math.ceil(entry.ttlSeconds),
+            tags: entry.tags,
           })),
         ),
       );
@@ -167,13 +172,29 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
       }
     },
     purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
+    purgeTags: (tags) => unlinkTagged(redis, namespace, tags),
   };
 }
 
 function createMemoryStore(options: CacheStoreOptions): CacheStore {
   const { layer, metrics } = options;
+  const keysByTag = new Map<string, Set<string>>();
+  const tagsByKey = new Map<string, readonly string[]>();
   // Values are kept as JSON text so that every reader gets its own copy, as it would from Redis.
-  const entries = new LRUCache<string, string>({ max: options.maxEntries });
+  const entries = new LRUCache<string, string>({
+    max: options.maxEntries,
+    // Evicted, expired, deleted or replaced: the entry leaves the tag index with it.
+    dispose: (_value, key) => unindex(key),
+  });
+
+  function unindex(key: string): void {
+    for (const tag of tagsByKey.get(key) ?? []) {
+      const keys = keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) keysByTag.delete(tag);
+    }
+    tagsByKey.delete(key);
+  }
 
   function lookup<T>(key: string): CacheLookup<T> {
     const raw = entries.get(key);
@@ -184,8 +205,15 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
   }
 
   function store(entry: CacheEntry): void {
-    if (entry.ttlSeconds > 0)
-      entries.set(entry.key, JSON.stringify(entry.value), { ttl: entry.ttlSeconds * 1000 });
+    if (entry.ttlSeconds <= 0) return;
+    entries.set(entry.key, JSON.stringify(entry.value), { ttl: entry.ttlSeconds * 1000 });
+    if (!entry.tags?.length) return;
+    tagsByKey.set(entry.key, entry.tags);
+    for (const tag of entry.tags) {
+      const keys = keysByTag.get(tag) ?? new Set<string>();
+      keys.add(entry.key);
+      keysByTag.set(tag, keys);
+    }
   }
 
   return {
@@ -206,6 +234,12 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
       for (const key of [...entries.keys()]) {
         if (key.startsWith(prefix) && entries.delete(key)) deleted += 1;
       }
+      return deleted;
+    },
+    async purgeTags(tags) {
+      const keys = new Set(purgedTags(tags).flatMap((tag) => [...(keysByTag.get(tag) ?? [])]));
+      let deleted = 0;
+      for (const key of keys) if (entries.delete(key)) deleted += 1;
       return deleted;
     },
   };

@@ -1,4 +1,5 @@
 import { Pool } from "undici";
+import { CACHE_TAG_HEADER, parseCacheTags } from "../../common/cacheTags.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { capFreshness, parseCacheControl } from "./cacheControl.ts";
 import { SubgraphFetchError } from "./errors.ts";
@@ -75,6 +76,7 @@ export function createHttpTransport(options: {
           parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
           options.maxAgeSeconds ?? null,
         ),
+        tags: parseCacheTags(response.headers[CACHE_TAG_HEADER]),
       };
     } finally {
       stopTimer();

@@ -30,6 +30,11 @@ export interface SubgraphResult {
   };
   /** Parsed from the subgraph's Cache-Control; null when it sent none (= not cacheable). */
   cachePolicy: CachePolicy | null;
+  /**
+   * The subgraph's cache tags for what this result holds (`province:40`, …: common/cacheTags.ts), from its `Cache-Tag`
+   * header or, for a fetch-cache hit, those stored with the entry. Absent = none.
+   */
+  tags?: readonly string[];
   /** How the entity cache answered this fetch (absent when it did not handle it); traces show it per fetch. */
   cacheOutcome?: CacheOutcome;
 }

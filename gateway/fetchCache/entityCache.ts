@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
+import { entityTag } from "../../common/cacheTags.ts";
 import { canonicalJson, entityKey, sha256 } from "../cacheStore/keys.ts";
 import type { CacheLookup } from "../cacheStore/store.ts";
 import type { CacheOutcome } from "../context.ts";
@@ -49,11 +50,16 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
       );
 
       const lookups = await lookupSlots<unknown>(store, publicKeys, sub);
-      const { entities, missIndexes, cachedPolicy, stale } = readCached(lookups);
+      const { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags } = readCached(lookups);
       const cacheOutcome = outcomeOf(lookups, missIndexes.length);
       recordOutcome(fetch.context, "entity", cacheOutcome);
       if (missIndexes.length === 0) {
-        return { body: { data: { _entities: entities } }, cachePolicy: cachedPolicy, cacheOutcome };
+        return {
+          body: { data: { _entities: entities } },
+          cachePolicy: cachedPolicy,
+          tags: [...cachedTags],
+          cacheOutcome,
+        };
       }
 
       const missFetch: SubgraphFetch = {
@@ -74,9 +80,11 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
         for (const i of missIndexes) entities[i] = stale.get(i);
         fetch.context.cacheOutcomes.entity = "stale";
         // Served, but never stored in any cache: the next request asks the subgraph again.
+        for (const i of missIndexes) for (const tag of staleTags.get(i) ?? []) cachedTags.add(tag);
         return {
           body: { data: { _entities: entities } },
           cachePolicy: { maxAge: 0, scope: "PUBLIC" },
+          tags: [...cachedTags],
           cacheOutcome: "stale",
         };
       }
@@ -98,6 +106,7 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
         },
         // An uncacheable fetch makes the whole answer uncacheable; otherwise the shortest remaining lifetime wins.
         cachePolicy: result.cachePolicy && narrower(cachedPolicy, result.cachePolicy),
+        tags: [...new Set([...cachedTags, ...(result.tags ?? [])])],
         cacheOutcome,
       };
     };
@@ -116,10 +125,20 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
     const failed = failedPositions(result.body.errors);
     if (failed === "all") return;
     const now = Date.now();
+    const tagsOf = entityTagsOf(
+      missFetch.request.variables?.representations as Representation[],
+      result.tags,
+    );
     const entries = missIndexes.flatMap((original, position) => {
       const entity = fetched[position];
       if (entity === null || entity === undefined || failed.has(position)) return [];
-      return slotEntries(publicKeys[original]!, entity, policy, sub, staleSeconds, now);
+      return slotEntries(publicKeys[original]!, entity, {
+        policy,
+        sub,
+        staleSeconds,
+        tags: tagsOf(position),
+        now,
+      });
     });
     await store.mset(entries);
   }
@@ -134,18 +153,42 @@ function readCached(lookups: readonly CacheLookup<Slot<unknown>>[]) {
   const entities: unknown[] = new Array(lookups.length).fill(null);
   const missIndexes: number[] = [];
   const stale = new Map<number, unknown>();
+  const staleTags = new Map<number, readonly string[]>();
+  const cachedTags = new Set<string>();
   let cachedPolicy: CachePolicy | null = null;
   for (const [index, lookup] of lookups.entries()) {
     const stored = storedValue(lookup);
     if (stored && stored.expiresAt > now) {
       entities[index] = stored.value;
       cachedPolicy = narrower(cachedPolicy, remainingPolicy(stored, now));
+      for (const tag of stored.tags ?? []) cachedTags.add(tag);
     } else {
-      if (stored?.scope === "PUBLIC") stale.set(index, stored.value);
+      if (stored?.scope === "PUBLIC") {
+        stale.set(index, stored.value);
+        staleTags.set(index, stored.tags ?? []);
+      }
       missIndexes.push(index);
     }
   }
-  return { entities, missIndexes, cachedPolicy, stale };
+  return { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags };
+}
+
+/**
+ * The tags of each fetched entity. The subgraph tags the whole fetch; an entity's entry takes those tags minus its
+ * siblings' own tags, so that one commune's entry is not purged with each of the hundred communes fetched beside it
+ * (and a dashboard's fetch does not write a hundred tags per entity). What it nests (its province) stays on it.
+ */
+function entityTagsOf(
+  representations: readonly Representation[],
+  fetchTags: readonly string[] = [],
+): (position: number) => string[] {
+  const own = representations.map((representation) => {
+    const { __typename, ...keyFields } = representation;
+    const values = Object.values(keyFields);
+    return values.length === 1 ? entityTag(String(__typename), values[0]) : null;
+  });
+  const siblings = new Set(own.filter((tag) => tag !== null));
+  return (position) => fetchTags.filter((tag) => tag === own[position] || !siblings.has(tag));
 }
 
 function outcomeOf(lookups: readonly CacheLookup<Slot<unknown>>[], misses: number): CacheOutcome {

@@ -37,6 +37,7 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
         return {
           body: { data: stored.value },
           cachePolicy: remainingPolicy(stored, now),
+          tags: stored.tags ?? [],
           cacheOutcome: "hit",
         };
       }
@@ -50,6 +51,7 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
         return {
           body: { data: stored.value },
           cachePolicy: { maxAge: 0, scope: "PUBLIC" },
+          tags: stored.tags ?? [],
           cacheOutcome: "stale",
         };
       }
@@ -57,7 +59,14 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
       recordOutcome(context, "rootFetch", cacheOutcome);
       if (isStorable(result.cachePolicy, sub) && !result.body.errors?.length && result.body.data) {
         // Not awaited: the answer need not wait for the cache write, and the store never rejects.
-        void store.mset(slotEntries(key, result.body.data, result.cachePolicy, sub, staleSeconds));
+        void store.mset(
+          slotEntries(key, result.body.data, {
+            policy: result.cachePolicy,
+            sub,
+            staleSeconds,
+            tags: result.tags,
+          }),
+        );
       }
       return { ...result, cacheOutcome };
     };

@@ -7,7 +7,14 @@ import type { CachePolicy } from "../fetch/pipeline.ts";
  * PRIVATE and lives under the caller's own key.
  */
 export type Slot<T> =
-  | { kind: "value"; value: T; expiresAt: number; scope: CachePolicy["scope"] }
+  | {
+      kind: "value";
+      value: T;
+      expiresAt: number;
+      scope: CachePolicy["scope"];
+      /** The subgraph's cache tags for this value; a purge of one deletes the slot (absent in entries of old releases). */
+      tags?: readonly string[];
+    }
   | { kind: "private" };
 
 export type FreshSlot<T> = Extract<Slot<T>, { kind: "value" }>;
@@ -18,29 +25,36 @@ export function isStorable(policy: CachePolicy | null, sub: string | null): poli
   return policy.scope === "PUBLIC" || sub !== null;
 }
 
+export interface SlotWrite {
+  policy: CachePolicy;
+  sub: string | null;
+  /** How long past freshness a PUBLIC copy is kept (stale-if-error). */
+  staleSeconds: number;
+  tags?: readonly string[];
+  now?: number;
+}
+
 /**
  * The entries that store `value` under `key`. A PUBLIC copy is kept `staleSeconds` past freshness for stale-if-error; a
- * PRIVATE one goes under the caller's key, with a marker in the shared slot so a lookup knows where to read.
+ * PRIVATE one goes under the caller's key, with a marker in the shared slot so a lookup knows where to read. Marker and
+ * copy both carry the tags, so a purge leaves neither behind.
  */
-export function slotEntries<T>(
-  key: string,
-  value: T,
-  policy: CachePolicy,
-  sub: string | null,
-  staleSeconds: number,
-  now = Date.now(),
-): CacheEntry[] {
+export function slotEntries<T>(key: string, value: T, write: SlotWrite): CacheEntry[] {
+  const { policy, sub, staleSeconds, tags = [], now = Date.now() } = write;
   const stored: Slot<T> = {
     kind: "value",
     value,
     expiresAt: now + policy.maxAge * 1000,
     scope: policy.scope,
+    tags,
   };
-  if (policy.scope === "PUBLIC") return [{ key, value: stored, ttlSeconds: policy.maxAge + staleSeconds }];
+  if (policy.scope === "PUBLIC") {
+    return [{ key, value: stored, ttlSeconds: policy.maxAge + staleSeconds, tags }];
+  }
   const marker: Slot<T> = { kind: "private" };
   return [
-    { key, value: marker, ttlSeconds: policy.maxAge },
-    { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge },
+    { key, value: marker, ttlSeconds: policy.maxAge, tags },
+    { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge, tags },
   ];
 }
 

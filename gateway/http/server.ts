@@ -16,6 +16,7 @@ import { createRequestSummary, type RequestSummary } from "../observability/requ
 import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import { STATUS_JSON_PATH, STATUS_PATH } from "../ops/statusPage.ts";
+import { cacheTagHeaders } from "../responseCache/cacheControlHeader.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -205,6 +206,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       "cache-control",
       cached.scope === "PUBLIC" ? `max-age=${cached.maxAge}, public` : "no-store",
     );
+    for (const [name, value] of cacheTagHeaders(cached.tags)) response.setHeader(name, value);
     response.end(cached.body);
   }
 

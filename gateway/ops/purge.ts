@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CACHE_TAG_PATTERN, typeTagOf } from "../../common/cacheTags.ts";
 import { entityPurgePrefix, ROOT_FETCH_PREFIX } from "../cacheStore/keys.ts";
 import type { CacheStore } from "../cacheStore/store.ts";
 import type { HttpRoute } from "../http/routes.ts";
@@ -8,8 +9,12 @@ import { hasOpsToken } from "./opsToken.ts";
 export const PURGE_PATH = "/ops/purge";
 
 const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, "must be a GraphQL type name");
+const MAX_PURGE_TAGS = 1000;
+const cacheTag = z.string().regex(CACHE_TAG_PATTERN, "must be a cache tag: <type> or <type>:<key>");
+const tagsPurge = z.strictObject({ tags: z.array(cacheTag).min(1).max(MAX_PURGE_TAGS) });
 const purgeRequest = z.union([
   z.strictObject({ scope: z.literal("all") }),
+  tagsPurge,
   z.strictObject({
     type: graphqlName,
     key: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -30,6 +35,7 @@ export interface PurgeCounts {
 }
 
 /**
+ * By tags, exactly the entries of both layers that carry one (the tag index of the store; every replica's on Redis).
  * Entities are purged precisely (one type, or one entity by its key fields — entity keys start with type and key).
  * Responses cannot be found by the entities inside them, so any purge empties the whole response cache: a stale
  * response must not outlive the entity an operator just purged.
@@ -38,6 +44,14 @@ export async function purgeCaches(
   stores: PurgeOptions["stores"],
   request: PurgeRequest,
 ): Promise<PurgeCounts> {
+  if ("tags" in request) {
+    // Tags name what is inside a response, so unlike the other forms this one keeps every untagged response.
+    const [entity, response] = await Promise.all([
+      stores.entity.purgeTags(request.tags),
+      stores.response.purgeTags(request.tags),
+    ]);
+    return { entity, response };
+  }
   const entityPrefix = "scope" in request ? "" : entityPurgePrefix(request.type, request.key);
   const [entity, rootFetches, response] = await Promise.all([
     stores.entity.purge(entityPrefix),
@@ -48,7 +62,10 @@ export async function purgeCaches(
   return { entity: entity + rootFetches, response };
 }
 
-/** `POST /ops/purge` with `Authorization: Bearer <OPS_TOKEN>`; body `{scope:"all"}` | `{type}` | `{type, key}`. */
+/**
+ * `POST /ops/purge` with `Authorization: Bearer <OPS_TOKEN>`; body `{scope:"all"}` | `{type}` | `{type, key}` |
+ * `{tags:["province:40", …]}`.
+ */
 export function createPurgeRoute(options: PurgeOptions): HttpRoute {
   const { opsToken, stores, logger } = options;
   return {
@@ -65,7 +82,11 @@ export function createPurgeRoute(options: PurgeOptions): HttpRoute {
         return {
           status: 400,
           body: {
-            error: 'expected {"scope":"all"}, {"type":"<Type>"} or {"type":"<Type>","key":{...key fields}}',
+            error:
+              'expected {"scope":"all"}, {"type":"<Type>"}, {"type":"<Type>","key":{...key fields}} or ' +
+              `{"tags":["<type>:<key>", …]} (1 to ${MAX_PURGE_TAGS} tags of lowercase type, ':', key of letters, ` +
+              "digits, '.', '_', '-')",
+            ...detailOf(tagProblem(body)),
           },
         };
       }
@@ -75,7 +96,7 @@ export function createPurgeRoute(options: PurgeOptions): HttpRoute {
         logger.info(
           {
             requestId,
-            purge: "scope" in parsed.data ? "all" : parsed.data.type,
+            purge: purgeKind(parsed.data),
             keyFields: keyFieldNames(parsed.data),
             purged,
           },
@@ -88,6 +109,27 @@ export function createPurgeRoute(options: PurgeOptions): HttpRoute {
       }
     },
   };
+}
+
+function purgeKind(request: PurgeRequest): string | { tags: number; types: string[] } {
+  if ("scope" in request) return "all";
+  // Tags are not personal by construction, but a caller may send anything that fits the grammar: log types and a count.
+  if ("tags" in request)
+    return { tags: request.tags.length, types: [...new Set(request.tags.map(typeTagOf))] };
+  return request.type;
+}
+
+function detailOf(problem: string | null): { detail?: string } {
+  return problem ? { detail: problem } : {};
+}
+
+/** Which tag of a `{tags}` body is wrong, for the 400's detail; null for any other body. */
+function tagProblem(body: unknown): string | null {
+  if (body === null || typeof body !== "object" || !("tags" in body)) return null;
+  const result = tagsPurge.safeParse(body);
+  if (result.success) return null;
+  const issue = result.error.issues[0]!;
+  return `${["body", ...issue.path].join(".")}: ${issue.message}`;
 }
 
 function keyFieldNames(request: PurgeRequest): string[] | undefined {

@@ -1,5 +1,19 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { boundedTags, CACHE_TAG_HEADER, SURROGATE_KEY_HEADER } from "../../common/cacheTags.ts";
 import type { GatewayContext } from "../context.ts";
+
+/**
+ * `Cache-Tag` (comma-separated, Cloudflare and Akamai) and `Surrogate-Key` (space-separated, Fastly) with the answer's
+ * tags, so a CDN in front of the gateway can be purged by the same tags as the gateway; none when there are none.
+ */
+export function cacheTagHeaders(tags: Iterable<string>): [string, string][] {
+  const bounded = boundedTags(tags);
+  if (bounded.length === 0) return [];
+  return [
+    [CACHE_TAG_HEADER, bounded.join(",")],
+    [SURROGATE_KEY_HEADER, bounded.join(" ")],
+  ];
+}
 
 /**
  * The Cache-Control the client sees. Apollo's cache-control plugin computes the policy (from our data
@@ -10,7 +24,10 @@ export function createCacheControlHeaderPlugin(): ApolloServerPlugin<GatewayCont
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ overallCachePolicy, response }) {
+        async willSendResponse({ overallCachePolicy, response, contextValue }) {
+          for (const [name, value] of cacheTagHeaders(contextValue.cacheTags)) {
+            response.http.headers.set(name, value);
+          }
           const policy = overallCachePolicy.policyIfCacheable();
           const clean = response.body.kind === "single" && !response.body.singleResult.errors;
           response.http.headers.set(

@@ -26,6 +26,8 @@ type StoredResponse =
       operationName: string | null;
       expiresAt: number;
       scope: "PUBLIC" | "PRIVATE";
+      /** The union of the cache tags of every fetch of the execution that produced it (absent in old entries). */
+      tags?: readonly string[];
     }
   | { kind: "private" };
 
@@ -36,6 +38,8 @@ export interface CachedHttpResponse {
   /** Seconds of freshness left. */
   maxAge: number;
   scope: "PUBLIC" | "PRIVATE";
+  /** For the answer's Cache-Tag and Surrogate-Key. */
+  tags: readonly string[];
 }
 
 /** Looks a parsed POST body up in the response cache for a caller's context; null when it must be executed. */
@@ -79,7 +83,8 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             return null;
           }
           outcome = "HIT";
-          const { body, expiresAt, scope } = lookup.value;
+          const { body, expiresAt, scope, tags = [] } = lookup.value;
+          for (const tag of tags) requestContext.contextValue.cacheTags.add(tag);
           const { data } = JSON.parse(body) as { data: Record<string, unknown> };
           // The served copy carries its remaining lifetime, so Cache-Control and any outer cache stay truthful.
           requestContext.overallCachePolicy.restrict({
@@ -146,12 +151,13 @@ export function createCachedResponseReader(options: {
     });
     const lookup = await lookupResponse(store, key, context.caller.sub);
     if (lookup.status !== "hit") return null;
-    const { body: text, operationName: name, expiresAt, scope } = lookup.value;
+    const { body: text, operationName: name, expiresAt, scope, tags = [] } = lookup.value;
     return {
       body: text,
       operationName: name,
       maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
       scope,
+      tags,
     };
   };
 }
@@ -179,18 +185,20 @@ function entriesToStore(
   if (!data || (errors && errors.length > 0)) return [];
   const policy = requestContext.overallCachePolicy.policyIfCacheable();
   if (!policy) return [];
+  const tags = [...requestContext.contextValue.cacheTags];
   const stored: StoredResponse = {
     kind: "response",
     body: JSON.stringify({ data }),
     operationName: requestContext.operationName ?? null,
     expiresAt: Date.now() + policy.maxAge * 1000,
     scope: policy.scope,
+    tags,
   };
-  if (policy.scope === "PUBLIC") return [{ key: publicKey, value: stored, ttlSeconds: policy.maxAge }];
+  if (policy.scope === "PUBLIC") return [{ key: publicKey, value: stored, ttlSeconds: policy.maxAge, tags }];
   const sub = requestContext.contextValue.caller.sub;
   if (sub === null) return [];
   return [
-    { key: publicKey, value: { kind: "private" } satisfies StoredResponse, ttlSeconds: policy.maxAge },
-    { key: privateKey(publicKey, sub), value: stored, ttlSeconds: policy.maxAge },
+    { key: publicKey, value: { kind: "private" } satisfies StoredResponse, ttlSeconds: policy.maxAge, tags },
+    { key: privateKey(publicKey, sub), value: stored, ttlSeconds: policy.maxAge, tags },
   ];
 }

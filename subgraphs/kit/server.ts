@@ -15,6 +15,7 @@ import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer } from "../../common/http/listen.ts";
 import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
 import { traceServerRequest } from "../../common/tracing.ts";
+import { cacheTagsPlugin } from "./cacheTags.ts";
 import { createCallerContextReader } from "./callerContext.ts";
 import type { SubgraphConfig } from "./config.ts";
 import type { SubgraphContext } from "./context.ts";
@@ -107,6 +108,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
     ),
     plugins: [
       ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
+      cacheTagsPlugin(typeDefs),
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces feed Apollo's hosted usage reporting, which this deployment never sends to.
       ApolloServerPluginInlineTraceDisabled(),

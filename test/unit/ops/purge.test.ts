@@ -57,6 +57,38 @@ describe("POST /ops/purge", () => {
     expect((await purge({ scope: "all" })).body).toEqual({ purged: { entity: 1, response: 0 } });
   });
 
+  it("purges by tag exactly the entries of both layers that carry one, and nothing untagged", async () => {
+    const { stores, purge } = setup();
+    await fill(stores);
+    await stores.entity.mset([
+      { key: "@fetch:reporting:p40", value: 5, ttlSeconds: 60, tags: ["province:40"] },
+    ]);
+    await stores.response.mset([
+      { key: "dashboard40", value: 1, ttlSeconds: 60, tags: ["province:40", "commune:40001"] },
+      { key: "dashboard01", value: 2, ttlSeconds: 60, tags: ["province:01"] },
+    ]);
+    expect(await purge({ tags: ["province:40", "procedure:1.001612"] })).toEqual({
+      status: 200,
+      body: { purged: { entity: 1, response: 1 } },
+    });
+    expect((await stores.response.get("dashboard01")).status).toBe("hit");
+    expect((await stores.response.get("r1")).status).toBe("hit");
+    expect((await stores.entity.get("@fetch:reporting:p40")).status).toBe("miss");
+  });
+
+  it("refuses a tag purge that is empty, too long, or has a tag outside the grammar, saying which", async () => {
+    const { purge } = setup();
+    expect((await purge({ tags: [] })).status).toBe(400);
+    expect((await purge({ tags: "province:40" })).status).toBe(400);
+    expect((await purge({ tags: Array.from({ length: 1001 }, (_, i) => `commune:${i}`) })).status).toBe(400);
+    const bad = await purge({ tags: ["province:40", "Province:40,commune:1"] });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { detail: "body.tags.1: must be a cache tag: <type> or <type>:<key>" },
+    });
+    expect((await purge({ tags: ["province:40"], scope: "all" })).status).toBe(400);
+  });
+
   it("refuses callers without the token, bad bodies, and answers 404 when no token is configured", async () => {
     const { purge } = setup();
     expect((await purge({ scope: "all" }, "Bearer nope")).status).toBe(401);
