@@ -40,7 +40,8 @@ interface DifferentialCase {
   codes?: string[];
 }
 
-const GENEROUS_MS = 180_000;
+const PATIENT_MS = 120_000;
+const GENEROUS_MS = 300_000;
 
 const OFFICER_SCOPES = ["population:read", "dossier:read"];
 
@@ -325,8 +326,13 @@ let fixture: Fixture;
 const tokens = {} as Record<CallerId, string | null>;
 
 beforeAll(async () => {
-  // Both gateways take the stack's environment: apollo is the stack's own gateway, ours is started beside it.
-  stack = await startStack({ gatewayEnv: { ...EXECUTE_EVERY_QUERY_ENV, EXECUTOR: "apollo" } });
+  // Both gateways take the stack's environment: apollo is the stack's own gateway, ours is started beside it. The
+  // simulator's first national statistics take tens of seconds on a loaded 2-core machine: a timeout there would
+  // compare two SUBGRAPH_UNAVAILABLE answers instead of two executions.
+  stack = await startStack({
+    gatewayEnv: { ...EXECUTE_EVERY_QUERY_ENV, EXECUTOR: "apollo", SUBGRAPH_TIMEOUT_MS: String(PATIENT_MS) },
+    subgraphEnv: { UPSTREAM_TIMEOUT_MS: String(PATIENT_MS) },
+  });
   apollo = stack.gateway;
   own = await stack.startGateway({ EXECUTOR: "own" });
   const { commune, dossiers } = await citizenDossiersOfACommune(stack.sandbox);
