@@ -7,7 +7,7 @@ import { positiveInt } from "../../common/envSchema.ts";
  */
 export const executorConfig = z
   .object({
-    EXECUTOR: z.enum(["own", "apollo"]).default("apollo"),
+    EXECUTOR: z.enum(["own", "apollo"]).default("own"),
     QUERY_PLAN_CACHE_ENTRIES: positiveInt(1000),
   })
   .transform((env) => ({ executor: env.EXECUTOR, planCacheEntries: env.QUERY_PLAN_CACHE_ENTRIES }));

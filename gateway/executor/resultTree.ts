@@ -11,8 +11,13 @@ export function isResultObject(value: unknown): value is ResultObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The object's own value at `key`. Objects of the answer come from JSON, where no value is a function: a function
+ * (or `__proto__`) can only be inherited from Object.prototype, so this needs no `hasOwn` lookup on the hot path.
+ */
 export function ownValue(object: ResultObject, key: string): unknown {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
+  const value = object[key];
+  return typeof value === "function" || key === "__proto__" ? undefined : value;
 }
 
 /**
@@ -20,7 +25,8 @@ export function ownValue(object: ResultObject, key: string): unknown {
  * anything else replaces. The source's objects become part of the answer (they were parsed for this request only).
  */
 export function mergeInto(target: ResultObject, source: ResultObject): void {
-  for (const key of Object.keys(source)) {
+  // for…in: JSON objects have no enumerable inherited keys, and it spares an array of keys per object.
+  for (const key in source) {
     const value = source[key];
     // `__proto__` is no GraphQL response name; assigning it would change the object's prototype.
     if (value === undefined || key === "__proto__") continue;
@@ -88,11 +94,11 @@ function walk(
   if (Array.isArray(value)) {
     // `@` steps into a list; a list met elsewhere (at the end of the path) is stepped into the same way.
     const next = path[index] === "@" ? index + 1 : index;
-    value.forEach((element, i) => {
+    for (let i = 0; i < value.length; i++) {
       at?.push(i);
-      walk(element, path, next, matches, visit, at);
+      walk(value[i], path, next, matches, visit, at);
       at?.pop();
-    });
+    }
     return;
   }
   if (!isResultObject(value)) return;
