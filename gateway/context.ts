@@ -18,6 +18,11 @@ export interface GatewayContext {
    * indexes its entry by them and answers carry them as `Cache-Tag`.
    */
   cacheTags: Set<string>;
+  /**
+   * This request refreshes a stale response (it won the refresh lock): every layer treats stale entries as misses, so
+   * what it stores is fresh.
+   */
+  revalidating: boolean;
   /** Subgraphs this request actually sent HTTP fetches to (cache hits excluded). */
   subgraphsTouched: Set<string>;
   /** Filled by the request log plugin for the one log line and the request metrics. */
@@ -38,6 +43,7 @@ export function createGatewayContext(input: {
     logger: input.logger,
     cacheOutcomes: {},
     cacheTags: new Set(),
+    revalidating: false,
     subgraphsTouched: new Set(),
     operations: [],
   };

@@ -146,7 +146,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
 
   // One row per feature, in the order its plugins run and its fetch steps wrap the subgraph call (outermost first).
   const features: Record<string, FeatureParts> = {
-    observability: { plugins: [createCacheControlHeaderPlugin(), createRequestLogPlugin()] },
+    observability: {
+      plugins: [
+        createCacheControlHeaderPlugin({
+          staleWhileRevalidateSeconds: config.cacheFreshness.staleWhileRevalidateSeconds,
+        }),
+        createRequestLogPlugin(),
+      ],
+    },
     // Its fetch step is the outermost, so a fetch's span covers the entity cache and carries its outcome.
     tracing: tracing ? { plugins: [tracing.plugin], fetchSteps: [tracing.fetchStep] } : {},
     demandControl: { plugins: [limits.plugin] },
@@ -165,6 +172,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           store: stores.response,
           version: cacheVersion,
           metrics,
+          staleWhileRevalidateSeconds: config.cacheFreshness.staleWhileRevalidateSeconds,
         }),
       ],
     },
@@ -191,6 +199,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
               store: stores.entity,
               version: cacheVersion,
               staleIfErrorSeconds: config.fetchCache.staleIfErrorSeconds,
+              staleWhileRevalidateSeconds: config.cacheFreshness.staleWhileRevalidateSeconds,
+              metrics,
             }),
           ),
         }
@@ -332,6 +342,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       enabled: config.responseCache.enabled,
       store: stores.response,
       version: cacheVersion,
+      metrics,
     }),
     edgeDedup,
   });

@@ -34,6 +34,11 @@ export interface CacheStore {
    * and returns how many went; on Redis, every replica's entries. Rejects when Redis fails.
    */
   purgeTags(tags: readonly string[]): Promise<number>;
+  /**
+   * Takes `key` for `ttlMs` unless someone (any replica, on Redis: SET NX PX) holds it: true for exactly one caller.
+   * False when the store cannot answer, so a Redis outage never starts a refresh storm.
+   */
+  acquireLock(key: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface CacheStoreOptions {
@@ -173,11 +178,23 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     },
     purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
     purgeTags: (tags) => unlinkTagged(redis, namespace, tags),
+    async acquireLock(key, ttlMs) {
+      try {
+        return (
+          (await bounded("lock", () => redis.set(`${namespace}#lock:${key}`, "1", "PX", ttlMs, "NX"))) ===
+          "OK"
+        );
+      } catch (error) {
+        reportError("lock", error);
+        return false;
+      }
+    },
   };
 }
 
 function createMemoryStore(options: CacheStoreOptions): CacheStore {
   const { layer, metrics } = options;
+  const locks = new LRUCache<string, true>({ max: options.maxEntries });
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
   // Values are kept as JSON text so that every reader gets its own copy, as it would from Redis.
@@ -235,6 +252,11 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
         if (key.startsWith(prefix) && entries.delete(key)) deleted += 1;
       }
       return deleted;
+    },
+    async acquireLock(key, ttlMs) {
+      if (locks.has(key)) return false;
+      locks.set(key, true, { ttl: ttlMs });
+      return true;
     },
     async purgeTags(tags) {
       const keys = new Set(purgedTags(tags).flatMap((tag) => [...(keysByTag.get(tag) ?? [])]));

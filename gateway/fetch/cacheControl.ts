@@ -18,7 +18,17 @@ export function parseCacheControl(header: string | undefined): CachePolicy | nul
   if (!maxAge) return null;
   const seconds = Number(maxAge.slice("max-age=".length));
   if (!Number.isInteger(seconds) || seconds < 0) return null;
-  return { maxAge: seconds, scope: directives.includes("private") ? "PRIVATE" : "PUBLIC" };
+  const policy: CachePolicy = {
+    maxAge: seconds,
+    scope: directives.includes("private") ? "PRIVATE" : "PUBLIC",
+  };
+  const window = Number(
+    directives
+      .find((part) => part.startsWith("stale-while-revalidate="))
+      ?.slice("stale-while-revalidate=".length),
+  );
+  if (Number.isInteger(window) && window >= 0) policy.staleWhileRevalidate = window;
+  return policy;
 }
 
 /** A subgraph's policy with its freshness held to `maxAgeSeconds` (CACHE_MAX_AGE_SECONDS); null leaves it as sent. */

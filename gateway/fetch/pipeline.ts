@@ -20,6 +20,8 @@ export interface SubgraphFetch {
 export interface CachePolicy {
   maxAge: number;
   scope: "PUBLIC" | "PRIVATE";
+  /** The subgraph's own `stale-while-revalidate` seconds (RFC 5861), when it sends one. */
+  staleWhileRevalidate?: number;
 }
 
 export interface SubgraphResult {

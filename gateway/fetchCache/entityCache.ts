@@ -7,8 +7,10 @@ import { SubgraphFetchError } from "../fetch/errors.ts";
 import type { CachePolicy, FetchStep, SubgraphFetch, SubgraphResult } from "../fetch/pipeline.ts";
 import type { FetchCacheOptions } from "./fetchCacheOptions.ts";
 import { recordOutcome } from "./outcomes.ts";
+import { revalidateInBackground } from "./revalidation.ts";
 import { createSharedFetch } from "./sharedFetch.ts";
 import {
+  isRevalidatable,
   isStorable,
   lookupSlots,
   narrower,
@@ -25,7 +27,13 @@ type Representation = Record<string, unknown>;
  * is looked up on its own, only the misses go to the subgraph, and the answer is reassembled in the planner's order.
  */
 export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
-  const { store, version, staleIfErrorSeconds: staleSeconds = 0 } = options;
+  const {
+    store,
+    version,
+    staleIfErrorSeconds: staleSeconds = 0,
+    staleWhileRevalidateSeconds,
+    metrics,
+  } = options;
 
   return (next) => {
     const fetchShared = createSharedFetch(next);
@@ -50,7 +58,8 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
       );
 
       const lookups = await lookupSlots<unknown>(store, publicKeys, sub);
-      const { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags } = readCached(lookups);
+      const { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags, revalidatable } =
+        readCached(lookups);
       const cacheOutcome = outcomeOf(lookups, missIndexes.length);
       recordOutcome(fetch.context, "entity", cacheOutcome);
       if (missIndexes.length === 0) {
@@ -72,6 +81,30 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
           },
         },
       };
+      if (!fetch.context.revalidating && missIndexes.every((i) => revalidatable.has(i))) {
+        for (const i of missIndexes) {
+          entities[i] = stale.get(i);
+          for (const tag of staleTags.get(i) ?? []) cachedTags.add(tag);
+        }
+        recordOutcome(fetch.context, "entity", "stale");
+        const generation = sha256(
+          missIndexes.map((i) => `${publicKeys[i]}@${revalidatable.get(i)}`).join(","),
+        );
+        void revalidateInBackground(store, generation, fetch.context, metrics, async () => {
+          const refreshed = await fetchShared(missFetch);
+          const fetched = refreshed.body.data?._entities;
+          if (Array.isArray(fetched) && fetched.length === missIndexes.length) {
+            await storeFetched(missFetch, publicKeys, missIndexes, fetched, refreshed);
+          }
+        });
+        // Served at once; uncacheable, so no response is stored with data past its freshness.
+        return {
+          body: { data: { _entities: entities } },
+          cachePolicy: { maxAge: 0, scope: "PUBLIC" },
+          tags: [...cachedTags],
+          cacheOutcome: "stale",
+        };
+      }
       let result: SubgraphResult;
       try {
         result = await fetchShared(missFetch);
@@ -136,6 +169,7 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
         policy,
         sub,
         staleSeconds,
+        staleWhileRevalidateSeconds,
         tags: tagsOf(position),
         now,
       });
@@ -155,6 +189,8 @@ function readCached(lookups: readonly CacheLookup<Slot<unknown>>[]) {
   const stale = new Map<number, unknown>();
   const staleTags = new Map<number, readonly string[]>();
   const cachedTags = new Set<string>();
+  /** Positions of stale copies within their stale-while-revalidate window, with their expiry (the generation). */
+  const revalidatable = new Map<number, number>();
   let cachedPolicy: CachePolicy | null = null;
   for (const [index, lookup] of lookups.entries()) {
     const stored = storedValue(lookup);
@@ -166,11 +202,12 @@ function readCached(lookups: readonly CacheLookup<Slot<unknown>>[]) {
       if (stored?.scope === "PUBLIC") {
         stale.set(index, stored.value);
         staleTags.set(index, stored.tags ?? []);
+        if (isRevalidatable(stored, now)) revalidatable.set(index, stored.expiresAt);
       }
       missIndexes.push(index);
     }
   }
-  return { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags };
+  return { entities, missIndexes, cachedPolicy, stale, staleTags, cachedTags, revalidatable };
 }
 
 /**

@@ -3,8 +3,16 @@ import { SubgraphFetchError } from "../fetch/errors.ts";
 import type { FetchStep, SubgraphResult } from "../fetch/pipeline.ts";
 import type { FetchCacheOptions } from "./fetchCacheOptions.ts";
 import { recordOutcome } from "./outcomes.ts";
+import { revalidateInBackground } from "./revalidation.ts";
 import { createSharedFetch } from "./sharedFetch.ts";
-import { isStorable, lookupSlots, remainingPolicy, slotEntries, storedValue } from "./slots.ts";
+import {
+  isRevalidatable,
+  isStorable,
+  lookupSlots,
+  remainingPolicy,
+  slotEntries,
+  storedValue,
+} from "./slots.ts";
 
 type Data = SubgraphResult["body"]["data"];
 
@@ -14,7 +22,13 @@ type Data = SubgraphResult["body"]["data"];
  * subgraphs. `_entities` fetches are the entity cache's; mutations always go out.
  */
 export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep {
-  const { store, version, staleIfErrorSeconds: staleSeconds = 0 } = options;
+  const {
+    store,
+    version,
+    staleIfErrorSeconds: staleSeconds = 0,
+    staleWhileRevalidateSeconds,
+    metrics,
+  } = options;
 
   return (next) => {
     const fetchShared = createSharedFetch(next);
@@ -41,6 +55,19 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
           cacheOutcome: "hit",
         };
       }
+      if (stored && isRevalidatable(stored, now) && !context.revalidating) {
+        recordOutcome(context, "rootFetch", "stale");
+        void revalidateInBackground(store, `${key}:${stored.expiresAt}`, context, metrics, async () => {
+          storeResult(await fetchShared(fetch));
+        });
+        // Served at once; uncacheable, so no response is stored with data past its freshness.
+        return {
+          body: { data: stored.value },
+          cachePolicy: { maxAge: 0, scope: "PUBLIC" },
+          tags: stored.tags ?? [],
+          cacheOutcome: "stale",
+        };
+      }
       let result: SubgraphResult;
       try {
         result = await fetchShared(fetch);
@@ -57,18 +84,23 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
       }
       const cacheOutcome = lookup!.status === "error" ? "bypass" : "miss";
       recordOutcome(context, "rootFetch", cacheOutcome);
-      if (isStorable(result.cachePolicy, sub) && !result.body.errors?.length && result.body.data) {
+      storeResult(result);
+      return { ...result, cacheOutcome };
+
+      function storeResult(fetched: SubgraphResult): void {
+        if (!isStorable(fetched.cachePolicy, sub) || fetched.body.errors?.length || !fetched.body.data)
+          return;
         // Not awaited: the answer need not wait for the cache write, and the store never rejects.
         void store.mset(
-          slotEntries(key, result.body.data, {
-            policy: result.cachePolicy,
+          slotEntries(key, fetched.body.data, {
+            policy: fetched.cachePolicy,
             sub,
             staleSeconds,
-            tags: result.tags,
+            staleWhileRevalidateSeconds,
+            tags: fetched.tags,
           }),
         );
       }
-      return { ...result, cacheOutcome };
     };
   };
 }

@@ -14,6 +14,8 @@ export type Slot<T> =
       scope: CachePolicy["scope"];
       /** The subgraph's cache tags for this value; a purge of one deletes the slot (absent in entries of old releases). */
       tags?: readonly string[];
+      /** PUBLIC only: until when, past freshness, the copy is served while one refresh runs (stale-while-revalidate). */
+      staleUntil?: number;
     }
   | { kind: "private" };
 
@@ -30,6 +32,8 @@ export interface SlotWrite {
   sub: string | null;
   /** How long past freshness a PUBLIC copy is kept (stale-if-error). */
   staleSeconds: number;
+  /** How long past freshness a PUBLIC copy is served while it is refreshed, unless the subgraph said otherwise. */
+  staleWhileRevalidateSeconds?: number;
   tags?: readonly string[];
   now?: number;
 }
@@ -41,15 +45,12 @@ export interface SlotWrite {
  */
 export function slotEntries<T>(key: string, value: T, write: SlotWrite): CacheEntry[] {
   const { policy, sub, staleSeconds, tags = [], now = Date.now() } = write;
-  const stored: Slot<T> = {
-    kind: "value",
-    value,
-    expiresAt: now + policy.maxAge * 1000,
-    scope: policy.scope,
-    tags,
-  };
+  const expiresAt = now + policy.maxAge * 1000;
+  const stored: Slot<T> = { kind: "value", value, expiresAt, scope: policy.scope, tags };
   if (policy.scope === "PUBLIC") {
-    return [{ key, value: stored, ttlSeconds: policy.maxAge + staleSeconds, tags }];
+    const window = policy.staleWhileRevalidate ?? write.staleWhileRevalidateSeconds ?? 0;
+    stored.staleUntil = expiresAt + window * 1000;
+    return [{ key, value: stored, ttlSeconds: policy.maxAge + Math.max(staleSeconds, window), tags }];
   }
   const marker: Slot<T> = { kind: "private" };
   return [
@@ -83,6 +84,11 @@ export async function lookupSlots<T>(
 /** The stored value of a hit, fresh or past freshness; null for a miss, a marker or a failed lookup. */
 export function storedValue<T>(lookup: CacheLookup<Slot<T>>): FreshSlot<T> | null {
   return lookup.status === "hit" && lookup.value.kind === "value" ? lookup.value : null;
+}
+
+/** A PUBLIC copy past freshness but within its stale-while-revalidate window: served at once, refreshed once. */
+export function isRevalidatable(slot: FreshSlot<unknown>, now = Date.now()): boolean {
+  return slot.scope === "PUBLIC" && slot.expiresAt <= now && (slot.staleUntil ?? 0) > now;
 }
 
 /** What a fresh copy contributes to the request's overall policy: its remaining lifetime and its scope. */

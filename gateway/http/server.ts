@@ -16,7 +16,7 @@ import { createRequestSummary, type RequestSummary } from "../observability/requ
 import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import { STATUS_JSON_PATH, STATUS_PATH } from "../ops/statusPage.ts";
-import { cacheTagHeaders } from "../responseCache/cacheControlHeader.ts";
+import { cacheTagHeaders, publicCacheControl } from "../responseCache/cacheControlHeader.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -204,8 +204,9 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     response.setHeader(CACHE_HEADER, "HIT");
     response.setHeader(
       "cache-control",
-      cached.scope === "PUBLIC" ? `max-age=${cached.maxAge}, public` : "no-store",
+      cached.scope === "PUBLIC" ? publicCacheControl(cached.maxAge, cached.staleWhileRevalidate) : "no-store",
     );
+    response.setHeader("age", String(cached.ageSeconds));
     for (const [name, value] of cacheTagHeaders(cached.tags)) response.setHeader(name, value);
     response.end(cached.body);
   }

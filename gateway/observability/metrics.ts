@@ -52,6 +52,16 @@ export function createGatewayMetrics() {
       "Cache lookups by layer (apq, response, entity) and result (hit, miss, error, bypass)",
       ["layer", "result"],
     ),
+    cacheStaleServes: counter(
+      "gateway_cache_stale_serves_total",
+      "Answers served past freshness within stale-while-revalidate, by layer (response, entity)",
+      ["layer"],
+    ),
+    cacheRevalidations: counter(
+      "gateway_cache_revalidations_total",
+      "Refreshes of stale entries started (one per key and expiry across replicas), by layer (response, entity)",
+      ["layer"],
+    ),
     dedupJoins: counter(
       "gateway_dedup_joins_total",
       "Requests answered by joining an identical in-flight execution",

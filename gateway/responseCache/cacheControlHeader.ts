@@ -20,7 +20,17 @@ export function cacheTagHeaders(tags: Iterable<string>): [string, string][] {
  * source's subgraph hints) but is told not to write headers; we only let shared caches keep PUBLIC,
  * error-free responses. PRIVATE data is never marked cacheable outside the gateway.
  */
-export function createCacheControlHeaderPlugin(): ApolloServerPlugin<GatewayContext> {
+/** `max-age=N, stale-while-revalidate=W, public` (RFC 5861), the window left out when there is none. */
+export function publicCacheControl(maxAge: number, staleWhileRevalidate: number): string {
+  return staleWhileRevalidate > 0
+    ? `max-age=${maxAge}, stale-while-revalidate=${staleWhileRevalidate}, public`
+    : `max-age=${maxAge}, public`;
+}
+
+export function createCacheControlHeaderPlugin(
+  options: { staleWhileRevalidateSeconds?: number } = {},
+): ApolloServerPlugin<GatewayContext> {
+  const window = options.staleWhileRevalidateSeconds ?? 0;
   return {
     async requestDidStart() {
       return {
@@ -32,7 +42,9 @@ export function createCacheControlHeaderPlugin(): ApolloServerPlugin<GatewayCont
           const clean = response.body.kind === "single" && !response.body.singleResult.errors;
           response.http.headers.set(
             "cache-control",
-            policy && clean && policy.scope === "PUBLIC" ? `max-age=${policy.maxAge}, public` : "no-store",
+            policy && clean && policy.scope === "PUBLIC"
+              ? publicCacheControl(policy.maxAge, window)
+              : "no-store",
           );
         },
       };

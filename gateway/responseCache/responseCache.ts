@@ -28,6 +28,10 @@ type StoredResponse =
       scope: "PUBLIC" | "PRIVATE";
       /** The union of the cache tags of every fetch of the execution that produced it (absent in old entries). */
       tags?: readonly string[];
+      /** When it was produced, for `Age`, and the generation its one refresh is locked by. */
+      storedAt?: number;
+      /** PUBLIC only: until when, past freshness, it is served while one request refreshes it. */
+      staleUntil?: number;
     }
   | { kind: "private" };
 
@@ -40,6 +44,10 @@ export interface CachedHttpResponse {
   scope: "PUBLIC" | "PRIVATE";
   /** For the answer's Cache-Tag and Surrogate-Key. */
   tags: readonly string[];
+  /** Seconds since it was produced (`Age`). */
+  ageSeconds: number;
+  /** Seconds it may still be served stale while refreshed (`stale-while-revalidate`). */
+  staleWhileRevalidate: number;
 }
 
 /** Looks a parsed POST body up in the response cache for a caller's context; null when it must be executed. */
@@ -53,9 +61,16 @@ export interface ResponseCacheOptions {
   enabled: boolean;
   store: CacheStore;
   version: CacheVersion;
-  /** Counts the requests that skip the lookup (layer off, mutations) as `result="bypass"`. */
-  metrics: Pick<GatewayMetrics, "cacheLookups">;
+  /** Counts the requests that skip the lookup (layer off, mutations) as `result="bypass"`, stale serves and refreshes. */
+  metrics: RevalidationMetrics & Pick<GatewayMetrics, "cacheLookups">;
+  /** Window past freshness in which a PUBLIC answer is served while one request refreshes it; 0 (default) = off. */
+  staleWhileRevalidateSeconds?: number;
 }
+
+type RevalidationMetrics = Pick<GatewayMetrics, "cacheStaleServes" | "cacheRevalidations">;
+
+/** Longest a refresh may take before another request (on any replica) may start one for the same stale answer. */
+const REFRESH_LOCK_MS = 10_000;
 
 /**
  * Whole-response cache for queries. Key: the cache version, the operation text, its name and variables, and the caller's
@@ -63,7 +78,7 @@ export interface ResponseCacheOptions {
  * smallest hint of every subgraph fetch (fed by the data source), so a response never outlives its freshest part.
  */
 export function createResponseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
-  const { enabled, store, metrics, version } = options;
+  const { enabled, store, metrics, version, staleWhileRevalidateSeconds = 0 } = options;
   return {
     async requestDidStart() {
       let outcome: Outcome = "BYPASS";
@@ -75,14 +90,22 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             return null;
           }
           const key = requestOperationKey(requestContext, version.of(requestContext.schema));
-          const lookup = await lookupResponse(store, key, requestContext.contextValue.caller.sub);
+          const context = requestContext.contextValue;
+          // The HTTP edge already found this answer stale and made this request its one refresh.
+          const lookup = context.revalidating
+            ? ({ status: "miss" } as const)
+            : await lookupResponse(store, key, context.caller.sub);
           if (lookup.status === "error") return null;
           publicKey = key;
-          if (lookup.status === "miss") {
+          if (
+            lookup.status === "miss" ||
+            (await freshness(store, key, lookup.value, context, metrics)) === "refresh"
+          ) {
             outcome = "MISS";
             return null;
           }
           outcome = "HIT";
+          requestContext.response.http.headers.set("age", String(ageOf(lookup.value)));
           const { body, expiresAt, scope, tags = [] } = lookup.value;
           for (const tag of tags) requestContext.contextValue.cacheTags.add(tag);
           const { data } = JSON.parse(body) as { data: Record<string, unknown> };
@@ -107,7 +130,7 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             requestContext.contextValue.cacheOutcomes.dedup === "hit"
           )
             return;
-          const entries = entriesToStore(requestContext, publicKey);
+          const entries = entriesToStore(requestContext, publicKey, staleWhileRevalidateSeconds);
           // Not awaited: the client need not wait for the cache write, and the store never rejects.
           if (entries.length > 0) void store.mset(entries);
         },
@@ -126,8 +149,9 @@ export function createCachedResponseReader(options: {
   enabled: boolean;
   store: CacheStore;
   version: CacheVersion;
+  metrics: RevalidationMetrics;
 }): CachedResponseReader {
-  const { enabled, store, version } = options;
+  const { enabled, store, version, metrics } = options;
   return async (body, context) => {
     if (!enabled || body === null || typeof body !== "object" || Array.isArray(body)) return null;
     const { query, operationName, variables, extensions } = body as Record<string, unknown>;
@@ -151,15 +175,55 @@ export function createCachedResponseReader(options: {
     });
     const lookup = await lookupResponse(store, key, context.caller.sub);
     if (lookup.status !== "hit") return null;
-    const { body: text, operationName: name, expiresAt, scope, tags = [] } = lookup.value;
+    if ((await freshness(store, key, lookup.value, context, metrics)) === "refresh") return null;
+    const {
+      body: text,
+      operationName: name,
+      expiresAt,
+      scope,
+      tags = [],
+      staleUntil = expiresAt,
+    } = lookup.value;
+    const now = Date.now();
     return {
       body: text,
       operationName: name,
-      maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
+      maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
       scope,
       tags,
+      ageSeconds: ageOf(lookup.value, now),
+      staleWhileRevalidate: Math.max(0, Math.floor((staleUntil - Math.max(now, expiresAt)) / 1000)),
     };
   };
+}
+
+type StoredAnswer = Extract<StoredResponse, { kind: "response" }>;
+
+/**
+ * Fresh: serve. Past freshness (a PUBLIC answer within its window, the only kind kept past it): serve stale, unless
+ * this request wins the lock of this generation, across replicas: then it is the one refresh, a miss that executes
+ * (every layer under it treating stale copies as misses) and stores a fresh answer. The pollers of a dashboard
+ * therefore never wait for a refresh but the one request that does it.
+ */
+async function freshness(
+  store: CacheStore,
+  key: string,
+  stored: StoredAnswer,
+  context: GatewayContext,
+  metrics: RevalidationMetrics,
+): Promise<"serve" | "refresh"> {
+  if (stored.expiresAt > Date.now()) return "serve";
+  if (await store.acquireLock(`swr:${key}:${stored.storedAt ?? stored.expiresAt}`, REFRESH_LOCK_MS)) {
+    metrics.cacheRevalidations.inc({ layer: store.layer });
+    context.revalidating = true;
+    return "refresh";
+  }
+  metrics.cacheStaleServes.inc({ layer: store.layer });
+  return "serve";
+}
+
+function ageOf(stored: StoredAnswer, now = Date.now()): number {
+  return stored.storedAt === undefined ? 0 : Math.max(0, Math.floor((now - stored.storedAt) / 1000));
 }
 
 async function lookupResponse(store: CacheStore, publicKey: string, sub: string | null) {
@@ -178,6 +242,7 @@ async function lookupResponse(store: CacheStore, publicKey: string, sub: string 
 function entriesToStore(
   requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>,
   publicKey: string,
+  staleWhileRevalidateSeconds: number,
 ): CacheEntry[] {
   const body = requestContext.response.body;
   if (body.kind !== "single") return [];
@@ -186,15 +251,21 @@ function entriesToStore(
   const policy = requestContext.overallCachePolicy.policyIfCacheable();
   if (!policy) return [];
   const tags = [...requestContext.contextValue.cacheTags];
-  const stored: StoredResponse = {
+  const now = Date.now();
+  const stored: StoredAnswer = {
     kind: "response",
     body: JSON.stringify({ data }),
     operationName: requestContext.operationName ?? null,
-    expiresAt: Date.now() + policy.maxAge * 1000,
+    expiresAt: now + policy.maxAge * 1000,
     scope: policy.scope,
     tags,
+    storedAt: now,
   };
-  if (policy.scope === "PUBLIC") return [{ key: publicKey, value: stored, ttlSeconds: policy.maxAge, tags }];
+  if (policy.scope === "PUBLIC") {
+    stored.staleUntil = stored.expiresAt + staleWhileRevalidateSeconds * 1000;
+    const ttlSeconds = policy.maxAge + staleWhileRevalidateSeconds;
+    return [{ key: publicKey, value: stored, ttlSeconds, tags }];
+  }
   const sub = requestContext.contextValue.caller.sub;
   if (sub === null) return [];
   return [

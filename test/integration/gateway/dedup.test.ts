@@ -168,7 +168,7 @@ describe("at the HTTP edge", () => {
       expect(answer.text).toBe(answers[0]?.text);
       expect(answer.headers.get("x-request-id")).toBe(`edge-${i}`);
       expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
-      expect(answer.headers.get("cache-control")).toBe("max-age=60, public");
+      expect(answer.headers.get("cache-control")).toBe("max-age=60, stale-while-revalidate=30, public");
       expect(answer.headers.get("x-cache")).toBe("BYPASS");
     });
     expect((await joins()) - before).toBe(19);

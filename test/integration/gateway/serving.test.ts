@@ -64,7 +64,7 @@ describe("gateway serving", () => {
     });
     expect(get.status).toBe(200);
     expect((await get.json()).data.provinces).toHaveLength(2);
-    expect(get.headers.get("cache-control")).toBe("max-age=60, public");
+    expect(get.headers.get("cache-control")).toBe("max-age=60, stale-while-revalidate=30, public");
 
     const privateAnswer = await stack.post({ query: "{ secretNote }" });
     expect((await privateAnswer.json()).data.secretNote).toBe("for your eyes only");
