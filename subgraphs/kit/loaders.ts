@@ -21,8 +21,14 @@ export interface LoaderRegistry {
   loadMany<T>(spec: LoaderSpec<T>, keys: readonly string[], variant?: string): Promise<Array<T | null>>;
 }
 
+/** A platform fetch under way: the batch's records and the key to read from them. */
+interface InflightFetch {
+  records: Promise<Map<string, unknown>>;
+  key: string;
+}
+
 /** Platform fetches under way, by cache key, shared by all requests of a process so concurrent misses fetch once. */
-export type InflightFetches = Map<string, Promise<unknown>>;
+export type InflightFetches = Map<string, InflightFetch>;
 
 export function createInflightFetches(): InflightFetches {
   return new Map();
@@ -64,9 +70,9 @@ function createBatchFunction<T>(
       metrics.coalescedMisses.inc({ kind });
       joined.add(index);
       waiting.push(
-        fetching.then(
-          (value) => {
-            results[index] = value;
+        fetching.records.then(
+          (records) => {
+            results[index] = records.get(fetching.key) ?? null;
           },
           (error: Error) => {
             results[index] = error;
@@ -94,18 +100,15 @@ function createBatchFunction<T>(
         }
         return cache.mset(entries, spec.ttlSeconds);
       });
-      for (const i of indexes) {
-        const cacheKey = cacheKeys[i]!;
-        const record = fetched.then((records) => records.get(keys[i]!) ?? null);
-        // Handled here so a failure nobody else joined is not an unhandled rejection; joiners get it themselves.
-        record.catch(() => {});
-        inflight.set(cacheKey, record);
-        // Coalescing lasts until the record is in the cache, so no request in between misses both.
-        const release = () => {
-          if (inflight.get(cacheKey) === record) inflight.delete(cacheKey);
-        };
-        stored.then(release, release);
-      }
+      // One entry per key but no promise per key: a province's hundred-odd communes share the batch's.
+      const entries = indexes.map((i) => [cacheKeys[i]!, { records: fetched, key: keys[i]! }] as const);
+      for (const [cacheKey, entry] of entries) inflight.set(cacheKey, entry);
+      // Coalescing lasts until the records are in the cache, so no request in between misses both.
+      const release = () => {
+        for (const [cacheKey, entry] of entries)
+          if (inflight.get(cacheKey) === entry) inflight.delete(cacheKey);
+      };
+      stored.then(release, release);
       return fetched.then(
         (records) => {
           for (const i of indexes) results[i] = records.get(keys[i]!) ?? null;
