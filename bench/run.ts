@@ -5,7 +5,7 @@ import { parseBenchArgs, USAGE } from "./harness/args.ts";
 import { runBenchmark } from "./harness/benchmark.ts";
 import { describeMachine } from "./harness/machine.ts";
 import { methodNotes } from "./harness/methodNotes.ts";
-import { estimateSeconds, planBenchmark } from "./harness/plan.ts";
+import { estimateSeconds, everyCell, planBenchmark, smokeCells } from "./harness/plan.ts";
 import { createProcessGroup } from "./harness/processes.ts";
 import type { RunRecord } from "./harness/report.ts";
 import { formatTextTable, renderResultsMarkdown } from "./harness/report.ts";
@@ -25,7 +25,11 @@ const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...proces
 );
 const machine = describeMachine();
 const startedAt = new Date().toISOString();
-const plan = planBenchmark(args.gateways, args.workloads, args.settings);
+const cells =
+  args.mode === "smoke"
+    ? smokeCells(args.gateways, args.workloads)
+    : everyCell(args.gateways, args.workloads);
+const plan = planBenchmark(cells, args.settings);
 const cellCount = plan.flatMap((phase) => phase.processes.flatMap((process) => process.workloads)).length;
 console.log(`bench (${args.mode}): ${args.gateways.join(", ")} × ${args.workloads.join(", ")}`);
 console.log(

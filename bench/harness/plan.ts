@@ -38,22 +38,58 @@ export function stackKindOf(gateway: GatewayDefinition, workload: WorkloadDefini
   return gateway.hasCaches && workload.mode !== "cold" ? "signed-record-cache-on" : "signed-record-cache-off";
 }
 
-/** The selected gateways × the selected workloads each variant runs, grouped into subgraph stacks and processes. */
-export function planBenchmark(
-  gateways: readonly GatewayId[],
-  workloads: readonly WorkloadId[],
-  settings: CellSettings,
-): PhasePlan[] {
+/** A gateway and a workload it runs. */
+export interface PlannedCell {
+  gateway: GatewayId;
+  workload: WorkloadId;
+}
+
+/** Every selected gateway × every selected workload it runs. */
+export function everyCell(gateways: readonly GatewayId[], workloads: readonly WorkloadId[]): PlannedCell[] {
+  return gateways.flatMap((gateway) =>
+    workloads
+      .filter((w) => GATEWAYS[gateway].workloads.includes(w))
+      .map((workload) => ({ gateway, workload })),
+  );
+}
+
+/**
+ * The smoke run's cells: every gateway variant starts and answers at least once, every workload runs at least once,
+ * and nothing more. Variants take the Guild query when they run it (its subgraphs start in seconds and need no
+ * sandbox); each remaining workload runs on the first of our variants that takes it. The full product would start a
+ * gateway process per variant and workload setting on every stack, minutes of `npm test` that prove nothing more
+ * about the harness.
+ */
+export function smokeCells(gateways: readonly GatewayId[], workloads: readonly WorkloadId[]): PlannedCell[] {
+  const candidates = everyCell(gateways, workloads);
+  const chosen: PlannedCell[] = [];
+  for (const gateway of gateways) {
+    const own = candidates.filter((cell) => cell.gateway === gateway);
+    const pick = own.find((cell) => WORKLOADS[cell.workload].stack === "guild") ?? own[0];
+    if (pick) chosen.push(pick);
+  }
+  for (const workload of workloads) {
+    if (chosen.some((cell) => cell.workload === workload)) continue;
+    const runners = candidates.filter((cell) => cell.workload === workload);
+    const pick = runners.find((cell) => GATEWAYS[cell.gateway].family === "ours") ?? runners[0];
+    if (pick) chosen.push(pick);
+  }
+  return chosen;
+}
+
+/** The planned cells grouped into subgraph stacks and gateway processes. */
+export function planBenchmark(cells: readonly PlannedCell[], settings: CellSettings): PhasePlan[] {
+  const gateways = [...new Set(cells.map((cell) => cell.gateway))];
   return STACK_ORDER.map((stack) => ({
     stack,
     processes: gateways.flatMap((gateway) => {
       const definition = GATEWAYS[gateway];
-      const cells = workloads.filter(
-        (workload) =>
-          definition.workloads.includes(workload) && stackKindOf(definition, WORKLOADS[workload]) === stack,
-      );
+      const ownCells = cells
+        .filter((cell) => cell.gateway === gateway)
+        .map((cell) => cell.workload)
+        .filter((workload) => stackKindOf(definition, WORKLOADS[workload]) === stack);
       const byEnv = new Map<string, GatewayProcessPlan>();
-      for (const workload of cells) {
+      for (const workload of ownCells) {
         const oursEnv = definition.family === "ours" ? WORKLOADS[workload].oursEnv(settings) : {};
         const key = JSON.stringify(oursEnv);
         const process = byEnv.get(key) ?? { gateway, oursEnv, workloads: [] };

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GATEWAY_IDS, GATEWAYS } from "../../../bench/harness/gateways.ts";
+import { smokeCells } from "../../../bench/harness/plan.ts";
 import type { RunRecord } from "../../../bench/harness/report.ts";
 import { WORKLOAD_IDS, WORKLOADS } from "../../../bench/harness/workloads.ts";
 
-// The harness itself, end to end, in its shortest mode: proves every cell still runs (and the peers, the Guild
+// The harness itself, end to end, in its shortest mode: proves every variant and every workload still runs (and the peers, the Guild
 // subgraphs, the sandbox and every configuration of our gateway still start), CPU is read for every cell, the cold
 // cells measure a floor and the polling cell counts refreshes, without ever asserting a timing.
 const resultsDir = mkdtempSync(join(tmpdir(), "bench-smoke-"));
@@ -40,7 +41,7 @@ describe("npm run bench -- --smoke", () => {
     const record = JSON.parse(readFileSync(join(resultsDir, files[0]!), "utf8")) as RunRecord;
 
     const cells = record.results.map((cell) => `${cell.workload} × ${cell.gateway}`);
-    const planned = GATEWAY_IDS.flatMap((g) => GATEWAYS[g].workloads.map((w) => `${w} × ${g}`));
+    const planned = smokeCells(GATEWAY_IDS, WORKLOAD_IDS).map((c) => `${c.workload} × ${c.gateway}`);
     expect(cells.sort()).toEqual(planned.sort());
     const notOk = record.results.filter((cell) => cell.status !== "ok");
     expect(notOk.map((cell) => `${cell.workload} × ${cell.gateway}: ${cell.status} ${cell.note}`)).toEqual(

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readCpuMs } from "../../../bench/harness/cpuTime.ts";
 import { subgraphFetchesIn } from "../../../bench/harness/gatewayMetrics.ts";
-import { estimateSeconds, planBenchmark } from "../../../bench/harness/plan.ts";
+import { GATEWAY_IDS } from "../../../bench/harness/gateways.ts";
+import { estimateSeconds, everyCell, planBenchmark, smokeCells } from "../../../bench/harness/plan.ts";
 import { median } from "../../../bench/harness/runSummary.ts";
+import { WORKLOAD_IDS } from "../../../bench/harness/workloads.ts";
 
 const settings = {
   connections: 50,
@@ -55,8 +57,10 @@ describe("median of runs", () => {
 
 describe("benchmark plan", () => {
   const plan = planBenchmark(
-    ["ours-off", "ours-dedup", "ours", "hive-no-dedup"],
-    ["guild", "province-cold", "province-warm", "province-poll"],
+    everyCell(
+      ["ours-off", "ours-dedup", "ours", "hive-no-dedup"],
+      ["guild", "province-cold", "province-warm", "province-poll"],
+    ),
     settings,
   );
   const cells = plan.flatMap((phase) =>
@@ -84,6 +88,16 @@ describe("benchmark plan", () => {
     const cached = plan.find((phase) => phase.stack === "signed-record-cache-on")!;
     expect(cached.processes.map((each) => each.oursEnv)).toEqual([{}, { CACHE_MAX_AGE_SECONDS: "5" }]);
     expect(plan[0]!.processes[0]!.oursEnv).toEqual({ MAX_COST: "1000000" });
+  });
+
+  it("smoke-tests every variant and every workload once, peers on the Guild query only", () => {
+    const smoke = smokeCells(GATEWAY_IDS, WORKLOAD_IDS).map((cell) => `${cell.gateway} ${cell.workload}`);
+    for (const gateway of GATEWAY_IDS)
+      expect(smoke.some((cell) => cell.startsWith(`${gateway} `))).toBe(true);
+    for (const workload of WORKLOAD_IDS)
+      expect(smoke.some((cell) => cell.endsWith(` ${workload}`))).toBe(true);
+    expect(smoke.length).toBeLessThan(everyCell(GATEWAY_IDS, WORKLOAD_IDS).length);
+    expect(smoke.filter((cell) => /^(apollo|hive)/.test(cell) && !cell.endsWith(" guild"))).toEqual([]);
   });
 
   it("estimates a run from its windows and process starts", () => {
