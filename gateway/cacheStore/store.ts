@@ -39,6 +39,8 @@ export interface CacheStore {
    * False when the store cannot answer, so a Redis outage never starts a refresh storm.
    */
   acquireLock(key: string, ttlMs: number): Promise<boolean>;
+  /** Frees a lock taken by `acquireLock` before its expiry (a refresh that failed); never rejects. */
+  releaseLock(key: string): Promise<void>;
 }
 
 export interface CacheStoreOptions {
@@ -189,6 +191,13 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
         return false;
       }
     },
+    async releaseLock(key) {
+      try {
+        await bounded("unlock", () => redis.unlink(`${namespace}#lock:${key}`));
+      } catch (error) {
+        reportError("unlock", error);
+      }
+    },
   };
 }
 
@@ -257,6 +266,9 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
       if (locks.has(key)) return false;
       locks.set(key, true, { ttl: ttlMs });
       return true;
+    },
+    async releaseLock(key) {
+      locks.delete(key);
     },
     async purgeTags(tags) {
       const keys = new Set(purgedTags(tags).flatMap((tag) => [...(keysByTag.get(tag) ?? [])]));

@@ -1,6 +1,7 @@
 import type { CacheHint } from "@apollo/cache-control-types";
 import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import type { CacheOutcome, GatewayContext } from "../context.ts";
+import { plainQueryBody } from "../http/plainQueryBody.ts";
 import { REQUEST_ID_HEADER } from "../http/requestId.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { createInFlightTable, type Shareable } from "./inFlight.ts";
@@ -126,8 +127,8 @@ export function createEdgeDedup(options: EdgeDedupOptions): EdgeDedup {
 
   return {
     async arrive(request, context) {
-      const query = plainQueryText(request.body);
-      if (query === null || mayBeMutationOrSubscription(query)) return null;
+      const plain = plainQueryBody(request.body);
+      if (plain === null || mayBeMutationOrSubscription(plain.query)) return null;
       owned.set(context.cacheOutcomes, null);
       const key = `${version.current()}\0${context.visibilityClass}\0${request.accept ?? ""}\0${request.text}`;
       const turn = await flights.take(key, context.caller.sub);
@@ -140,19 +141,6 @@ export function createEdgeDedup(options: EdgeDedupOptions): EdgeDedup {
       if (owned.has(context.cacheOutcomes)) owned.set(context.cacheOutcomes, policy);
     },
   };
-}
-
-/**
- * The query text of a plain `{"query": …}` body (optional operationName and variables, no extensions: the same bodies
- * the response cache answers at the edge); null for anything else (APQ, batches), which Apollo Server reads itself.
- */
-function plainQueryText(body: unknown): string | null {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return null;
-  const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-  if (typeof query !== "string" || extensions !== undefined) return null;
-  if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return null;
-  if (variables === undefined || variables === null) return query;
-  return typeof variables === "object" && !Array.isArray(variables) ? query : null;
 }
 
 /**

@@ -15,6 +15,8 @@ interface SharedResult {
   policy: CacheHint;
   scope: "PUBLIC" | "PRIVATE";
   sub: string | null;
+  /** The leader's cache tags: a follower's answer holds the same entities, so it carries the same Cache-Tag. */
+  tags: readonly string[];
 }
 
 export interface InboundDedupOptions {
@@ -58,6 +60,7 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
           metrics.dedupJoins.inc();
           context.cacheOutcomes.dedup = "hit";
           requestContext.overallCachePolicy.restrict(shared.policy);
+          for (const tag of shared.tags) context.cacheTags.add(tag);
           return {
             http: { status: shared.status, headers: new HeaderMap() },
             body: { kind: "single", singleResult: structuredClone(shared.result) },
@@ -76,6 +79,7 @@ export function createInboundDedupPlugin(options: InboundDedupOptions): ApolloSe
             policy,
             scope: policy.scope ?? "PUBLIC",
             sub: context.caller.sub,
+            tags: [...context.cacheTags],
           });
         },
       };

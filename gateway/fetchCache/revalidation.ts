@@ -19,11 +19,13 @@ export async function revalidateInBackground(
   refresh: () => Promise<void>,
 ): Promise<void> {
   metrics?.cacheStaleServes.inc({ layer: "entity" });
-  if (!(await store.acquireLock(`swr:${lockKey}`, REVALIDATION_LOCK_MS))) return;
+  const lock = `swr:${lockKey}`;
+  if (!(await store.acquireLock(lock, REVALIDATION_LOCK_MS))) return;
   metrics?.cacheRevalidations.inc({ layer: "entity" });
-  // Detached from the request: its answer is already the stale copy. A failed refresh leaves the copy to the lock's
-  // expiry (stale-if-error still covers it).
+  // Detached from the request: its answer is already the stale copy. A failed refresh frees the lock, so the next
+  // request past a transient failure tries again instead of serving the stale copy for the lock's whole lifetime.
   refresh().catch((error: unknown) => {
+    void store.releaseLock(lock);
     context.logger.warn(
       { requestId: context.requestId, err: { message: redactNumbers((error as Error).message) } },
       "background refresh of a stale fetch failed",

@@ -16,7 +16,7 @@ import { createRequestSummary, type RequestSummary } from "../observability/requ
 import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import { STATUS_JSON_PATH, STATUS_PATH } from "../ops/statusPage.ts";
-import { cacheTagHeaders, publicCacheControl } from "../responseCache/cacheControlHeader.ts";
+import { cacheTagHeaders, servedCacheControl } from "../responseCache/cacheControlHeader.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -204,7 +204,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     response.setHeader(CACHE_HEADER, "HIT");
     response.setHeader(
       "cache-control",
-      cached.scope === "PUBLIC" ? publicCacheControl(cached.maxAge, cached.staleWhileRevalidate) : "no-store",
+      servedCacheControl(cached.scope, cached.maxAge, cached.staleWhileRevalidate),
     );
     response.setHeader("age", String(cached.ageSeconds));
     for (const [name, value] of cacheTagHeaders(cached.tags)) response.setHeader(name, value);

@@ -15,11 +15,6 @@ export function cacheTagHeaders(tags: Iterable<string>): [string, string][] {
   ];
 }
 
-/**
- * The Cache-Control the client sees. Apollo's cache-control plugin computes the policy (from our data
- * source's subgraph hints) but is told not to write headers; we only let shared caches keep PUBLIC,
- * error-free responses. PRIVATE data is never marked cacheable outside the gateway.
- */
 /** `max-age=N, stale-while-revalidate=W, public` (RFC 5861), the window left out when there is none. */
 export function publicCacheControl(maxAge: number, staleWhileRevalidate: number): string {
   return staleWhileRevalidate > 0
@@ -27,6 +22,21 @@ export function publicCacheControl(maxAge: number, staleWhileRevalidate: number)
     : `max-age=${maxAge}, public`;
 }
 
+/** The Cache-Control of an answer served from the response cache, on either path (the HTTP edge or Apollo Server). */
+export function servedCacheControl(
+  scope: "PUBLIC" | "PRIVATE",
+  maxAge: number,
+  staleWhileRevalidate: number,
+): string {
+  return scope === "PUBLIC" ? publicCacheControl(maxAge, staleWhileRevalidate) : "no-store";
+}
+
+/**
+ * The Cache-Control the client sees. Apollo's cache-control plugin computes the policy (from our data
+ * source's subgraph hints) but is told not to write headers; we only let shared caches keep PUBLIC,
+ * error-free responses. PRIVATE data is never marked cacheable outside the gateway. An answer the response cache
+ * served already carries its own (its stored freshness, stale window and age), which stands.
+ */
 export function createCacheControlHeaderPlugin(
   options: { staleWhileRevalidateSeconds?: number } = {},
 ): ApolloServerPlugin<GatewayContext> {
@@ -38,6 +48,7 @@ export function createCacheControlHeaderPlugin(
           for (const [name, value] of cacheTagHeaders(contextValue.cacheTags)) {
             response.http.headers.set(name, value);
           }
+          if (response.http.headers.has("cache-control")) return;
           const policy = overallCachePolicy.policyIfCacheable();
           const clean = response.body.kind === "single" && !response.body.singleResult.errors;
           response.http.headers.set(

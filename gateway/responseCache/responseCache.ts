@@ -8,7 +8,9 @@ import { operationKey, privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import type { CacheEntry, CacheStore } from "../cacheStore/store.ts";
 import type { GatewayContext } from "../context.ts";
+import { plainQueryBody } from "../http/plainQueryBody.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
+import { servedCacheControl } from "./cacheControlHeader.ts";
 
 export const CACHE_HEADER = "x-cache";
 
@@ -83,6 +85,8 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
     async requestDidStart() {
       let outcome: Outcome = "BYPASS";
       let publicKey: string | null = null;
+      /** The lock this request holds as the one refresh of a stale answer. */
+      let refreshLock: string | null = null;
       return {
         async responseForOperation(requestContext) {
           if (!enabled || requestContext.operation.operation !== "query") {
@@ -91,29 +95,34 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
           }
           const key = requestOperationKey(requestContext, version.of(requestContext.schema));
           const context = requestContext.contextValue;
-          // The HTTP edge already found this answer stale and made this request its one refresh.
-          const lookup = context.revalidating
-            ? ({ status: "miss" } as const)
-            : await lookupResponse(store, key, context.caller.sub);
+          const lookup = await lookupResponse(store, key, context.caller.sub);
           if (lookup.status === "error") return null;
           publicKey = key;
+          if (lookup.status === "miss") {
+            outcome = "MISS";
+            return null;
+          }
+          // Revalidating: the HTTP edge already found this answer stale and made this request its one refresh.
           if (
-            lookup.status === "miss" ||
+            context.revalidating ||
             (await freshness(store, key, lookup.value, context, metrics)) === "refresh"
           ) {
+            refreshLock = refreshLockKey(key, lookup.value);
             outcome = "MISS";
             return null;
           }
           outcome = "HIT";
-          requestContext.response.http.headers.set("age", String(ageOf(lookup.value)));
-          const { body, expiresAt, scope, tags = [] } = lookup.value;
+          const { body, scope, tags = [] } = lookup.value;
+          const served = servedFreshness(lookup.value);
+          // The same Cache-Control and Age as the HTTP edge writes for this entry; the header plugin keeps them (a
+          // stale answer has no freshness left, which the policy alone would turn into no-store).
+          const headers = requestContext.response.http.headers;
+          headers.set("cache-control", servedCacheControl(scope, served.maxAge, served.staleWhileRevalidate));
+          headers.set("age", String(served.ageSeconds));
           for (const tag of tags) requestContext.contextValue.cacheTags.add(tag);
           const { data } = JSON.parse(body) as { data: Record<string, unknown> };
-          // The served copy carries its remaining lifetime, so Cache-Control and any outer cache stay truthful.
-          requestContext.overallCachePolicy.restrict({
-            maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
-            scope,
-          });
+          // The served copy carries its remaining lifetime, so the dedup plugin shares it for no longer.
+          requestContext.overallCachePolicy.restrict({ maxAge: served.maxAge, scope });
           return {
             http: { status: undefined, headers: new HeaderMap() },
             body: { kind: "single", singleResult: { data } },
@@ -131,8 +140,13 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
           )
             return;
           const entries = entriesToStore(requestContext, publicKey, staleWhileRevalidateSeconds);
-          // Not awaited: the client need not wait for the cache write, and the store never rejects.
-          if (entries.length > 0) void store.mset(entries);
+          const lock = refreshLock;
+          // Not awaited: the client need not wait for the cache write, and the store never rejects. A refresh that
+          // stored nothing (errors, a Redis failure) frees its lock: the next request retries at once instead of every
+          // poller seeing the stale answer for the lock's whole lifetime after a transient failure.
+          void (entries.length > 0 ? store.mset(entries) : Promise.resolve(false)).then((stored) => {
+            if (!stored && lock !== null) return store.releaseLock(lock);
+          });
         },
       };
     },
@@ -153,47 +167,22 @@ export function createCachedResponseReader(options: {
 }): CachedResponseReader {
   const { enabled, store, version, metrics } = options;
   return async (body, context) => {
-    if (!enabled || body === null || typeof body !== "object" || Array.isArray(body)) return null;
-    const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-    if (typeof query !== "string" || extensions !== undefined) return null;
-    if (operationName !== undefined && operationName !== null && typeof operationName !== "string")
-      return null;
-    if (
-      variables !== undefined &&
-      variables !== null &&
-      (typeof variables !== "object" || Array.isArray(variables))
-    )
-      return null;
+    const plain = enabled ? plainQueryBody(body) : null;
+    if (plain === null) return null;
     // Stored bytes skip validation, authorization and the safelist: only an entry of the current version may be
     // written out, i.e. one computed under the supergraph and policy that would have produced it now.
     const key = operationKey({
       version: version.current(),
-      document: query,
-      operationName: operationName ?? null,
-      variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+      document: plain.query,
+      operationName: plain.operationName,
+      variables: plain.variables,
       visibilityClass: context.visibilityClass,
     });
     const lookup = await lookupResponse(store, key, context.caller.sub);
     if (lookup.status !== "hit") return null;
     if ((await freshness(store, key, lookup.value, context, metrics)) === "refresh") return null;
-    const {
-      body: text,
-      operationName: name,
-      expiresAt,
-      scope,
-      tags = [],
-      staleUntil = expiresAt,
-    } = lookup.value;
-    const now = Date.now();
-    return {
-      body: text,
-      operationName: name,
-      maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
-      scope,
-      tags,
-      ageSeconds: ageOf(lookup.value, now),
-      staleWhileRevalidate: Math.max(0, Math.floor((staleUntil - Math.max(now, expiresAt)) / 1000)),
-    };
+    const { body: text, operationName: name, scope, tags = [] } = lookup.value;
+    return { body: text, operationName: name, scope, tags, ...servedFreshness(lookup.value) };
   };
 }
 
@@ -213,7 +202,7 @@ async function freshness(
   metrics: RevalidationMetrics,
 ): Promise<"serve" | "refresh"> {
   if (stored.expiresAt > Date.now()) return "serve";
-  if (await store.acquireLock(`swr:${key}:${stored.storedAt ?? stored.expiresAt}`, REFRESH_LOCK_MS)) {
+  if (await store.acquireLock(refreshLockKey(key, stored), REFRESH_LOCK_MS)) {
     metrics.cacheRevalidations.inc({ layer: store.layer });
     context.revalidating = true;
     return "refresh";
@@ -222,8 +211,22 @@ async function freshness(
   return "serve";
 }
 
-function ageOf(stored: StoredAnswer, now = Date.now()): number {
-  return stored.storedAt === undefined ? 0 : Math.max(0, Math.floor((now - stored.storedAt) / 1000));
+/** One lock per stored generation of an answer: its refresh stores a new generation, with a lock of its own. */
+function refreshLockKey(key: string, stored: StoredAnswer): string {
+  return `swr:${key}:${stored.storedAt ?? stored.expiresAt}`;
+}
+
+/** What a served entry tells the client: freshness left, age, and how long it may still be served stale. */
+function servedFreshness(
+  stored: StoredAnswer,
+  now = Date.now(),
+): Pick<CachedHttpResponse, "maxAge" | "ageSeconds" | "staleWhileRevalidate"> {
+  const { expiresAt, storedAt, staleUntil = expiresAt } = stored;
+  return {
+    maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+    ageSeconds: storedAt === undefined ? 0 : Math.max(0, Math.floor((now - storedAt) / 1000)),
+    staleWhileRevalidate: Math.max(0, Math.floor((staleUntil - Math.max(now, expiresAt)) / 1000)),
+  };
 }
 
 async function lookupResponse(store: CacheStore, publicKey: string, sub: string | null) {
