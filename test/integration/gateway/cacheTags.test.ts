@@ -2,40 +2,39 @@
 // Surrogate-Key, and `POST /ops/purge {"tags": […]}` on one gateway empties exactly the tagged entries of the response
 // and fetch layers for every gateway sharing its Redis, while untagged entries stay hits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  readOperation,
-  STACK_OPS_TOKEN,
-  type Stack,
-  type StackGateway,
-  startStack,
-} from "../../support/stack.ts";
+import { readOperation, STACK_OPS_TOKEN, type Stack, startStack } from "../../support/stack.ts";
 import { type StackRecorders, startStackRecorders } from "../../support/subgraphRecorder.ts";
+import { type GatewayProcess, startGatewayProcess } from "./gatewayProcess.fixture.ts";
 
-describe("cache tags on two gateways sharing Redis", () => {
+describe("cache tags on two gateway processes sharing Redis", () => {
   let stack: Stack;
   let recording: StackRecorders;
-  let first: StackGateway;
-  let second: StackGateway;
+  let first: GatewayProcess;
+  let second: GatewayProcess;
   let dashboard: string;
   let otherProvince: string;
 
   beforeAll(async () => {
     stack = await startStack();
     recording = await startStackRecorders(stack.subgraphs);
-    first = await stack.startGateway(recording.gatewayEnv);
-    // A replica: the first one's Redis namespace, its own process state.
-    second = await stack.startGateway({ ...recording.gatewayEnv, REDIS_KEY_PREFIX: first.keyPrefix });
+    // Two replicas: one Redis namespace (under the stack's, removed when it stops), nothing else shared.
+    const keyPrefix = `${stack.gateway.keyPrefix}tag-replicas:`;
+    [first, second] = await Promise.all([
+      startGatewayProcess(keyPrefix, recording.gatewayEnv),
+      startGatewayProcess(keyPrefix, recording.gatewayEnv),
+    ]);
     dashboard = await readOperation("ProvinceDashboard");
     const provinces = await stack.sandbox.get<{ items: { code: string }[] }>("/reporting/v1/provinces");
     otherProvince = provinces.items.map((province) => province.code).find((code) => code !== "40")!;
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
     await recording?.stop();
     await stack?.stop();
   });
 
-  async function ask(gateway: StackGateway, code: string) {
+  async function ask(gateway: GatewayProcess, code: string) {
     const response = await gateway.post({ query: dashboard, variables: { code } });
     const body = (await response.json()) as { data?: unknown; errors?: unknown };
     expect(body.errors).toBeUndefined();
