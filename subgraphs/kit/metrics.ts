@@ -11,6 +11,8 @@ export interface SubgraphMetrics {
   recordCacheLookups: Counter<"kind" | "result">;
   /** Misses answered by an in-flight platform fetch of another request. */
   coalescedMisses: Counter<"kind">;
+  /** Merged batches sent to the platform, by whether they left before their window ended (nobody else could join). */
+  platformBatches: Counter<"kind" | "dispatch">;
   redisErrors: Counter<"operation">;
   graphqlRequests: Counter<"operation" | "outcome">;
   graphqlDuration: Histogram<"operation">;
@@ -54,6 +56,12 @@ export function createSubgraphMetrics(name: string): SubgraphMetrics {
       name: "lienthong_record_coalesced_misses_total",
       help: "Record misses served by another request's in-flight platform fetch",
       labelNames: ["kind"],
+      registers,
+    }),
+    platformBatches: new Counter({
+      name: "lienthong_platform_batches_total",
+      help: "Batch-window batches sent to the platform: dispatch=early when every open request waited on it, else window",
+      labelNames: ["kind", "dispatch"],
       registers,
     }),
     redisErrors: new Counter({

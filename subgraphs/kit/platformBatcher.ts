@@ -1,5 +1,6 @@
 import { errorCodeOf } from "../../common/errors.ts";
 import type { LoaderSpec } from "./loaders.ts";
+import type { SubgraphMetrics } from "./metrics.ts";
 
 /** The platform's batch limit for `?ids=` and unit-code lists. */
 export const PLATFORM_MAX_BATCH = 500;
@@ -48,7 +49,7 @@ interface PendingBatch {
   keys: Set<string>;
   waiters: Waiter[];
   timer: NodeJS.Timeout;
-  flush(): void;
+  flush(dispatch: "early" | "window"): void;
 }
 
 /** A refusal of the keys asked (the platform's 400), as opposed to the platform failing. */
@@ -75,11 +76,14 @@ export interface PlatformBatcherOptions {
   windowMs: number;
   /** Send pending batches as soon as every open request waits on the platform (PLATFORM_BATCH_EARLY_DISPATCH). */
   earlyDispatch?: boolean;
+  /** Counts the batches sent, early or at the end of their window. */
+  metrics?: SubgraphMetrics;
 }
 
 export function createPlatformBatcher({
   windowMs,
   earlyDispatch = false,
+  metrics,
 }: PlatformBatcherOptions): PlatformBatcher {
   const pending = new Map<string, PendingBatch>();
   /** Requests opened and not yet closed, and how many of them have a fetch outstanding. */
@@ -91,11 +95,12 @@ export function createPlatformBatcher({
     fetchInChunks(spec, variant, waiter.keys).then(waiter.resolve, waiter.reject);
   }
 
-  function flush(id: string, spec: LoaderSpec<unknown>, variant: string): void {
+  function flush(id: string, spec: LoaderSpec<unknown>, variant: string, dispatch: "early" | "window"): void {
     const batch = pending.get(id);
     if (!batch) return;
     pending.delete(id);
     clearTimeout(batch.timer);
+    metrics?.platformBatches.inc({ kind: spec.kind, dispatch });
     fetchInChunks(spec, variant, [...batch.keys]).then(
       (records) => {
         for (const waiter of batch.waiters) waiter.resolve(records);
@@ -120,7 +125,7 @@ export function createPlatformBatcher({
     setImmediate(() => {
       checkScheduled = false;
       if (!nobodyElseCanJoin()) return;
-      for (const batch of [...pending.values()]) batch.flush();
+      for (const batch of [...pending.values()]) batch.flush("early");
     });
   }
 
@@ -129,8 +134,14 @@ export function createPlatformBatcher({
     const id = `${spec.kind}\u0000${variant}`;
     let batch = pending.get(id);
     if (!batch) {
-      const flushThis = () => flush(id, spec as LoaderSpec<unknown>, variant);
-      batch = { keys: new Set(), waiters: [], timer: setTimeout(flushThis, windowMs), flush: flushThis };
+      const flushThis = (dispatch: "early" | "window") =>
+        flush(id, spec as LoaderSpec<unknown>, variant, dispatch);
+      batch = {
+        keys: new Set(),
+        waiters: [],
+        timer: setTimeout(flushThis, windowMs, "window"),
+        flush: flushThis,
+      };
       pending.set(id, batch);
     }
     for (const key of keys) batch.keys.add(key);

@@ -97,6 +97,7 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
   const batcher = createPlatformBatcher({
     windowMs: config.platformBatchWindowMs,
     earlyDispatch: config.platformBatchEarlyDispatch,
+    metrics,
   });
   const apollo = new ApolloServer<SubgraphContext>({
     schema: guardScopes(
