@@ -85,6 +85,16 @@ describe("cache store on a Redis that accepts connections but never answers", ()
   });
 });
 
+describe("refresh locks", () => {
+  it("are held by one taker until released, in memory", async () => {
+    const store = memoryStore("response");
+    expect(await store.acquireLock("swr:k:1", 10_000)).toBe(true);
+    expect(await store.acquireLock("swr:k:1", 10_000)).toBe(false);
+    await store.releaseLock("swr:k:1");
+    expect(await store.acquireLock("swr:k:1", 10_000)).toBe(true);
+  });
+});
+
 describe("cache store on Redis", () => {
   let redis: Redis;
   const prefix = uniqueRedisPrefix("cache-store");
@@ -134,6 +144,19 @@ describe("cache store on Redis", () => {
     expect(await entities.purge("Task:")).toBe(1);
     expect((await entities.get("Dossier:1:a")).status).toBe("hit");
     expect(await responses.get("Task:1:a")).toEqual({ status: "hit", value: 4 });
+  });
+
+  it("hands a lock to one taker across clients until it is released", async () => {
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    const replica = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    const taken = await Promise.all([
+      store.acquireLock("swr:k:1", 10_000),
+      replica.acquireLock("swr:k:1", 10_000),
+    ]);
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    await store.releaseLock("swr:k:1");
+    expect(await replica.acquireLock("swr:k:1", 10_000)).toBe(true);
   });
 });
 
