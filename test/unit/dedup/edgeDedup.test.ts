@@ -18,6 +18,9 @@ const JSON_HEADERS: [string, string][] = [
   ["content-type", "application/json; charset=utf-8"],
   ["cache-control", "max-age=60, public"],
   ["x-cache", "BYPASS"],
+  // Followers hold the same entities: a CDN purging by tag must find their answers too.
+  ["cache-tag", "province:40,commune:40001"],
+  ["surrogate-key", "province:40 commune:40001"],
 ];
 
 function setup(options: { maxWaitMs?: number; version?: () => string } = {}) {
