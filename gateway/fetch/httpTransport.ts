@@ -1,9 +1,21 @@
+import type { Counter, Histogram } from "prom-client";
 import { Pool } from "undici";
 import { CACHE_TAG_HEADER, parseCacheTags } from "../../common/cacheTags.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { capFreshness, parseCacheControl } from "./cacheControl.ts";
 import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphResult } from "./pipeline.ts";
+
+const GRAPHQL_REQUEST_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/graphql-response+json, application/json",
+};
+
+/** A subgraph's metric children, bound once: labelling per fetch validates and copies the labels every time. */
+interface SubgraphMeters {
+  fetches: Counter.Internal;
+  duration: Histogram.Internal<"subgraph">;
+}
 
 export interface HttpTransport {
   handler: FetchHandler;
@@ -21,6 +33,9 @@ export function createHttpTransport(options: {
   maxAgeSeconds?: number | null;
 }): HttpTransport {
   const pools = new Map<string, Pool>();
+  // Parsed once per subgraph URL, not per fetch.
+  const routes = new Map<string, { pool: Pool; path: string }>();
+  const meters = new Map<string, SubgraphMeters>();
 
   function poolFor(origin: string): Pool {
     let pool = pools.get(origin);
@@ -31,22 +46,41 @@ export function createHttpTransport(options: {
     return pool;
   }
 
+  function routeFor(url: string): { pool: Pool; path: string } {
+    let route = routes.get(url);
+    if (!route) {
+      const target = new URL(url);
+      route = { pool: poolFor(target.origin), path: `${target.pathname}${target.search}` };
+      routes.set(url, route);
+    }
+    return route;
+  }
+
+  function metersFor(subgraph: string): SubgraphMeters {
+    let bound = meters.get(subgraph);
+    if (!bound) {
+      bound = {
+        fetches: options.metrics.subgraphFetches.labels({ subgraph }),
+        duration: options.metrics.subgraphFetchDuration.labels({ subgraph }),
+      };
+      meters.set(subgraph, bound);
+    }
+    return bound;
+  }
+
   const handler: FetchHandler = async (fetch) => {
-    const target = new URL(fetch.url);
+    const route = routeFor(fetch.url);
+    const meter = metersFor(fetch.subgraph);
     // Only fetches that really go out count: an entity-cache hit never reaches this step.
     fetch.context.subgraphsTouched.add(fetch.subgraph);
-    options.metrics.subgraphFetches.inc({ subgraph: fetch.subgraph });
-    const stopTimer = options.metrics.subgraphFetchDuration.startTimer({ subgraph: fetch.subgraph });
+    meter.fetches.inc();
+    const stopTimer = meter.duration.startTimer();
     try {
-      const response = await poolFor(target.origin)
+      const response = await route.pool
         .request({
           method: "POST",
-          path: `${target.pathname}${target.search}`,
-          headers: {
-            ...fetch.headers,
-            "content-type": "application/json",
-            accept: "application/graphql-response+json, application/json",
-          },
+          path: route.path,
+          headers: fetch.headers ? { ...fetch.headers, ...GRAPHQL_REQUEST_HEADERS } : GRAPHQL_REQUEST_HEADERS,
           body: fetch.body ?? JSON.stringify(fetch.request),
           signal: fetch.signal,
         })
@@ -88,6 +122,7 @@ export function createHttpTransport(options: {
     async close() {
       const closing = [...pools.values()].map((pool) => pool.close().catch(() => pool.destroy()));
       pools.clear();
+      routes.clear();
       await Promise.all(closing);
     },
   };
