@@ -29,7 +29,7 @@ const envSchema = z.object({
   recordCacheMaxEntries: z.coerce.number().int().positive().default(50_000),
   redisCommandTimeoutMs: z.coerce.number().int().positive().default(100),
   platformBatchWindowMs: z.coerce.number().int().min(0).max(100).default(3),
-  platformBatchEarlyDispatch: z.enum(["on", "off"]).default("off"),
+  platformBatchEarlyDispatch: z.enum(["on", "off"]).default("on"),
   nodeEnv: z.enum(["development", "production", "test"]).default("development"),
   internalContextKey: z
     .string()

@@ -48,7 +48,7 @@ describe("a cold ProvinceDashboard with early dispatch", () => {
       }),
       startStack({
         gatewayEnv: { EXECUTOR: "own", ...COLD },
-        subgraphEnv: { PLATFORM_BATCH_WINDOW_MS: "100" },
+        subgraphEnv: { PLATFORM_BATCH_EARLY_DISPATCH: "off", PLATFORM_BATCH_WINDOW_MS: "100" },
       }),
     ]);
     dashboard = await readOperation("ProvinceDashboard");
