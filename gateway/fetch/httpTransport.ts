@@ -5,6 +5,7 @@ import type { GatewayMetrics } from "../observability/metrics.ts";
 import { capFreshness, parseCacheControl } from "./cacheControl.ts";
 import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphResult } from "./pipeline.ts";
+import { type PostFailure, postText } from "./postText.ts";
 
 const GRAPHQL_REQUEST_HEADERS = {
   "content-type": "application/json",
@@ -76,22 +77,17 @@ export function createHttpTransport(options: {
     meter.fetches.inc();
     const stopTimer = meter.duration.startTimer();
     try {
-      const response = await route.pool
-        .request({
-          method: "POST",
-          path: route.path,
-          headers: fetch.headers ? { ...fetch.headers, ...GRAPHQL_REQUEST_HEADERS } : GRAPHQL_REQUEST_HEADERS,
-          body: fetch.body ?? JSON.stringify(fetch.request),
-          signal: fetch.signal,
-        })
-        .catch((error: unknown) => {
-          if (fetch.signal?.aborted) throw error;
-          throw new SubgraphFetchError(fetch.subgraph, "connection", (error as Error).message, {
-            cause: error,
-          });
-        });
-      const text = await response.body.text();
-      const body = parseGraphQLBody(text);
+      const response = await postText(route.pool, {
+        path: route.path,
+        headers: fetch.headers ? { ...fetch.headers, ...GRAPHQL_REQUEST_HEADERS } : GRAPHQL_REQUEST_HEADERS,
+        body: fetch.body ?? JSON.stringify(fetch.request),
+        signal: fetch.signal,
+      }).catch((failure: PostFailure) => {
+        // Once the subgraph answered, or when our own timeout aborted it, the failure is not a connection's.
+        if (failure.responded || fetch.signal?.aborted) throw failure.error;
+        throw new SubgraphFetchError(fetch.subgraph, "connection", failure.message, { cause: failure.error });
+      });
+      const body = parseGraphQLBody(response.text);
       // 401/403: the subgraph refused our signed context, so it executed nothing. Its reason describes our internals
       // (keys, clocks, bindings): it goes to the log through the error, the client sees SUBGRAPH_UNAVAILABLE.
       const refused = response.statusCode === 401 || response.statusCode === 403;
