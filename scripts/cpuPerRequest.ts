@@ -132,7 +132,7 @@ async function startTarget(spec: string): Promise<Target> {
   // The inspector announces itself on stderr; everything else goes through.
   child.stderr?.on("data", (chunk: Buffer) => {
     const text = chunk.toString();
-    if (!/Debugger (listening|attached)|For help, see/.test(text)) process.stderr.write(text);
+    if (!/Debugger (listening|attached|ending)|For help, see/.test(text)) process.stderr.write(text);
   });
   await waitFor(`http://127.0.0.1:${port}/health`, child);
   const inspector = inspectPort ? await connectInspector(inspectPort) : undefined;
