@@ -5,7 +5,7 @@ import type { CellDeps, CellSettings, CellTarget } from "./cells.ts";
 import { readCpuMs, settledCpuMs } from "./cpuTime.ts";
 import { postGraphQL } from "./graphqlClient.ts";
 import { summarizeLatencies } from "./latency.ts";
-import type { LatencySummary } from "./loadProtocol.ts";
+import type { LatencySummary, LoadResult } from "./loadProtocol.ts";
 
 /** One measured run of a cell: what the cell reports is the median of its runs. */
 export interface RunMeasurement {
@@ -84,18 +84,7 @@ export async function measureLoad(
     durationSeconds: settings.durationSeconds,
   });
   const cpuMsPerRequest = await cpu(result.sent);
-  const stats = await deps.sandbox?.stats();
-  return {
-    ...counted(result),
-    requestsPerSecond: result.requestsPerSecond,
-    latencyMs: result.latencyMs,
-    cpuMsPerRequest,
-    platformRequestsPerOperation: stats ? perOperation(stats.total, result.sent) : null,
-    platformRequestsByEndpoint: null,
-    platformFloorMs: null,
-    loadAverage1m: loadAverage1m(),
-    poll: null,
-  };
+  return loadWindowMeasurement(result, cpuMsPerRequest, await deps.sandbox?.stats(), null);
 }
 
 /**
@@ -195,6 +184,24 @@ export async function measurePoll(
   const fetched = (await subgraphFetches()) - beforeWindow;
   const stats = await deps.sandbox?.stats();
   const expiries = Math.floor(settings.pollSeconds / settings.pollTtlSeconds);
+  return loadWindowMeasurement(result, cpuMsPerRequest, stats, {
+    cacheLifetimeSeconds: settings.pollTtlSeconds,
+    slotLatencyMs: result.slotLatencyMs ?? [],
+    fetchesPerRound,
+    subgraphFetches: fetched,
+    expiries,
+    refreshesPerKeyPerExpiry:
+      fetchesPerRound > 0 && expiries > 0 ? round(fetched / (fetchesPerRound * expiries), 2) : 0,
+  });
+}
+
+/** What one autocannon window measured, with the sandbox's count of platform requests over it. */
+function loadWindowMeasurement(
+  result: LoadResult,
+  cpuMsPerRequest: number | null,
+  stats: { total: number } | undefined,
+  poll: PollMeasurement | null,
+): RunMeasurement {
   return {
     ...counted(result),
     requestsPerSecond: result.requestsPerSecond,
@@ -204,15 +211,7 @@ export async function measurePoll(
     platformRequestsByEndpoint: null,
     platformFloorMs: null,
     loadAverage1m: loadAverage1m(),
-    poll: {
-      cacheLifetimeSeconds: settings.pollTtlSeconds,
-      slotLatencyMs: result.slotLatencyMs ?? [],
-      fetchesPerRound,
-      subgraphFetches: fetched,
-      expiries,
-      refreshesPerKeyPerExpiry:
-        fetchesPerRound > 0 && expiries > 0 ? round(fetched / (fetchesPerRound * expiries), 2) : 0,
-    },
+    poll,
   };
 }
 
