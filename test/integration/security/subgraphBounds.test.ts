@@ -42,8 +42,9 @@ beforeAll(async () => {
     PLATFORM_BASE_URL: sandbox.url,
     INTERNAL_CONTEXT_SECRET: CONTEXT_SECRET,
     UPSTREAM_TIMEOUT_MS: "20000",
-    // Wide enough that concurrent requests always share one platform call.
+    // Wide enough, and waited out (no early dispatch), that concurrent requests always share one platform call.
     PLATFORM_BATCH_WINDOW_MS: "50",
+    PLATFORM_BATCH_EARLY_DISPATCH: "off",
   };
   business = await startTestSubgraph("business", createBusinessSubgraph, env);
   procedures = await startTestSubgraph("procedures", createProceduresSubgraph, {

@@ -34,10 +34,12 @@ let subgraph: RunningSubgraph;
 
 beforeAll(async () => {
   msw.listen({ onUnhandledRequest: "bypass" });
-  // A wide window, so that the two requests below always share one platform call.
+  // A wide window, waited out even when every open request already waits on the platform (no early dispatch), so
+  // that the requests below always share one platform call.
   subgraph = await startSubgraph("procedures", createProceduresSubgraph, msw, {
     INTERNAL_CONTEXT_SECRET: "unit-test-internal-context-secret",
     PLATFORM_BATCH_WINDOW_MS: "50",
+    PLATFORM_BATCH_EARLY_DISPATCH: "off",
   });
 });
 
