@@ -123,17 +123,23 @@ function selectorsOf(object: K8sObject): Record<string, string>[] {
   switch (object.kind) {
     case "Deployment": {
       const spec = (object as unknown as IDeployment).spec!;
+      spec.selector.matchLabels ??= {};
       spec.template.metadata ??= {};
-      return [(spec.selector.matchLabels ??= {}), (spec.template.metadata.labels ??= {})];
+      spec.template.metadata.labels ??= {};
+      return [spec.selector.matchLabels, spec.template.metadata.labels];
     }
     case "Service": {
-      const spec = ((object as unknown as IService).spec ??= {});
-      return [(spec.selector ??= {})];
+      const service = object as unknown as IService;
+      service.spec ??= {};
+      service.spec.selector ??= {};
+      return [service.spec.selector];
     }
     case "PodDisruptionBudget": {
-      const spec = ((object as unknown as IPodDisruptionBudget).spec ??= {});
-      spec.selector ??= {};
-      return [(spec.selector.matchLabels ??= {})];
+      const budget = object as unknown as IPodDisruptionBudget;
+      budget.spec ??= {};
+      budget.spec.selector ??= {};
+      budget.spec.selector.matchLabels ??= {};
+      return [budget.spec.selector.matchLabels];
     }
     case "HorizontalPodAutoscaler":
       return [];
