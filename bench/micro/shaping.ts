@@ -1,7 +1,7 @@
 import { operationFromDocument } from "@apollo/federation-internals";
 import { computeResponse } from "@apollo/gateway/dist/resultShaping.js";
 import { Kind } from "graphql";
-import { createShaperCache } from "../../gateway/executor/shaping/index.ts";
+import { createShaperCompiler } from "../../gateway/executor/shaping/index.ts";
 import { apiSchemasOf, parseOperation } from "../../test/unit/executor/shaping/apolloReference.ts";
 import {
   captureGuildShaping,
@@ -22,7 +22,7 @@ const operation = operationFromDocument(
   { kind: Kind.DOCUMENT, definitions: [parsed.operation, ...Object.values(parsed.fragments)] },
   { validate: false },
 );
-const shaper = createShaperCache(schemas.graphql).forOperation(parsed.operation, parsed.fragments);
+const shaper = createShaperCompiler(schemas.graphql).compile(parsed.operation, parsed.fragments);
 const noIntrospection = () => {
   throw new Error("The Guild query has no introspection");
 };

@@ -6,7 +6,7 @@ import { LRUCache } from "lru-cache";
 import type { SubgraphCall } from "../fetch/subgraphCall.ts";
 import { createEntityFetchBatcher } from "./batchedEntityFetch.ts";
 import type { PlanExecutionDeps } from "./executePlan.ts";
-import { createShaperCache, type ResponseShaper } from "./shaping/index.ts";
+import { createShaperCompiler, type ResponseShaper } from "./shaping/index.ts";
 import { createTypeMatcher } from "./typeConditions.ts";
 
 /** An operation ready to run: its plan and its compiled shaping, made once per operation text and name. */
@@ -42,7 +42,7 @@ export function createSupergraphExecution(options: {
       .subgraphsMetadata()
       .map((subgraph) => [subgraph.name, options.subgraphUrl({ name: subgraph.name, url: subgraph.url })]),
   );
-  const shapers = createShaperCache(options.apiSchema, { maxEntries: options.planCacheEntries });
+  const shapers = createShaperCompiler(options.apiSchema);
   const prepared = new LRUCache<string, PreparedOperation>({ max: options.planCacheEntries });
 
   return {
@@ -69,7 +69,7 @@ export function createSupergraphExecution(options: {
         }
         entry = {
           plan: planner.buildQueryPlan(plannable),
-          shaper: shapers.forOperation(operation, fragments),
+          shaper: shapers.compile(operation, fragments),
         };
         prepared.set(key, entry);
       }

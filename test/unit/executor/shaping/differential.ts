@@ -1,7 +1,7 @@
 import { type Operation, operationFromDocument } from "@apollo/federation-internals";
 import { computeResponse } from "@apollo/gateway/dist/resultShaping.js";
 import { type GraphQLError, Kind } from "graphql";
-import { createShaperCache } from "../../../../gateway/executor/shaping/index.ts";
+import { createShaperCompiler } from "../../../../gateway/executor/shaping/index.ts";
 import { type ApiSchemas, introspectAsApolloDoes, type ParsedOperation } from "./apolloReference.ts";
 
 export interface ComparableShape {
@@ -31,7 +31,7 @@ function comparable(data: unknown, errors: readonly GraphQLError[]): ComparableS
 
 /** Ours and Apollo's shaping of the same inputs, in the form a client would see (JSON text, error messages). */
 export function differentialShaping(schemas: ApiSchemas, parsed: ParsedOperation): ShapeBothWays {
-  const shaper = createShaperCache(schemas.graphql).forOperation(parsed.operation, parsed.fragments);
+  const shaper = createShaperCompiler(schemas.graphql).compile(parsed.operation, parsed.fragments);
   const operation: Operation = operationFromDocument(
     schemas.apollo,
     { kind: Kind.DOCUMENT, definitions: [parsed.operation, ...Object.values(parsed.fragments)] },
