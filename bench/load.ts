@@ -23,6 +23,7 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
       {
         url: request.url,
         connections: request.connections,
+        overallRate: request.overallRate,
         duration: request.durationSeconds,
         timeout: REQUEST_TIMEOUT_SECONDS,
         method: "POST",

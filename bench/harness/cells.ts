@@ -20,6 +20,11 @@ export interface CellSettings {
   /** The polling cell's window (it runs once) and the cache lifetime it polls across. */
   pollSeconds: number;
   pollTtlSeconds: number;
+  /**
+   * The polling cell's offered load, over all connections: screens poll on a timer, so the cell paces its requests
+   * rather than sending the next the moment an answer arrives (which would measure a saturated gateway's queue).
+   */
+  pollRequestsPerSecond: number;
 }
 
 export type CellStatus = "ok" | "FAILED" | "MISMATCH";

@@ -37,6 +37,8 @@ export interface RunMeasurement {
 
 export interface PollMeasurement {
   cacheLifetimeSeconds: number;
+  /** The paced load the cell offered; a gateway answering fewer fell behind, and its latencies hide the queue. */
+  offeredRequestsPerSecond: number;
   /** Latency of each cache lifetime's slot of the window, in order; null for a slot in which no response completed. */
   slotLatencyMs: (LatencySummary | null)[];
   /** Subgraph fetches of one round of every polled key from empty caches: the keys a refresh round fetches. */
@@ -178,6 +180,7 @@ export async function measurePoll(
     bodies,
     headers: {},
     durationSeconds: settings.pollSeconds,
+    overallRate: settings.pollRequestsPerSecond,
     slotSeconds: settings.pollTtlSeconds,
   });
   const cpuMsPerRequest = await cpu(result.sent);
@@ -186,6 +189,7 @@ export async function measurePoll(
   const expiries = Math.floor(settings.pollSeconds / settings.pollTtlSeconds);
   return loadWindowMeasurement(result, cpuMsPerRequest, stats, {
     cacheLifetimeSeconds: settings.pollTtlSeconds,
+    offeredRequestsPerSecond: settings.pollRequestsPerSecond,
     slotLatencyMs: result.slotLatencyMs ?? [],
     fetchesPerRound,
     subgraphFetches: fetched,

@@ -14,6 +14,7 @@ const settings = {
   runs: 3,
   pollSeconds: 60,
   pollTtlSeconds: 5,
+  pollRequestsPerSecond: 1000,
 };
 
 describe("CPU time of a process tree", () => {
