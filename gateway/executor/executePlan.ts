@@ -5,7 +5,7 @@ import type { SubgraphFetch } from "../fetch/pipeline.ts";
 import type { CachePolicyRestriction, SubgraphCall } from "../fetch/subgraphCall.ts";
 import type { createEntityFetchBatcher } from "./batchedEntityFetch.ts";
 import { applyRewrites } from "./dataRewrites.ts";
-import { buildRepresentation } from "./representations.ts";
+import { representationBuilder } from "./representations.ts";
 import {
   type Cursor,
   isResultObject,
@@ -191,15 +191,17 @@ function entityJob(execution: Execution, node: FetchNode, cursor: Cursor): Entit
     throw new Error(`Fetches with @fromContext arguments are not supported (service "${node.serviceName}")`);
   }
   const { matches, rewriteMatches } = execution.deps;
+  const build = representationBuilder(node.requires!);
+  const { objects } = cursor;
   const representations: ResultObject[] = [];
   const entityIndexes: number[] = [];
-  cursor.objects.forEach((entity, index) => {
-    const representation = buildRepresentation(entity, node.requires!, matches);
-    if (!representation) return;
+  for (let index = 0; index < objects.length; index++) {
+    const representation = build(objects[index]!, matches);
+    if (!representation) continue;
     applyRewrites(node.inputRewrites, representation, rewriteMatches);
     representations.push(representation);
     entityIndexes.push(index);
-  });
+  }
   return representations.length > 0 ? { node, cursor, representations, entityIndexes } : null;
 }
 
@@ -233,16 +235,19 @@ async function runEntityJobs(execution: Execution, jobs: readonly EntityJob[]): 
   if (received.length !== representations.length) {
     throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   }
+  const { rewriteMatches } = execution.deps;
   let offset = 0;
   for (const job of jobs) {
-    job.entityIndexes.forEach((entityIndex, i) => {
+    const { entityIndexes, node } = job;
+    const targets = job.cursor.objects;
+    for (let i = 0; i < entityIndexes.length; i++) {
       const entity = received[offset + i];
-      const target = job.cursor.objects[entityIndex]!;
+      const target = targets[entityIndexes[i]!]!;
       if (isResultObject(entity) && !entity.__typename) entity.__typename = target.__typename;
-      applyRewrites(job.node.outputRewrites, entity, execution.deps.rewriteMatches);
+      applyRewrites(node.outputRewrites, entity, rewriteMatches);
       if (isResultObject(entity)) mergeInto(target, entity);
-    });
-    offset += job.representations.length;
+    }
+    offset += entityIndexes.length;
   }
 }
 

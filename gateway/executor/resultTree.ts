@@ -63,57 +63,81 @@ export function rootCursor(data: ResultObject): Cursor {
 
 /** The non-null objects at `path` below each object of the cursor. */
 export function moveInto(cursor: Cursor, path: readonly (string | number)[], matches: TypeMatcher): Cursor {
-  const objects: ResultObject[] = [];
-  for (const object of cursor.objects) walk(object, path, 0, matches, (value) => objects.push(value));
+  const { objects } = follow(cursor.objects, null, path, matches);
   let paths: ResponsePath[] | null = null;
   return {
     objects,
     pattern: [...cursor.pattern, ...path],
     paths() {
-      if (paths) return paths;
-      const found: ResponsePath[] = [];
-      const parents = cursor.paths();
-      cursor.objects.forEach((object, i) => {
-        walk(object, path, 0, matches, (_value, at) => found.push(at), [...(parents[i] ?? [])]);
-      });
-      paths = found;
-      return found;
+      paths ??= follow(cursor.objects, cursor.paths(), path, matches).paths!;
+      return paths;
     },
   };
 }
 
-function walk(
-  value: unknown,
+/**
+ * Follows `path` one step at a time for all objects at once, in document order. `@` steps into a list; a list met
+ * anywhere else (nested lists, or at the end of the path) is stepped into as well; nulls and scalars drop out. The
+ * concrete paths are tracked alongside only when `paths` are given (errors need them, the hot path does not).
+ */
+function follow(
+  start: readonly ResultObject[],
+  startPaths: readonly ResponsePath[] | null,
   path: readonly (string | number)[],
-  index: number,
   matches: TypeMatcher,
-  visit: (object: ResultObject, at: ResponsePath) => void,
-  at?: ResponsePath,
+): { objects: ResultObject[]; paths: ResponsePath[] | null } {
+  let values: unknown[] = start as unknown[];
+  let paths = startPaths as ResponsePath[] | null;
+  for (let index = 0; index <= path.length; index++) {
+    const step = index < path.length ? path[index] : undefined;
+    const nextValues: unknown[] = [];
+    const nextPaths: ResponsePath[] | null = paths ? [] : null;
+    for (let i = 0; i < values.length; i++) {
+      visit(values[i], paths?.[i] ?? null, step, matches, nextValues, nextPaths);
+    }
+    values = nextValues;
+    paths = nextPaths;
+  }
+  return { objects: values as ResultObject[], paths };
+}
+
+/** One value's contribution to the next step of `follow` (`step` undefined: the end of the path). */
+function visit(
+  value: unknown,
+  at: ResponsePath | null,
+  step: string | number | undefined,
+  matches: TypeMatcher,
+  values: unknown[],
+  paths: ResponsePath[] | null,
 ): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    // `@` steps into a list; a list met elsewhere (at the end of the path) is stepped into the same way.
-    const next = path[index] === "@" ? index + 1 : index;
     for (let i = 0; i < value.length; i++) {
-      at?.push(i);
-      walk(value[i], path, next, matches, visit, at);
-      at?.pop();
+      const elementAt = at ? [...at, i] : null;
+      // `@` is this list: its elements go on to the next step. Any other list is stepped through in place.
+      if (step === "@") {
+        values.push(value[i]);
+        paths?.push(elementAt!);
+      } else {
+        visit(value[i], elementAt, step, matches, values, paths);
+      }
     }
     return;
   }
   if (!isResultObject(value)) return;
-  if (index === path.length) {
-    visit(value, at ? [...at] : []);
+  if (step === undefined) {
+    values.push(value);
+    paths?.push(at!);
     return;
   }
-  const step = path[index];
   if (typeof step !== "string" || step === "@") return;
   if (step.startsWith(TYPE_CONDITION_PREFIX)) {
-    if (matches(value, step.slice(TYPE_CONDITION_PREFIX.length)))
-      walk(value, path, index + 1, matches, visit, at);
+    if (matches(value, step.slice(TYPE_CONDITION_PREFIX.length))) {
+      values.push(value);
+      paths?.push(at!);
+    }
     return;
   }
-  at?.push(step);
-  walk(ownValue(value, step), path, index + 1, matches, visit, at);
-  at?.pop();
+  values.push(ownValue(value, step));
+  paths?.push(at ? [...at, step] : []);
 }

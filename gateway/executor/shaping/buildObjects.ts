@@ -1,7 +1,7 @@
 import type { SchemaFacts } from "./schemaFacts.ts";
 import { describeLastPathElement, shapingError } from "./shapeErrors.ts";
 import type { FragmentPlan, SelectionPlan, ValuePlan } from "./shapePlan.ts";
-import { HAS_ERRORS, INVALID, readOwn, type ShapeRun, writeOwn } from "./shapeRun.ts";
+import { HAS_ERRORS, INVALID, readOwn, type ShapeRun, writeKey } from "./shapeRun.ts";
 
 type Input = Record<string, unknown>;
 
@@ -36,29 +36,30 @@ export function createObjectBuilder(
   }
 
   function step(plan: SelectionPlan): ApplySelections {
+    const apply = plan.kind === "fragment" ? fragment(plan) : keyed(plan);
     const { skip } = plan;
-    if (plan.kind === "fragment") return fragment(plan);
+    // Most selections carry no @skip/@include: only the others pay for the test.
+    if (skip === null) return apply;
+    return (input, output, run, parentTypeName) =>
+      !skip(run.variables) && apply(input, output, run, parentTypeName);
+  }
+
+  function keyed(plan: Exclude<SelectionPlan, FragmentPlan>): ApplySelections {
     const { key, keyIsInherited } = plan;
-    const write =
-      key === "__proto__"
-        ? writeOwn
-        : (object: Input, name: string, value: unknown) => {
-            object[name] = value;
-          };
+    // Only `__proto__` needs defineProperty: a plain assignment would change the output's prototype.
+    const defines = key === "__proto__";
     switch (plan.kind) {
       case "introspection": {
         const { resolve } = plan;
         return (_input, output, run) => {
-          if (skip?.(run.variables)) return false;
           if ((keyIsInherited ? readOwn(output, key) : output[key]) === undefined) {
-            write(output, key, resolve(run.variables.provided));
+            writeKey(output, key, resolve(run.variables.provided), defines);
           }
           return false;
         };
       }
       case "typename":
-        return (input, output, run, parentTypeName) => {
-          if (skip?.(run.variables)) return false;
+        return (input, output, _run, parentTypeName) => {
           if ((keyIsInherited ? readOwn(output, key) : output[key]) !== undefined) return false;
           // The input's __typename (under the alias first) wins when it names a type of the API schema; a name
           // that is not an object type (an @interfaceObject's interface whose follow-up fetch failed) nulls the
@@ -67,17 +68,16 @@ export function createObjectBuilder(
           if (value === null && key !== "__typename") value = input.__typename ?? null;
           const typeName = typeof value === "string" && facts.typeNames.has(value) ? value : parentTypeName;
           if (!facts.objectTypeNames.has(typeName)) return true;
-          write(output, key, typeName);
+          writeKey(output, key, typeName, defines);
           return false;
         };
       case "field": {
         const complete = value(plan.value, hasSelections(plan.value));
         return (input, output, run, parentTypeName) => {
-          if (skip?.(run.variables)) return false;
           const previous = keyIsInherited ? readOwn(output, key) : output[key];
           const inputValue = (keyIsInherited ? readOwn(input, key) : input[key]) ?? null;
           run.path.push(key);
-          write(output, key, complete(previous, inputValue, run, parentTypeName));
+          writeKey(output, key, complete(previous, inputValue, run, parentTypeName), defines);
           run.path.pop();
           return (run.flags & INVALID) !== 0;
         };
@@ -86,10 +86,9 @@ export function createObjectBuilder(
   }
 
   function fragment(plan: FragmentPlan): ApplySelections {
-    const { skip, appliesTo, typeCondition } = plan;
+    const { appliesTo, typeCondition } = plan;
     const inner = selections(plan.selections);
     return (input, output, run, parentTypeName) => {
-      if (skip?.(run.variables)) return false;
       if (appliesTo !== null) {
         const typename = input.__typename;
         if (typename && typeof typename !== "string") {

@@ -3,10 +3,11 @@ import { type EnumType, isCustomScalarType, isEnumType, type ScalarType } from "
 /** Whether a subgraph's value is one Apollo's `isValidLeafValue` accepts for the type; null when any value is. */
 export type LeafCheck = ((value: unknown) => boolean) | null;
 
-const integerString = /^-?(?:0|[1-9][0-9]*)$/;
+/** From 1e21 on, a number prints in exponent notation, which Apollo's integer pattern (over `String(value)`) rejects. */
+const EXPONENT_NOTATION_FROM = 1e21;
 
 function isIntegral(value: unknown): boolean {
-  return typeof value === "number" && Number.isFinite(value) && integerString.test(String(value));
+  return typeof value === "number" && Number.isInteger(value) && Math.abs(value) < EXPONENT_NOTATION_FROM;
 }
 
 // Specialised per type from `isValidLeafValue` (@apollo/federation-internals values.ts) so that a request pays one

@@ -29,7 +29,14 @@ export function readOwn(object: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
-/** Writes a response name, `__proto__` included, as an own enumerable property. */
-export function writeOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+/** Writes a response name as an own enumerable property; `defines` for `__proto__`, which assignment cannot write. */
+export function writeKey(
+  object: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  defines: boolean,
+): void {
+  if (defines)
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

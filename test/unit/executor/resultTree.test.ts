@@ -2,7 +2,7 @@
 // (lists, type conditions, nulls skipped) with the entities' concrete paths for errors.
 import { buildSchema } from "graphql";
 import { describe, expect, it } from "vitest";
-import { buildRepresentation } from "../../../gateway/executor/representations.ts";
+import { representationBuilder } from "../../../gateway/executor/representations.ts";
 import { mergeInto, moveInto, rootCursor } from "../../../gateway/executor/resultTree.ts";
 import { createTypeMatcher } from "../../../gateway/executor/typeConditions.ts";
 
@@ -70,7 +70,7 @@ describe("moveInto", () => {
   });
 });
 
-describe("buildRepresentation", () => {
+describe("representationBuilder", () => {
   const requires = [
     {
       kind: "InlineFragment" as const,
@@ -83,6 +83,9 @@ describe("buildRepresentation", () => {
     },
   ];
 
+  const buildRepresentation = (entity: Record<string, unknown>) =>
+    representationBuilder(requires)(entity, matches);
+
   it("takes the required fields in the selection's order, nested ones included", () => {
     const entity = {
       name: "x",
@@ -90,14 +93,31 @@ describe("buildRepresentation", () => {
       code: "40",
       __typename: "Province",
     };
-    const representation = buildRepresentation(entity, requires, matches);
+    const representation = buildRepresentation(entity);
     expect(JSON.stringify(representation)).toBe(
       '{"__typename":"Province","code":"40","region":{"code":"NC"}}',
     );
   });
 
+  it("joins the fields of an object selected again under another matching condition", () => {
+    const build = representationBuilder([
+      ...requires,
+      {
+        kind: "InlineFragment" as const,
+        typeCondition: "Unit",
+        selections: [
+          { kind: "Field" as const, name: "region", selections: [{ kind: "Field" as const, name: "name" }] },
+        ],
+      },
+    ]);
+    const entity = { __typename: "Province", code: "40", region: { code: "NC", name: "Bắc Trung Bộ" } };
+    expect(JSON.stringify(build(entity, matches))).toBe(
+      '{"__typename":"Province","code":"40","region":{"code":"NC","name":"Bắc Trung Bộ"}}',
+    );
+  });
+
   it("is null for an entity of another type or missing a required field", () => {
-    expect(buildRepresentation({ __typename: "Commune", code: "A" }, requires, matches)).toBeNull();
-    expect(buildRepresentation({ __typename: "Province", code: "40" }, requires, matches)).toBeNull();
+    expect(buildRepresentation({ __typename: "Commune", code: "A" })).toBeNull();
+    expect(buildRepresentation({ __typename: "Province", code: "40" })).toBeNull();
   });
 });
