@@ -26,7 +26,8 @@ export function createContextHeaderStep(options: { secret: string | null }): Fet
     const requestId = fetch.context.requestId;
     const headers: Record<string, string> = { ...fetch.headers, "x-request-id": requestId };
     if (!keyOf) return next({ ...fetch, headers });
-    const body = JSON.stringify(fetch.request);
+    // A body an earlier step already serialised is signed as is: the hash must be of the bytes that are sent.
+    const body = fetch.body ?? JSON.stringify(fetch.request);
     headers[CALLER_CONTEXT_HEADER] = signCallerContext(
       fetch.context.caller,
       { audience: fetch.subgraph, requestId, body },

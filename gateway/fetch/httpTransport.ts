@@ -5,7 +5,7 @@ import type { GatewayMetrics } from "../observability/metrics.ts";
 import { capFreshness, parseCacheControl } from "./cacheControl.ts";
 import { SubgraphFetchError } from "./errors.ts";
 import type { FetchHandler, SubgraphResult } from "./pipeline.ts";
-import { type PostFailure, postText } from "./postText.ts";
+import { type PostFailure, postText, type TextResponse } from "./postText.ts";
 
 const GRAPHQL_REQUEST_HEADERS = {
   "content-type": "application/json",
@@ -75,41 +75,26 @@ export function createHttpTransport(options: {
     // Only fetches that really go out count: an entity-cache hit never reaches this step.
     fetch.context.subgraphsTouched.add(fetch.subgraph);
     meter.fetches.inc();
-    const stopTimer = meter.duration.startTimer();
+    // A clock pair rather than startTimer, which allocates a closure and copies the labels on every fetch.
+    const started = performance.now();
     try {
-      const response = await postText(route.pool, {
-        path: route.path,
-        headers: fetch.headers ? { ...fetch.headers, ...GRAPHQL_REQUEST_HEADERS } : GRAPHQL_REQUEST_HEADERS,
-        body: fetch.body ?? JSON.stringify(fetch.request),
-        signal: fetch.signal,
-      }).catch((failure: PostFailure) => {
+      let response: TextResponse;
+      try {
+        response = await postText(route.pool, {
+          path: route.path,
+          headers: fetch.headers ? { ...fetch.headers, ...GRAPHQL_REQUEST_HEADERS } : GRAPHQL_REQUEST_HEADERS,
+          body: fetch.body ?? JSON.stringify(fetch.request),
+          cancellation: fetch.cancellation,
+        });
+      } catch (error) {
+        const failure = error as PostFailure;
         // Once the subgraph answered, or when our own timeout aborted it, the failure is not a connection's.
-        if (failure.responded || fetch.signal?.aborted) throw failure.error;
+        if (failure.responded || fetch.cancellation?.reason) throw failure.error;
         throw new SubgraphFetchError(fetch.subgraph, "connection", failure.message, { cause: failure.error });
-      });
-      const body = parseGraphQLBody(response.text);
-      // 401/403: the subgraph refused our signed context, so it executed nothing. Its reason describes our internals
-      // (keys, clocks, bindings): it goes to the log through the error, the client sees SUBGRAPH_UNAVAILABLE.
-      const refused = response.statusCode === 401 || response.statusCode === 403;
-      if (!body || refused || response.statusCode >= 500) {
-        const reason = body?.errors?.[0]?.message;
-        throw new SubgraphFetchError(
-          fetch.subgraph,
-          body ? "http_status" : "bad_response",
-          `HTTP ${response.statusCode}${reason ? ` (${reason})` : ""}`,
-        );
       }
-      const cacheControl = response.headers["cache-control"];
-      return {
-        body,
-        cachePolicy: capFreshness(
-          parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
-          options.maxAgeSeconds ?? null,
-        ),
-        tags: parseCacheTags(response.headers[CACHE_TAG_HEADER]),
-      };
+      return resultOf(fetch.subgraph, response, options.maxAgeSeconds ?? null);
     } finally {
-      stopTimer();
+      meter.duration.observe((performance.now() - started) / 1000);
     }
   };
 
@@ -121,6 +106,31 @@ export function createHttpTransport(options: {
       routes.clear();
       await Promise.all(closing);
     },
+  };
+}
+
+/** The subgraph's answer as a result, or why it is none. */
+function resultOf(subgraph: string, response: TextResponse, maxAgeSeconds: number | null): SubgraphResult {
+  const body = parseGraphQLBody(response.text);
+  // 401/403: the subgraph refused our signed context, so it executed nothing. Its reason describes our internals
+  // (keys, clocks, bindings): it goes to the log through the error, the client sees SUBGRAPH_UNAVAILABLE.
+  const refused = response.statusCode === 401 || response.statusCode === 403;
+  if (!body || refused || response.statusCode >= 500) {
+    const reason = body?.errors?.[0]?.message;
+    throw new SubgraphFetchError(
+      subgraph,
+      body ? "http_status" : "bad_response",
+      `HTTP ${response.statusCode}${reason ? ` (${reason})` : ""}`,
+    );
+  }
+  const cacheControl = response.headers["cache-control"];
+  return {
+    body,
+    cachePolicy: capFreshness(
+      parseCacheControl(Array.isArray(cacheControl) ? cacheControl.join(",") : cacheControl),
+      maxAgeSeconds,
+    ),
+    tags: parseCacheTags(response.headers[CACHE_TAG_HEADER]),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
 import type { CacheOutcome, GatewayContext } from "../context.ts";
+import type { FetchCancellation } from "./cancellation.ts";
 
 export interface SubgraphFetch {
   /** Service name from the supergraph. */
@@ -13,8 +14,8 @@ export interface SubgraphFetch {
   body?: string;
   /** Extra request headers; steps add to them (contextHeader) and the transport sends them. */
   headers?: Record<string, string>;
-  /** Aborts the HTTP request (set by the timeout step). */
-  signal?: AbortSignal;
+  /** Aborts the HTTP request (set by the timeout step, one per attempt). */
+  cancellation?: FetchCancellation;
 }
 
 export interface CachePolicy {

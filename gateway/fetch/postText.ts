@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { FetchCancellation } from "./cancellation.ts";
 
 export interface TextResponse {
   statusCode: number;
@@ -24,48 +25,58 @@ export class PostFailure extends Error {
  */
 export function postText(
   dispatcher: Dispatcher,
-  options: { path: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+  options: { path: string; headers: Record<string, string>; body: string; cancellation?: FetchCancellation },
 ): Promise<TextResponse> {
-  const { signal } = options;
-  if (signal?.aborted) return Promise.reject(new PostFailure(signal.reason as Error, false));
+  const { cancellation } = options;
+  if (cancellation?.reason) return Promise.reject(new PostFailure(cancellation.reason, false));
   return new Promise((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | null = null;
-    let statusCode = 0;
-    let headers: TextResponse["headers"] = {};
-    const chunks: Buffer[] = [];
-    let length = 0;
-    // Before the request starts (queued for a connection), abort takes effect when it does, as undici's `request`.
-    const onAbort = () => controller?.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const settle = () => signal?.removeEventListener("abort", onAbort);
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(started) {
-        controller = started;
-        if (signal?.aborted) started.abort(signal.reason);
-      },
-      onResponseStart(_controller, status, responseHeaders) {
-        statusCode = status;
-        headers = responseHeaders as TextResponse["headers"];
-      },
-      onResponseData(_controller, chunk) {
-        chunks.push(chunk);
-        length += chunk.length;
-      },
-      onResponseEnd() {
-        settle();
-        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
-        const text = bytes.toString("utf8");
-        // Decoded as undici's body.text() does: a byte order mark is not part of the text.
-        resolve({ statusCode, headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
-      },
-      onResponseError(_controller, error) {
-        settle();
-        reject(new PostFailure(error, statusCode !== 0));
-      },
-    };
     dispatcher.dispatch(
       { method: "POST", path: options.path, headers: options.headers, body: options.body },
-      handler,
+      new TextCollector(resolve, reject, cancellation),
     );
   });
+}
+
+/** Collects one answer. A class, so that a fetch allocates one handler object instead of a closure per callback. */
+class TextCollector implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private headers: TextResponse["headers"] = {};
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+
+  constructor(
+    private readonly resolve: (response: TextResponse) => void,
+    private readonly reject: (failure: PostFailure) => void,
+    private readonly cancellation: FetchCancellation | undefined,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.cancellation?.started(controller);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: object): void {
+    this.statusCode = statusCode;
+    this.headers = headers as TextResponse["headers"];
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    const { chunks } = this;
+    const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.length);
+    const text = bytes.toString("utf8");
+    // Decoded as undici's body.text() does: a byte order mark is not part of the text.
+    this.resolve({
+      statusCode: this.statusCode,
+      headers: this.headers,
+      text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.reject(new PostFailure(error, this.statusCode !== 0));
+  }
 }

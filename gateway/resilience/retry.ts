@@ -10,7 +10,7 @@ export function createRetryStep(): FetchStep {
     try {
       return await next(fetch);
     } catch (error) {
-      if (fetch.kind === "mutation" || !isConnectionError(error) || fetch.signal?.aborted) throw error;
+      if (fetch.kind === "mutation" || !isConnectionError(error)) throw error;
       return next(fetch);
     }
   };

@@ -78,18 +78,23 @@ describe("fetch pipeline", () => {
   });
 
   it("times out per subgraph and aborts the request", async () => {
-    let seenSignal: AbortSignal | undefined;
+    let abortedWith: Error | undefined;
     const handler = createTimeoutStep({ defaultMs: 5000, overridesMs: { population: 30 } })(
       (fetch) =>
         new Promise((_, reject) => {
-          seenSignal = fetch.signal;
-          fetch.signal?.addEventListener("abort", () => reject(new Error("aborted")));
+          // As the transport does once its request has a connection: undici then fails it with the abort's reason.
+          fetch.cancellation?.started({
+            abort: (reason) => {
+              abortedWith = reason;
+              reject(new Error("aborted"));
+            },
+          });
         }),
     );
     const error = await handler(fetchOf()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SubgraphFetchError);
     expect((error as SubgraphFetchError).reason).toBe("timeout");
-    expect(seenSignal?.aborted).toBe(true);
+    expect(abortedWith).toBe(error);
   });
 
   it("opens the breaker after consecutive failures and reports its state", async () => {
@@ -128,6 +133,21 @@ describe("fetch pipeline", () => {
     expect(() =>
       verifyCallerContext(header, { audience: "business", body }, deriveContextKey("s", "business")),
     ).toThrow(/signature/);
+  });
+
+  it("signs a body an earlier step already serialised, byte for byte as it is sent", async () => {
+    let sent: SubgraphFetch | undefined;
+    // Other bytes than the transport's own serialisation would give: the signature must cover these.
+    const body = JSON.stringify(fetchOf().request, null, 1);
+    await createContextHeaderStep({ secret: "s" })(async (f) => {
+      sent = f;
+      return ok;
+    })({ ...fetchOf(), body });
+    expect(sent?.body).toBe(body);
+    const header = String(sent?.headers?.[CALLER_CONTEXT_HEADER]);
+    expect(
+      verifyCallerContext(header, { audience: "population", body }, deriveContextKey("s", "population")),
+    ).toMatchObject({ requestId: "req-1" });
   });
 
   it("parses subgraph Cache-Control into a cache policy", () => {
