@@ -1,6 +1,14 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { type DocumentNode, getNamedType, Kind } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  Kind,
+} from "graphql";
 import { boundedTags, CACHE_TAG_HEADER, entityTag } from "../../common/cacheTags.ts";
+import { type FieldHook, hookFields } from "./fieldHooks.ts";
 
 /**
  * Entities whose key is personal data (a citizen's id, a household of citizens): their tag is the type alone
@@ -25,60 +33,68 @@ export function entityKeyFields(typeDefs: DocumentNode): Map<string, string> {
   return keys;
 }
 
+/** The tags one answer collects, and how each hooked field adds to them. */
+function tagHook(
+  keyFields: Map<string, string>,
+  type: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  tagOf: (typename: string, keyValue: unknown) => string | null,
+): FieldHook<Set<string>> | undefined {
+  const add = (tags: Set<string>, typename: string, keyValue: unknown) => {
+    const tag = tagOf(typename, keyValue);
+    if (tag) tags.add(tag);
+  };
+  const addObjects = (tags: Set<string>, typename: string, keyField: string, value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const item of value) addObjects(tags, typename, keyField, item);
+    } else if (value !== null && typeof value === "object") {
+      add(tags, typename, (value as Record<string, unknown>)[keyField]);
+    }
+  };
+  if (field.name === "_entities") {
+    return (tags, args) => {
+      if (!Array.isArray(args.representations)) return undefined;
+      for (const representation of args.representations as Record<string, unknown>[]) {
+        const typename = representation?.__typename;
+        const keyField = typeof typename === "string" ? keyFields.get(typename) : undefined;
+        if (keyField) add(tags, typename as string, representation[keyField]);
+      }
+      return undefined;
+    };
+  }
+  if (keyFields.get(type.name) === field.name) {
+    return (tags) => (value) => add(tags, type.name, value);
+  }
+  const returned = getNamedType(field.type).name;
+  const returnedKey = keyFields.get(returned);
+  if (!returnedKey) return undefined;
+  return (tags) => (value) => addObjects(tags, returned, returnedKey, value);
+}
+
 /**
  * Sends `Cache-Tag: province:40,commune:16681,…` with every answer: one tag per entity the answer holds, from the
  * entity's `@key`. An entity is found three ways, so that an answer is tagged whatever its query selects: a
  * representation of an `_entities` fetch, a resolved key field, or a resolved object of an entity type carrying its key
- * field (records are keyed by the same name as the GraphQL key).
+ * field (records are keyed by the same name as the GraphQL key). Only those fields are hooked (see `hookFields`).
  */
 export function cacheTagsPlugin<TContext extends BaseContext>(
+  schema: GraphQLSchema,
   typeDefs: DocumentNode,
 ): ApolloServerPlugin<TContext> {
   const keyFields = entityKeyFields(typeDefs);
   const tagOf = (typename: string, keyValue: unknown) =>
     PERSONAL_KEY_TYPES.has(typename) ? typename.toLowerCase() : entityTag(typename, keyValue);
-
+  const tagSets = new WeakMap<object, Set<string>>();
+  hookFields<Set<string>>(
+    schema,
+    (context) => tagSets.get(context as object),
+    (type, field) => tagHook(keyFields, type, field, tagOf),
+  );
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       const tags = new Set<string>();
-      const add = (typename: string, keyValue: unknown) => {
-        const tag = tagOf(typename, keyValue);
-        if (tag) tags.add(tag);
-      };
-      const addObjects = (typename: string, keyField: string, value: unknown) => {
-        if (Array.isArray(value)) {
-          for (const item of value) addObjects(typename, keyField, item);
-        } else if (value !== null && typeof value === "object") {
-          add(typename, (value as Record<string, unknown>)[keyField]);
-        }
-      };
+      tagSets.set(contextValue, tags);
       return {
-        async executionDidStart() {
-          return {
-            willResolveField({ info, args }) {
-              if (info.fieldName === "_entities" && Array.isArray(args.representations)) {
-                for (const representation of args.representations as Record<string, unknown>[]) {
-                  const typename = representation?.__typename;
-                  const keyField = typeof typename === "string" ? keyFields.get(typename) : undefined;
-                  if (keyField) add(typename as string, representation[keyField]);
-                }
-                return;
-              }
-              const parentKey = keyFields.get(info.parentType.name);
-              if (parentKey === info.fieldName) {
-                return (error, result) => {
-                  if (!error) add(info.parentType.name, result);
-                };
-              }
-              const returned = getNamedType(info.returnType).name;
-              const returnedKey = keyFields.get(returned);
-              if (!returnedKey) return;
-              return (error, result) => {
-                if (!error) addObjects(returned, returnedKey, result);
-              };
-            },
-          };
-        },
         async willSendResponse({ response }) {
           if (tags.size > 0) response.http.headers.set(CACHE_TAG_HEADER, boundedTags(tags).join(","));
         },

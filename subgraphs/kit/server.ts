@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
@@ -15,6 +15,7 @@ import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer } from "../../common/http/listen.ts";
 import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
 import { traceServerRequest } from "../../common/tracing.ts";
+import { cacheControlPlugin } from "./cacheControl.ts";
 import { cacheTagsPlugin } from "./cacheTags.ts";
 import { createCallerContextReader } from "./callerContext.ts";
 import type { SubgraphConfig } from "./config.ts";
@@ -99,17 +100,17 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
     earlyDispatch: config.platformBatchEarlyDispatch,
     metrics,
   });
+  const schema = guardScopes(
+    buildSubgraphSchema({ typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    typeDefs,
+  );
   const apollo = new ApolloServer<SubgraphContext>({
-    schema: guardScopes(
-      buildSubgraphSchema({
-        typeDefs,
-        resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-      }),
-      typeDefs,
-    ),
+    schema,
     plugins: [
-      ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
-      cacheTagsPlugin(typeDefs),
+      // Ours computes the same header without Apollo's per-field hook, which would wrap every resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      cacheControlPlugin(schema),
+      cacheTagsPlugin(schema, typeDefs),
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces feed Apollo's hosted usage reporting, which this deployment never sends to.
       ApolloServerPluginInlineTraceDisabled(),

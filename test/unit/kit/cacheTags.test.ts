@@ -30,9 +30,10 @@ const resolvers = {
 };
 
 async function tagsOf(query: string, variables?: Record<string, unknown>): Promise<string[]> {
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
   const server = new ApolloServer({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
-    plugins: [cacheTagsPlugin(typeDefs)],
+    schema,
+    plugins: [cacheTagsPlugin(schema, typeDefs)],
   });
   await server.start();
   try {
