@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** JSON with object keys sorted at every depth, so equal values always produce equal text (and equal cache keys). */
 export function canonicalJson(value: unknown): string {
@@ -18,8 +18,9 @@ function sortKeysDeep(value: unknown): unknown {
   return value;
 }
 
+/** One-shot: a cold dashboard hashes hundreds of keys, and a Hash object per key costs more than the digest itself. */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /**
@@ -57,24 +58,37 @@ export function privateKey(publicKey: string, sub: string): string {
   return `${publicKey}:${callerSegment(sub)}`;
 }
 
-export interface EntityKeyInput {
+export interface EntityKeysInput {
   version: string;
   subgraph: string;
-  representation: Record<string, unknown>;
+  representations: readonly Record<string, unknown>[];
   selectionHash: string;
   visibilityClass: string;
 }
 
+export type EntityKeyInput = Omit<EntityKeysInput, "representations"> & {
+  representation: Record<string, unknown>;
+};
+
 /**
  * `<Type>:<hash of the representation's fields>:<hash of version, subgraph, selection set, visibility class>`: the type
- * and the entity's identity come first so that ops can purge one type or one entity with a prefix deletion.
+ * and the entity's identity come first so that ops can purge one type or one entity with a prefix deletion. The second
+ * hash is the same for every representation of a fetch, so it is computed once per fetch, not once per entity.
  */
-export function entityKey(input: EntityKeyInput): string {
-  const { __typename, ...fields } = input.representation;
+export function entityKeys(input: EntityKeysInput): string[] {
   const variant = sha256(
     canonicalJson([input.version, input.subgraph, input.selectionHash, input.visibilityClass]),
   ).slice(0, 32);
-  return `${entityPurgePrefix(String(__typename), fields)}${variant}`;
+  return input.representations.map((representation) => {
+    const { __typename, ...fields } = representation;
+    return `${entityPurgePrefix(String(__typename), fields)}${variant}`;
+  });
+}
+
+/** The key of one representation (see `entityKeys`). */
+export function entityKey(input: EntityKeyInput): string {
+  const { representation, ...variant } = input;
+  return entityKeys({ ...variant, representations: [representation] })[0]!;
 }
 
 /** Prefix of every entity-cache key for a type, or for one entity of that type when its key fields are given. */

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256 } from "../cacheStore/keys.ts";
+import { canonicalJson } from "../cacheStore/keys.ts";
 import type { FetchHandler, SubgraphResult } from "../fetch/pipeline.ts";
 import { createSingleFlight } from "./singleFlight.ts";
 
@@ -11,9 +11,9 @@ export function createSharedFetch(next: FetchHandler): FetchHandler {
   return async (missFetch) => {
     const { subgraph, request, context } = missFetch;
     const sub = context.caller.sub;
-    const flightKey = sha256(
-      canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]),
-    );
+    // The text itself, not a digest of it: the key only lives while the call is in flight, and hashing a fetch of a
+    // hundred representations costs more than keeping its text.
+    const flightKey = canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]);
     const { value, joined } = await flights.run(flightKey, async () => ({
       result: await next(missFetch),
       sub,
