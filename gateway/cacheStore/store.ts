@@ -4,6 +4,7 @@ import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } fr
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
+import { writeConnectionOf } from "./writeConnection.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
 export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
@@ -56,12 +57,26 @@ export interface CacheStoreOptions {
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 50;
 
+/** One counter update per outcome and batch: a cold dashboard looks up hundreds of entities at once. */
+function countLookups(
+  { layer, metrics }: Pick<CacheStoreOptions, "layer" | "metrics">,
+  results: readonly CacheLookup<unknown>[],
+): void {
+  const tally = { hit: 0, miss: 0, error: 0 };
+  for (const result of results) tally[result.status] += 1;
+  for (const result of ["hit", "miss", "error"] as const) {
+    if (tally[result] > 0) metrics.cacheLookups.inc({ layer, result }, tally[result]);
+  }
+}
+
 export function createCacheStore(options: CacheStoreOptions): CacheStore {
   return options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options);
 }
 
 function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {
-  const { layer, metrics, logger } = options;
+  const { layer, logger } = options;
+  // Reads, locks and purges, which a request or an operator waits for, never queue behind a cold request's writes.
+  const writes = writeConnectionOf(redis);
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
   let lastErrorLogAt = 0;
@@ -77,12 +92,17 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     );
   }
 
-  async function bounded<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    if (redis.status === "end" || redis.status === "close" || redis.status === "reconnecting") {
-      throw new Error(`redis ${redis.status}`);
+  async function bounded<T>(
+    connection: RedisClient,
+    operation: string,
+    command: (connection: RedisClient) => Promise<T>,
+  ): Promise<T> {
+    const { status } = connection;
+    if (status === "end" || status === "close" || status === "reconnecting") {
+      throw new Error(`redis ${status}`);
     }
     let timer: NodeJS.Timeout | undefined;
-    const pending = command();
+    const pending = command(connection);
     // The command may still settle after the timeout; its late rejection must not become an unhandled one.
     pending.catch(() => {});
     try {
@@ -110,21 +130,13 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     }
   }
 
-  function count(results: readonly CacheLookup<unknown>[]): void {
-    const tally = { hit: 0, miss: 0, error: 0 };
-    for (const result of results) tally[result.status] += 1;
-    for (const result of ["hit", "miss", "error"] as const) {
-      if (tally[result] > 0) metrics.cacheLookups.inc({ layer, result }, tally[result]);
-    }
-  }
-
   async function mget<T>(keys: readonly string[]): Promise<CacheLookup<T>[]> {
     if (keys.length === 0) return [];
     let results: CacheLookup<T>[];
     try {
-      const raws = await bounded("mget", () =>
+      const raws = await bounded(redis, "mget", (reads) =>
         mgetAcrossSlots(
-          redis,
+          reads,
           keys.map((key) => namespace + key),
         ),
       );
@@ -133,7 +145,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
       reportError("mget", error);
       results = keys.map(() => ({ status: "error" }));
     }
-    count(results);
+    countLookups(options, results);
     return results;
   }
 
@@ -141,9 +153,9 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     const storable = entries.filter((entry) => entry.ttlSeconds > 0);
     if (storable.length === 0) return true;
     try {
-      await bounded("set", () =>
+      await bounded(writes, "set", (connection) =>
         setAllTagged(
-          redis,
+          connection,
           namespace,
           storable.map((entry) => ({
             key: namespace + entry.key,
@@ -171,7 +183,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     mset,
     async del(key) {
       try {
-        await bounded("del", () => redis.unlink(namespace + key));
+        await bounded(writes, "del", (connection) => connection.unlink(namespace + key));
         return true;
       } catch (error) {
         reportError("del", error);
@@ -183,8 +195,9 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     async acquireLock(key, ttlMs) {
       try {
         return (
-          (await bounded("lock", () => redis.set(`${namespace}#lock:${key}`, "1", "PX", ttlMs, "NX"))) ===
-          "OK"
+          (await bounded(redis, "lock", (reads) =>
+            reads.set(`${namespace}#lock:${key}`, "1", "PX", ttlMs, "NX"),
+          )) === "OK"
         );
       } catch (error) {
         reportError("lock", error);
@@ -193,7 +206,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     },
     async releaseLock(key) {
       try {
-        await bounded("unlock", () => redis.unlink(`${namespace}#lock:${key}`));
+        await bounded(writes, "unlock", (connection) => connection.unlink(`${namespace}#lock:${key}`));
       } catch (error) {
         reportError("unlock", error);
       }
@@ -202,7 +215,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
 }
 
 function createMemoryStore(options: CacheStoreOptions): CacheStore {
-  const { layer, metrics } = options;
+  const { layer } = options;
   const locks = new LRUCache<string, true>({ max: options.maxEntries });
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
@@ -222,12 +235,13 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
     tagsByKey.delete(key);
   }
 
-  function lookup<T>(key: string): CacheLookup<T> {
-    const raw = entries.get(key);
-    const result: CacheLookup<T> =
-      raw === undefined ? { status: "miss" } : { status: "hit", value: JSON.parse(raw) };
-    metrics.cacheLookups.inc({ layer, result: result.status });
-    return result;
+  function lookup<T>(keys: readonly string[]): CacheLookup<T>[] {
+    const results = keys.map((key): CacheLookup<T> => {
+      const raw = entries.get(key);
+      return raw === undefined ? { status: "miss" } : { status: "hit", value: JSON.parse(raw) };
+    });
+    countLookups(options, results);
+    return results;
   }
 
   function store(entry: CacheEntry): void {
@@ -244,8 +258,8 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
 
   return {
     layer,
-    get: async (key) => lookup(key),
-    mget: async (keys) => keys.map((key) => lookup(key)),
+    get: async <T>(key: string) => lookup<T>([key])[0]!,
+    mget: async (keys) => lookup(keys),
     async set(key, value, ttlSeconds) {
       store({ key, value, ttlSeconds });
       return true;
@@ -256,10 +270,16 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
     },
     del: async (key) => entries.delete(key),
     async purge(prefix) {
-      let deleted = 0;
-      for (const key of [...entries.keys()]) {
-        if (key.startsWith(prefix) && entries.delete(key)) deleted += 1;
+      const keys = [...entries.keys()].filter((key) => key.startsWith(prefix));
+      if (keys.length === entries.size) {
+        // Everything goes (`{"scope":"all"}`): emptied at once instead of key by key, each updating the tag index.
+        tagsByKey.clear();
+        keysByTag.clear();
+        entries.clear();
+        return keys.length;
       }
+      let deleted = 0;
+      for (const key of keys) if (entries.delete(key)) deleted += 1;
       return deleted;
     },
     async acquireLock(key, ttlMs) {

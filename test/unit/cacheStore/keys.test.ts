@@ -3,6 +3,7 @@ import { visibilityClass } from "../../../common/caller.ts";
 import {
   canonicalJson,
   entityKey,
+  entityKeys,
   entityPurgePrefix,
   operationKey,
   privateKey,
@@ -106,5 +107,18 @@ describe("cache keys", () => {
       representation: { __typename: "Citizen", id: "040190001234" },
     });
     expect(key).not.toContain("040190001234");
+  });
+
+  it("key a fetch's representations as each one alone, in their order", () => {
+    const input = { version, subgraph: "population", selectionHash: "s", visibilityClass: national };
+    const representations = [
+      { __typename: "Province", code: "40" },
+      { __typename: "Commune", code: "40001" },
+      { __typename: "Commune", code: "40002" },
+    ];
+    const keys = entityKeys({ ...input, representations });
+    expect(keys).toEqual(representations.map((representation) => entityKey({ ...input, representation })));
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[1]!.startsWith(entityPurgePrefix("Commune", { code: "40001" }))).toBe(true);
   });
 });

@@ -41,6 +41,18 @@ function examples(make: () => CacheStore) {
     expect(await store.purgeTags(["commune:40009"])).toBe(1);
     expect(await present(store)).toEqual(["a", "b", "c", "e"]);
   });
+
+  it("indexes afresh what is stored after a purge of everything", async () => {
+    const store = make();
+    await fill(store);
+    await store.purge("");
+    expect(await present(store)).toEqual([]);
+    await store.mset([{ key: "b", value: 2, ttlSeconds: 60, tags: ["province:01"] }]);
+    expect(await store.purgeTags(["province:40"])).toBe(0);
+    expect(await present(store)).toEqual(["b"]);
+    expect(await store.purgeTags(["province:01"])).toBe(1);
+    expect(await present(store)).toEqual([]);
+  });
 }
 
 describe("in-memory tag index", () => {
