@@ -16,6 +16,11 @@ import {
   rootCursor,
   type TypeMatcher,
 } from "./resultTree.ts";
+import {
+  answersPerRepresentation,
+  errorsPerRepresentation,
+  shareRepresentations,
+} from "./sharedRepresentations.ts";
 import { executionError, subgraphError } from "./subgraphErrors.ts";
 
 /** What a supergraph gives every execution of its plans. */
@@ -214,7 +219,8 @@ async function runEntityJobs(execution: Execution, jobs: readonly EntityJob[]): 
   if ("representations" in variables) throw new Error(`Variables cannot contain key "representations"`);
   const representations =
     jobs.length === 1 ? jobs[0]!.representations : jobs.flatMap((job) => job.representations);
-  variables.representations = representations;
+  const shared = shareRepresentations(representations);
+  variables.representations = shared.sent;
 
   const batched = jobs.length > 1 ? execution.deps.batcher.operation(jobs.map((job) => job.node)) : null;
   const body = await send(
@@ -226,15 +232,16 @@ async function runEntityJobs(execution: Execution, jobs: readonly EntityJob[]): 
     variables,
     batched?.document,
   );
-  if (body.errors) reportEntityErrors(execution, jobs, body.errors);
+  if (body.errors) reportEntityErrors(execution, jobs, errorsPerRepresentation(body.errors, shared));
 
   const data = body.data;
   if (!data) return;
-  const received = data._entities;
-  if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
-  if (received.length !== representations.length) {
+  if (!Array.isArray(data._entities)) throw new Error(`Expected "data._entities" in response to be an array`);
+  if (data._entities.length !== shared.sent.length) {
+    // The count @apollo/gateway names: it sends every representation, repeats included.
     throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   }
+  const received = answersPerRepresentation(data._entities, shared);
   const { rewriteMatches } = execution.deps;
   let offset = 0;
   for (const job of jobs) {

@@ -46,6 +46,18 @@ export function mergeInto(target: ResultObject, source: ResultObject): void {
   }
 }
 
+/** A copy of a subgraph's value that shares no object or list with it (JSON values: no cycles, no prototypes). */
+export function cloneResult(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneResult);
+  const copy: ResultObject = {};
+  for (const key in value) {
+    // Dropped as `mergeInto` drops it: the copy keeps its prototype.
+    if (key !== "__proto__") copy[key] = cloneResult((value as ResultObject)[key]);
+  }
+  return copy;
+}
+
 /**
  * The objects a plan node works on: the root for top-level fetches, the objects a Flatten path reaches for the others.
  * Their concrete paths (list indexes instead of `@`) are only needed for errors, so they are computed on demand.

@@ -177,6 +177,63 @@ describe("executePlan", () => {
     });
   });
 
+  describe("entities with the same representation", () => {
+    const REPEATS = {
+      province: {
+        ...PROVINCE.province,
+        communes: [
+          { __typename: "Commune", code: "A" },
+          null,
+          { __typename: "Commune", code: "A" },
+          { __typename: "Commune", code: "B" },
+        ],
+      },
+    };
+
+    it("are asked about once, and each gets an answer of its own", async () => {
+      const { result, sent } = await run(dashboardPlan(), (fetch) => {
+        if (fetch.subgraph === "reporting") return { data: structuredClone(REPEATS) };
+        const representations = fetch.request.variables?.representations as { code: string }[];
+        return { data: { _entities: representations.map((r) => ({ stats: { total: r.code.length } })) } };
+      });
+      const { data, errors } = await result;
+      expect(errors).toEqual([]);
+      expect(sent[1]!.request.variables?.representations).toEqual([
+        { __typename: "Province", code: "40" },
+        { __typename: "Commune", code: "A" },
+        { __typename: "Commune", code: "B" },
+      ]);
+      const communes = (data.province as { communes: { stats: unknown }[] }).communes;
+      expect(communes.map((commune) => commune?.stats)).toEqual([
+        { total: 1 },
+        undefined,
+        { total: 1 },
+        { total: 1 },
+      ]);
+      // Later fetches merge into these objects in place: a shared one would change both entities.
+      expect(communes[0]!.stats).not.toBe(communes[2]!.stats);
+    });
+
+    it("get the errors of their shared representation each, in the order of the answer", async () => {
+      const { result } = await run(dashboardPlan(), (fetch) => {
+        if (fetch.subgraph === "reporting") return { data: structuredClone(REPEATS) };
+        return {
+          data: { _entities: [{ stats: { total: 2 } }, { stats: null }, { stats: null }] },
+          errors: [
+            { message: "no stats for A", path: ["_entities", 1, "stats"] },
+            { message: "no stats for B", path: ["_entities", 2, "stats"] },
+          ],
+        };
+      });
+      const { errors } = await result;
+      expect(errors.map((error) => [error.message, error.path])).toEqual([
+        ["no stats for A", ["province", "communes", 0, "stats"]],
+        ["no stats for A", ["province", "communes", 2, "stats"]],
+        ["no stats for B", ["province", "communes", 3, "stats"]],
+      ]);
+    });
+  });
+
   it("gives errors without a code DOWNSTREAM_SERVICE_ERROR and root errors their own path", async () => {
     const { result } = await run({ kind: "QueryPlan", node: rootFetch }, () => ({
       data: { province: null },
