@@ -53,7 +53,9 @@ export function cloneResult(value: unknown): unknown {
   const copy: ResultObject = {};
   for (const key in value) {
     // Dropped as `mergeInto` drops it: the copy keeps its prototype.
-    if (key !== "__proto__") copy[key] = cloneResult((value as ResultObject)[key]);
+    if (key === "__proto__") continue;
+    const field = (value as ResultObject)[key];
+    copy[key] = typeof field === "object" && field !== null ? cloneResult(field) : field;
   }
   return copy;
 }
