@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, hkdfSync, timingSafeEqual } from "node:crypto";
 import type { Caller } from "./caller.ts";
 
 export const CALLER_CONTEXT_HEADER = "x-lienthong-context";
@@ -43,7 +43,8 @@ export function decodeContextKey(encoded: string): Buffer | null {
 
 /** SHA-256 of the exact request body bytes, base64url: what binds a context to one request. */
 export function bodyDigest(body: string | Uint8Array): string {
-  return createHash("sha256").update(body).digest("base64url");
+  // One-shot: no Hash object per fetch (the gateway signs, and every subgraph checks, each request's body).
+  return hash("sha256", body, "base64url");
 }
 
 /** What a signed context vouches for besides the caller. */
