@@ -77,6 +77,8 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
   const { layer, logger } = options;
   // Reads, locks and purges, which a request or an operator waits for, never queue behind a cold request's writes.
   const writes = writeConnectionOf(redis);
+  /** Writes sent and not yet answered (past their timeout too): a purge waits for them, so none lands after it. */
+  const unanswered = new Set<Promise<unknown>>();
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
   let lastErrorLogAt = 0;
@@ -104,7 +106,11 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     let timer: NodeJS.Timeout | undefined;
     const pending = command(connection);
     // The command may still settle after the timeout; its late rejection must not become an unhandled one.
-    pending.catch(() => {});
+    const settled = pending.catch(() => {});
+    if (connection === writes) {
+      unanswered.add(settled);
+      void settled.then(() => unanswered.delete(settled));
+    }
     try {
       return await Promise.race([
         pending,
@@ -190,8 +196,14 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
         return false;
       }
     },
-    purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
-    purgeTags: (tags) => unlinkTagged(redis, namespace, tags),
+    async purge(prefix) {
+      await Promise.all(unanswered);
+      return unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix);
+    },
+    async purgeTags(tags) {
+      await Promise.all(unanswered);
+      return unlinkTagged(redis, namespace, tags);
+    },
     async acquireLock(key, ttlMs) {
       try {
         return (

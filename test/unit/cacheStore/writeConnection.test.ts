@@ -55,6 +55,16 @@ describe("the cache store's write connection", () => {
     await expect.poll(async () => (await store.get("Commune:b:x")).status).toBe("hit");
   });
 
+  it("has a purge wait for the writes already sent, so none of them outlives it", async () => {
+    const store = entityStore(redis);
+    const held = writeConnectionOf(redis).blpop("never", 1);
+    const write = store.set("Commune:c:x", { name: "Xã Hưng Nguyên" }, 30);
+    await store.purge("Commune:");
+    expect(await write).toBe(false);
+    await held;
+    expect(await store.get("Commune:c:x")).toEqual({ status: "miss" });
+  });
+
   it("is one per client, shared by every layer, and ends with the client", async () => {
     const own = client();
     await own.ping();
