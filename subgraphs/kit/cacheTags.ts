@@ -33,37 +33,42 @@ export function entityKeyFields(typeDefs: DocumentNode): Map<string, string> {
   return keys;
 }
 
-/** The tags one answer collects, and how each hooked field adds to them. */
+function tagOf(typename: string, keyValue: unknown): string | null {
+  return PERSONAL_KEY_TYPES.has(typename) ? typename.toLowerCase() : entityTag(typename, keyValue);
+}
+
+function addTag(tags: Set<string>, typename: string, keyValue: unknown): void {
+  const tag = tagOf(typename, keyValue);
+  if (tag) tags.add(tag);
+}
+
+function addObjects(tags: Set<string>, typename: string, keyField: string, value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) addObjects(tags, typename, keyField, item);
+  } else if (value !== null && typeof value === "object") {
+    addTag(tags, typename, (value as Record<string, unknown>)[keyField]);
+  }
+}
+
+/** How resolving `field` adds to its answer's tags; undefined for a field that can add none. */
 function tagHook(
   keyFields: Map<string, string>,
   type: GraphQLObjectType,
   field: GraphQLField<unknown, unknown>,
-  tagOf: (typename: string, keyValue: unknown) => string | null,
 ): FieldHook<Set<string>> | undefined {
-  const add = (tags: Set<string>, typename: string, keyValue: unknown) => {
-    const tag = tagOf(typename, keyValue);
-    if (tag) tags.add(tag);
-  };
-  const addObjects = (tags: Set<string>, typename: string, keyField: string, value: unknown) => {
-    if (Array.isArray(value)) {
-      for (const item of value) addObjects(tags, typename, keyField, item);
-    } else if (value !== null && typeof value === "object") {
-      add(tags, typename, (value as Record<string, unknown>)[keyField]);
-    }
-  };
   if (field.name === "_entities") {
     return (tags, args) => {
       if (!Array.isArray(args.representations)) return undefined;
       for (const representation of args.representations as Record<string, unknown>[]) {
         const typename = representation?.__typename;
         const keyField = typeof typename === "string" ? keyFields.get(typename) : undefined;
-        if (keyField) add(tags, typename as string, representation[keyField]);
+        if (keyField) addTag(tags, typename as string, representation[keyField]);
       }
       return undefined;
     };
   }
   if (keyFields.get(type.name) === field.name) {
-    return (tags) => (value) => add(tags, type.name, value);
+    return (tags) => (value) => addTag(tags, type.name, value);
   }
   const returned = getNamedType(field.type).name;
   const returnedKey = keyFields.get(returned);
@@ -82,13 +87,11 @@ export function cacheTagsPlugin<TContext extends BaseContext>(
   typeDefs: DocumentNode,
 ): ApolloServerPlugin<TContext> {
   const keyFields = entityKeyFields(typeDefs);
-  const tagOf = (typename: string, keyValue: unknown) =>
-    PERSONAL_KEY_TYPES.has(typename) ? typename.toLowerCase() : entityTag(typename, keyValue);
   const tagSets = new WeakMap<object, Set<string>>();
   hookFields<Set<string>>(
     schema,
     (context) => tagSets.get(context as object),
-    (type, field) => tagHook(keyFields, type, field, tagOf),
+    (type, field) => tagHook(keyFields, type, field),
   );
   return {
     async requestDidStart({ contextValue }) {
