@@ -214,6 +214,41 @@ describe("executePlan", () => {
       expect(communes[0]!.stats).not.toBe(communes[2]!.stats);
     });
 
+    it("keep their own __typename when rewrites gave them the same representation", async () => {
+      // As for an @interfaceObject: a Province and a Commune both sent as a `Unit` with the same code.
+      const asUnit = (type: string) => ({
+        kind: "ValueSetter" as const,
+        path: [`... on ${type}`, "__typename"],
+        setValueTo: "Unit",
+      });
+      const unitStats: FetchNode = {
+        ...statsFetch("Province", "P__population__1"),
+        requires: [...statsFetch("Province", "").requires!, ...statsFetch("Commune", "").requires!],
+        inputRewrites: [asUnit("Province"), asUnit("Commune")],
+      };
+      const plan: QueryPlan = {
+        kind: "QueryPlan",
+        node: {
+          kind: "Sequence",
+          nodes: [rootFetch, { kind: "Flatten", path: ["province", "communes", "@"], node: unitStats }],
+        },
+      };
+      const { result, sent } = await run(plan, (fetch) => {
+        if (fetch.subgraph === "reporting") {
+          const province = { ...PROVINCE.province, communes: [{ __typename: "Province", code: "A" }] };
+          province.communes.push({ __typename: "Commune", code: "A" });
+          return { data: { province } };
+        }
+        return { data: { _entities: [{ stats: { total: 7 } }] } };
+      });
+      const { data } = await result;
+      expect(sent[1]!.request.variables?.representations).toEqual([{ __typename: "Unit", code: "A" }]);
+      expect((data.province as { communes: unknown[] }).communes).toEqual([
+        { __typename: "Province", code: "A", stats: { total: 7 } },
+        { __typename: "Commune", code: "A", stats: { total: 7 } },
+      ]);
+    });
+
     it("get the errors of their shared representation each, in the order of the answer", async () => {
       const { result } = await run(dashboardPlan(), (fetch) => {
         if (fetch.subgraph === "reporting") return { data: structuredClone(REPEATS) };
