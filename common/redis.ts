@@ -196,7 +196,8 @@ export async function setAllWithTtl(client: RedisClient, entries: readonly Expir
 
 /**
  * Deletes every key whose full name (client prefix included) starts with `fullPrefix`, on every master of a Cluster,
- * and returns how many went. SCAN only sees the node it runs on, and UNLINK of many keys must stay in one slot.
+ * and returns how many went. SCAN only sees the node it runs on, and on a Cluster UNLINK of many keys must stay in one
+ * slot.
  */
 export async function unlinkByPrefix(
   client: RedisClient,
@@ -215,9 +216,13 @@ export async function unlinkByPrefix(
         const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", scanCount);
         cursor = next;
         const keys = found.map((key) => key.slice(nodePrefix.length));
-        const groups = bySlot(nodePrefix, keys);
+        // One UNLINK per batch on a single server; a cluster node takes only keys of one slot per command.
+        const batches =
+          client instanceof Cluster
+            ? bySlot(nodePrefix, keys).map((positions) => positions.map((position) => keys[position]!))
+            : [keys];
         const unlinked = await Promise.all(
-          groups.map((positions) => node.unlink(...positions.map((position) => keys[position]!))),
+          batches.filter((batch) => batch.length > 0).map((batch) => node.unlink(...batch)),
         );
         deleted += unlinked.reduce((sum, count) => sum + count, 0);
       } while (cursor !== "0");

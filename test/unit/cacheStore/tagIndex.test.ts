@@ -123,4 +123,15 @@ describe("Redis tag index", () => {
     expect(ttl).toBeGreaterThan(60);
     expect(ttl).toBeLessThanOrEqual(600);
   });
+
+  it("never shortens a tag set's life for a shorter-lived entry written later", async () => {
+    const store = make();
+    await fill(store);
+    await store.mset([{ key: "f", value: 6, ttlSeconds: 30, tags: ["province:40", "commune:40002"] }]);
+    expect(await redis.ttl(tagIndexKey("lienthong:entity:", "province:40"))).toBeGreaterThan(60);
+    const newSet = await redis.ttl(tagIndexKey("lienthong:entity:", "commune:40002"));
+    expect(newSet).toBeGreaterThan(0);
+    expect(newSet).toBeLessThanOrEqual(30);
+    expect(await store.purgeTags(["province:40"])).toBe(3);
+  });
 });
