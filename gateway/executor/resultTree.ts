@@ -46,16 +46,16 @@ export function mergeInto(target: ResultObject, source: ResultObject): void {
   }
 }
 
-/** A copy of a subgraph's value that shares no object or list with it (JSON values: no cycles, no prototypes). */
+/** A copy of a subgraph's value that shares no object or list the answer could take with it (JSON: no cycles). */
 export function cloneResult(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneResult);
-  const copy: ResultObject = {};
-  for (const key in value) {
-    // Dropped as `mergeInto` drops it: the copy keeps its prototype.
-    if (key === "__proto__") continue;
-    const field = (value as ResultObject)[key];
-    copy[key] = typeof field === "object" && field !== null ? cloneResult(field) : field;
+  // A spread copies all fields in one step (a `__proto__` field stays a field); nested values need copies of their
+  // own. A `__proto__` field is left as it is: assigning it would set the copy's prototype, and `mergeInto` skips it.
+  const copy: ResultObject = { ...value };
+  for (const key in copy) {
+    const field = copy[key];
+    if (typeof field === "object" && field !== null && key !== "__proto__") copy[key] = cloneResult(field);
   }
   return copy;
 }

@@ -3,7 +3,7 @@
 import { buildSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { representationBuilder } from "../../../gateway/executor/representations.ts";
-import { mergeInto, moveInto, rootCursor } from "../../../gateway/executor/resultTree.ts";
+import { cloneResult, mergeInto, moveInto, rootCursor } from "../../../gateway/executor/resultTree.ts";
 import { createTypeMatcher } from "../../../gateway/executor/typeConditions.ts";
 
 const schema = buildSchema(`
@@ -31,6 +31,19 @@ describe("mergeInto", () => {
     mergeInto(target, JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}'));
     expect(Object.getPrototypeOf(target)).toBe(Object.prototype);
     expect(target).toEqual({ ok: 1 });
+  });
+});
+
+describe("cloneResult", () => {
+  it("copies every nested object and list, and a `__proto__` field cannot change the copy's prototype", () => {
+    const original = JSON.parse(
+      '{"__proto__": {"polluted": true}, "stats": {"total": 1}, "tags": [{"a": 1}]}',
+    );
+    const copy = cloneResult(original) as Record<string, { [key: string]: unknown }>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(copy.stats).toEqual({ total: 1 });
+    expect(copy.stats).not.toBe(original.stats);
+    expect(copy.tags![0]).not.toBe(original.tags[0]);
   });
 });
 
