@@ -50,12 +50,13 @@ export function mergeInto(target: ResultObject, source: ResultObject): void {
 export function cloneResult(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneResult);
-  // A spread copies all fields in one step (a `__proto__` field stays a field); nested values need copies of their
-  // own. A `__proto__` field is left as it is: assigning it would set the copy's prototype, and `mergeInto` skips it.
-  const copy: ResultObject = { ...value };
-  for (const key in copy) {
-    const field = copy[key];
-    if (typeof field === "object" && field !== null && key !== "__proto__") copy[key] = cloneResult(field);
+  // Built field by field, not with a spread: spread copies slowed down every later merge into the answer (profiled).
+  const copy: ResultObject = {};
+  for (const key in value) {
+    // Dropped as `mergeInto` drops it: assigning it would set the copy's prototype.
+    if (key === "__proto__") continue;
+    const field = (value as ResultObject)[key];
+    copy[key] = typeof field === "object" && field !== null ? cloneResult(field) : field;
   }
   return copy;
 }
