@@ -8,7 +8,7 @@ export interface LoadRequest {
   /** Request bodies; connections cycle through them, so several bodies rotate variables per request. */
   bodies: string[];
   headers: Record<string, string>;
-  /** Requests per second over all connections (autocannon's overallRate); unset = as fast as answers come. */
+  /** Requests per second over all connections, evenly spaced (bench/pacedLoad.ts); unset = as fast as answers come. */
   overallRate?: number;
   /** When set, latencies are also summarised per slot of this many seconds (by when each response completed). */
   slotSeconds?: number;
