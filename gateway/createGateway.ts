@@ -15,7 +15,7 @@ import { createFieldAuthorizationPlugin } from "./authorization/authorizationPlu
 import { ENFORCED_SECURITY_FEATURES } from "./authorization/authorizationPolicy.ts";
 import { createCacheVersion } from "./cacheStore/cacheVersion.ts";
 import { trackRedisAvailability } from "./cacheStore/redis.ts";
-import { createCacheStore } from "./cacheStore/store.ts";
+import { createCacheStore, type ValueCodec } from "./cacheStore/store.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { createEdgeDedup } from "./dedup/edgeDedup.ts";
@@ -52,6 +52,7 @@ import { createTimeoutStep } from "./resilience/timeout.ts";
 import { createCacheControlHeaderPlugin } from "./responseCache/cacheControlHeader.ts";
 import { createCacheTagStep } from "./responseCache/cacheTagStep.ts";
 import { createCachedResponseReader, createResponseCachePlugin } from "./responseCache/responseCache.ts";
+import { storedResponseCodec } from "./responseCache/storedResponseCodec.ts";
 import { readSafelistManifest } from "./safelist/safelistManifest.ts";
 import { createSafelistPlugin } from "./safelist/safelistPlugin.ts";
 import {
@@ -108,16 +109,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // forget it and no import order can defeat it.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
-  const store = (layer: CacheLayer) =>
+  const store = (layer: CacheLayer, codec?: ValueCodec) =>
     createCacheStore({
       redis,
       layer,
+      codec,
       maxEntries: config.redis.maxEntries,
       commandTimeoutMs: config.redis.commandTimeoutMs,
       metrics,
       logger,
     });
-  const stores = { apq: store("apq"), response: store("response"), entity: store("entity") };
+  const stores = {
+    apq: store("apq"),
+    response: store("response", storedResponseCodec),
+    entity: store("entity"),
+  };
   const limits = createLimits(config.demandControl, { logger });
   const rateLimiter = config.rateLimit.enabled
     ? createRateLimiter(config.rateLimit, { redis, logger })

@@ -44,9 +44,20 @@ export interface CacheStore {
   releaseLock(key: string): Promise<void>;
 }
 
+/** How a layer's values become the text Redis (or the in-memory stand-in) holds. */
+export interface ValueCodec {
+  encode(value: unknown): string;
+  /** Throws on text it cannot read, which the store answers as a miss. */
+  decode(text: string): unknown;
+}
+
+export const JSON_CODEC: ValueCodec = { encode: JSON.stringify, decode: JSON.parse };
+
 export interface CacheStoreOptions {
   redis: RedisClient | null;
   layer: CacheLayer;
+  /** JSON when absent. */
+  codec?: ValueCodec;
   /** Bound of the in-memory stand-in used when no Redis is configured. */
   maxEntries: number;
   metrics: Pick<GatewayMetrics, "cacheLookups">;
@@ -74,7 +85,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
 }
 
 function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {
-  const { layer, logger } = options;
+  const { layer, logger, codec = JSON_CODEC } = options;
   // Reads, locks and purges, which a request or an operator waits for, never queue behind a cold request's writes.
   const writes = writeConnectionOf(redis);
   /** Writes sent and not yet answered (past their timeout too): a purge waits for them, so none lands after it. */
@@ -130,7 +141,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
   function decode<T>(raw: string | null): CacheLookup<T> {
     if (raw === null) return { status: "miss" };
     try {
-      return { status: "hit", value: JSON.parse(raw) as T };
+      return { status: "hit", value: codec.decode(raw) as T };
     } catch {
       return { status: "miss" };
     }
@@ -165,7 +176,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
           namespace,
           storable.map((entry) => ({
             key: namespace + entry.key,
-            value: JSON.stringify(entry.value),
+            value: codec.encode(entry.value),
             ttlSeconds: Math.ceil(entry.ttlSeconds),
             tags: entry.tags,
           })),
@@ -227,11 +238,11 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
 }
 
 function createMemoryStore(options: CacheStoreOptions): CacheStore {
-  const { layer } = options;
+  const { layer, codec = JSON_CODEC } = options;
   const locks = new LRUCache<string, true>({ max: options.maxEntries });
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
-  // Values are kept as JSON text so that every reader gets its own copy, as it would from Redis.
+  // Values are kept as encoded text so that every reader gets its own copy, as it would from Redis.
   const entries = new LRUCache<string, string>({
     max: options.maxEntries,
     // Evicted, expired, deleted or replaced: the entry leaves the tag index with it.
@@ -250,7 +261,7 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
   function lookup<T>(keys: readonly string[]): CacheLookup<T>[] {
     const results = keys.map((key): CacheLookup<T> => {
       const raw = entries.get(key);
-      return raw === undefined ? { status: "miss" } : { status: "hit", value: JSON.parse(raw) };
+      return raw === undefined ? { status: "miss" } : { status: "hit", value: codec.decode(raw) as T };
     });
     countLookups(options, results);
     return results;
@@ -258,7 +269,7 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
 
   function store(entry: CacheEntry): void {
     if (entry.ttlSeconds <= 0) return;
-    entries.set(entry.key, JSON.stringify(entry.value), { ttl: entry.ttlSeconds * 1000 });
+    entries.set(entry.key, codec.encode(entry.value), { ttl: entry.ttlSeconds * 1000 });
     if (!entry.tags?.length) return;
     tagsByKey.set(entry.key, entry.tags);
     for (const tag of entry.tags) {
