@@ -15,62 +15,40 @@ export function tagIndexKey(namespace: string, tag: string): string {
 }
 
 /**
- * For each tag set in KEYS, in order, ARGV holds the TTL of its longest-lived entry, the number of keys, then the keys:
- * SADD of the keys to the set, whose TTL is then raised to at least that (never lowered: the set must outlive its
- * longest entry so that a purge finds every live one).
+ * SADD of the keys to the tag's set, whose TTL is then raised to at least the entries' (never lowered: the set must
+ * outlive its longest entry so that a purge finds every live one), in one command per tag.
  */
-const INDEX_TAGS_SCRIPT = `
-local at = 1
-for _, indexKey in ipairs(KEYS) do
-  local ttl = tonumber(ARGV[at])
-  local count = tonumber(ARGV[at + 1])
-  redis.call("SADD", indexKey, unpack(ARGV, at + 2, at + 1 + count))
-  if redis.call("TTL", indexKey) < ttl then redis.call("EXPIRE", indexKey, ttl) end
-  at = at + 2 + count
-end
+const INDEX_TAG_SCRIPT = `
+redis.call("SADD", KEYS[1], unpack(ARGV, 2))
+if redis.call("TTL", KEYS[1]) < tonumber(ARGV[1]) then redis.call("EXPIRE", KEYS[1], ARGV[1]) end
 `;
-const INDEX_TAGS_COMMAND = "lienthongIndexTags";
+const INDEX_TAG_COMMAND = "lienthongIndexTag";
 
-/** `numberOfKeys`, the tag sets, then each set's TTL, key count and keys. */
-type IndexTagsArguments = [numberOfKeys: number, ...rest: (string | number)[]];
-type IndexingClient = RedisClient & { lienthongIndexTags(...args: IndexTagsArguments): Promise<unknown> };
+type IndexingClient = RedisClient & {
+  lienthongIndexTag(indexKey: string, ttlSeconds: number, ...keys: string[]): Promise<unknown>;
+};
 type IndexingPipeline = ReturnType<RedisClient["pipeline"]> & {
-  lienthongIndexTags(...args: IndexTagsArguments): unknown;
+  lienthongIndexTag(indexKey: string, ttlSeconds: number, ...keys: string[]): unknown;
 };
 
 function indexing(client: RedisClient): IndexingClient {
-  if (!(INDEX_TAGS_COMMAND in client)) {
-    // EVALSHA under the hood, in pipelines too; defined once per client; the number of keys comes first in each call.
-    client.defineCommand(INDEX_TAGS_COMMAND, { lua: INDEX_TAGS_SCRIPT });
+  if (!(INDEX_TAG_COMMAND in client)) {
+    // EVALSHA under the hood, in pipelines too; defined once per client.
+    client.defineCommand(INDEX_TAG_COMMAND, { numberOfKeys: 1, lua: INDEX_TAG_SCRIPT });
   }
   return client as IndexingClient;
 }
 
-interface TagGroup {
-  keys: string[];
-  ttlSeconds: number;
-}
-
-/** The script's arguments for these tag sets. */
-function indexTagsArguments(namespace: string, groups: readonly [string, TagGroup][]): IndexTagsArguments {
-  return [
-    groups.length,
-    ...groups.map(([tag]) => tagIndexKey(namespace, tag)),
-    ...groups.flatMap(([, { keys, ttlSeconds }]) => [ttlSeconds, keys.length, ...keys]),
-  ];
-}
-
 /**
- * SET … EX for each entry and its key added to a set per tag. On a single server, one round trip, with one script call
- * for every tag of the batch (a cold dashboard's fetch has a hundred); on a Cluster, one command per entry and per tag,
- * which lands in its own slot.
+ * SET … EX for each entry and its key added to a set per tag, in one round trip on a single server. Keys of entries
+ * already gone cost a purge a no-op UNLINK.
  */
 export async function setAllTagged(
   client: RedisClient,
   namespace: string,
   entries: readonly TaggedValue[],
 ): Promise<void> {
-  const byTag = new Map<string, TagGroup>();
+  const byTag = new Map<string, { keys: string[]; ttlSeconds: number }>();
   for (const entry of entries) {
     for (const tag of entry.tags ?? []) {
       const group = byTag.get(tag) ?? { keys: [], ttlSeconds: 0 };
@@ -84,13 +62,17 @@ export async function setAllTagged(
     // Entries and tag sets are spread over slots: one command each, which ioredis pipelines per node.
     await Promise.all([
       ...entries.map((entry) => client.set(entry.key, entry.value, "EX", entry.ttlSeconds)),
-      ...[...byTag].map((group) => indexer.lienthongIndexTags(...indexTagsArguments(namespace, [group]))),
+      ...[...byTag].map(([tag, { keys, ttlSeconds }]) =>
+        indexer.lienthongIndexTag(tagIndexKey(namespace, tag), ttlSeconds, ...keys),
+      ),
     ]);
     return;
   }
   const pipeline = indexer.pipeline() as IndexingPipeline;
   for (const entry of entries) pipeline.set(entry.key, entry.value, "EX", entry.ttlSeconds);
-  if (byTag.size > 0) pipeline.lienthongIndexTags(...indexTagsArguments(namespace, [...byTag]));
+  for (const [tag, { keys, ttlSeconds }] of byTag) {
+    pipeline.lienthongIndexTag(tagIndexKey(namespace, tag), ttlSeconds, ...keys);
+  }
   const failed = (await pipeline.exec())?.find(([error]) => error);
   if (failed?.[0]) throw failed[0];
 }

@@ -4,7 +4,6 @@ import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } fr
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
-import { writeConnectionOf } from "./writeConnection.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
 export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
@@ -86,10 +85,6 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
 
 function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {
   const { layer, logger, codec = JSON_CODEC } = options;
-  // Reads, locks and purges, which a request or an operator waits for, never queue behind a cold request's writes.
-  const writes = writeConnectionOf(redis);
-  /** Writes sent and not yet answered (past their timeout too): a purge waits for them, so none lands after it. */
-  const unanswered = new Set<Promise<unknown>>();
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
   let lastErrorLogAt = 0;
@@ -105,23 +100,15 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     );
   }
 
-  async function bounded<T>(
-    connection: RedisClient,
-    operation: string,
-    command: (connection: RedisClient) => Promise<T>,
-  ): Promise<T> {
-    const { status } = connection;
+  async function bounded<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    const { status } = redis;
     if (status === "end" || status === "close" || status === "reconnecting") {
       throw new Error(`redis ${status}`);
     }
     let timer: NodeJS.Timeout | undefined;
-    const pending = command(connection);
+    const pending = command();
     // The command may still settle after the timeout; its late rejection must not become an unhandled one.
-    const settled = pending.catch(() => {});
-    if (connection === writes) {
-      unanswered.add(settled);
-      void settled.then(() => unanswered.delete(settled));
-    }
+    pending.catch(() => {});
     try {
       return await Promise.race([
         pending,
@@ -151,9 +138,9 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     if (keys.length === 0) return [];
     let results: CacheLookup<T>[];
     try {
-      const raws = await bounded(redis, "mget", (reads) =>
+      const raws = await bounded("mget", () =>
         mgetAcrossSlots(
-          reads,
+          redis,
           keys.map((key) => namespace + key),
         ),
       );
@@ -170,9 +157,9 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     const storable = entries.filter((entry) => entry.ttlSeconds > 0);
     if (storable.length === 0) return true;
     try {
-      await bounded(writes, "set", (connection) =>
+      await bounded("set", () =>
         setAllTagged(
-          connection,
+          redis,
           namespace,
           storable.map((entry) => ({
             key: namespace + entry.key,
@@ -200,7 +187,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     mset,
     async del(key) {
       try {
-        await bounded(writes, "del", (connection) => connection.unlink(namespace + key));
+        await bounded("del", () => redis.unlink(namespace + key));
         return true;
       } catch (error) {
         reportError("del", error);
@@ -208,19 +195,16 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
       }
     },
     async purge(prefix) {
-      await Promise.all(unanswered);
       return unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix);
     },
     async purgeTags(tags) {
-      await Promise.all(unanswered);
       return unlinkTagged(redis, namespace, tags);
     },
     async acquireLock(key, ttlMs) {
       try {
         return (
-          (await bounded(redis, "lock", (reads) =>
-            reads.set(`${namespace}#lock:${key}`, "1", "PX", ttlMs, "NX"),
-          )) === "OK"
+          (await bounded("lock", () => redis.set(`${namespace}#lock:${key}`, "1", "PX", ttlMs, "NX"))) ===
+          "OK"
         );
       } catch (error) {
         reportError("lock", error);
@@ -229,7 +213,7 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     },
     async releaseLock(key) {
       try {
-        await bounded(writes, "unlock", (connection) => connection.unlink(`${namespace}#lock:${key}`));
+        await bounded("unlock", () => redis.unlink(`${namespace}#lock:${key}`));
       } catch (error) {
         reportError("unlock", error);
       }
