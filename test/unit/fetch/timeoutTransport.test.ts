@@ -3,16 +3,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANONYMOUS } from "../../../common/caller.ts";
-import { createGatewayContext } from "../../../gateway/context.ts";
 import { SubgraphFetchError } from "../../../gateway/fetch/errors.ts";
 import { createHttpTransport, type HttpTransport } from "../../../gateway/fetch/httpTransport.ts";
-import type { SubgraphFetch } from "../../../gateway/fetch/pipeline.ts";
-import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { createTimeoutStep } from "../../../gateway/resilience/timeout.ts";
+import { anonymousQueryFetch } from "../../support/subgraphFetch.ts";
 
-const logger = createLogger({ log: { level: "silent" } });
 let server: Server;
 let url: string;
 /** Requests the subgraph received and left hanging, and how many of those the gateway then hung up on. */
@@ -34,16 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-function fetchOf(hang: boolean): SubgraphFetch {
-  return {
-    subgraph: "reporting",
-    url,
-    request: { query: "{ ok }" },
-    kind: "query",
-    context: createGatewayContext({ requestId: "req-1", caller: ANONYMOUS, logger }),
-    headers: { "x-hang": hang ? "yes" : "no" },
-  };
-}
+const fetchOf = (hang: boolean) => anonymousQueryFetch(url, { "x-hang": hang ? "yes" : "no" });
 
 async function withTransport(use: (transport: HttpTransport) => Promise<void>): Promise<void> {
   const transport = createHttpTransport({ connections: 1, metrics: createGatewayMetrics() });

@@ -3,15 +3,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANONYMOUS } from "../../../common/caller.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
-import { createGatewayContext } from "../../../gateway/context.ts";
 import { createHttpTransport } from "../../../gateway/fetch/httpTransport.ts";
-import type { SubgraphFetch } from "../../../gateway/fetch/pipeline.ts";
-import { createLogger } from "../../../gateway/observability/logger.ts";
 import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { anonymousQueryFetch } from "../../support/subgraphFetch.ts";
 
-const logger = createLogger({ log: { level: "silent" } });
 let server: Server;
 let url: string;
 let responseHeaders: Record<string, string> = {};
@@ -26,22 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-function fetchOf(): SubgraphFetch {
-  return {
-    subgraph: "reporting",
-    url,
-    request: { query: "{ ok }" },
-    kind: "query",
-    context: createGatewayContext({ requestId: "req-1", caller: ANONYMOUS, logger }),
-  };
-}
-
 async function fetchWith(headers: Record<string, string>, maxAgeSeconds: number | null = null) {
   responseHeaders = headers;
   const metrics = createGatewayMetrics();
   const transport = createHttpTransport({ connections: 1, metrics, maxAgeSeconds });
   try {
-    const result = await transport.handler(fetchOf());
+    const result = await transport.handler(anonymousQueryFetch(url));
     const fetches = (await metrics.subgraphFetches.get()).values;
     return { result, fetches };
   } finally {
