@@ -101,9 +101,8 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
   }
 
   async function bounded<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    const { status } = redis;
-    if (status === "end" || status === "close" || status === "reconnecting") {
-      throw new Error(`redis ${status}`);
+    if (redis.status === "end" || redis.status === "close" || redis.status === "reconnecting") {
+      throw new Error(`redis ${redis.status}`);
     }
     let timer: NodeJS.Timeout | undefined;
     const pending = command();
@@ -194,12 +193,8 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
         return false;
       }
     },
-    async purge(prefix) {
-      return unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix);
-    },
-    async purgeTags(tags) {
-      return unlinkTagged(redis, namespace, tags);
-    },
+    purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
+    purgeTags: (tags) => unlinkTagged(redis, namespace, tags),
     async acquireLock(key, ttlMs) {
       try {
         return (
