@@ -30,6 +30,17 @@ export const GRAPHQL_PATH = "/graphql";
 const BAD_REQUEST = "BAD_REQUEST";
 const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
 
+/**
+ * Ends with the body encoded once. Given a string, node:http would measure its UTF-8 length for Content-Length (a
+ * full pass, after flattening the concatenated string Apollo Server returns) and then encode it again in writev:
+ * for an answer of tens of kilobytes that was about 4 % of a request's CPU.
+ */
+function endWithBytes(response: ServerResponse, body: string | Buffer): void {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  response.setHeader("content-length", bytes.length);
+  response.end(bytes);
+}
+
 /** What the one log line needs to know about a GraphQL request beyond its status and duration. */
 type RequestRecord = Pick<RequestSummary, "context" | "edgeErrorCode">;
 
@@ -159,7 +170,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     if (turn?.kind === "follow") {
       response.statusCode = turn.answer.status;
       for (const [name, value] of turn.answer.headers) response.setHeader(name, value);
-      response.end(turn.answer.body);
+      endWithBytes(response, turn.answer.body);
       return;
     }
     const result = await deps.apollo
@@ -175,7 +186,8 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     response.statusCode = legacyStatus(result);
     if (result.body.kind === "complete") {
       const { string } = result.body;
-      response.end(
+      endWithBytes(
+        response,
         turn ? turn.settle({ status: response.statusCode, headers: result.headers, body: string }) : string,
       );
       return;
@@ -208,7 +220,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     );
     response.setHeader("age", String(cached.ageSeconds));
     for (const [name, value] of cacheTagHeaders(cached.tags)) response.setHeader(name, value);
-    response.end(cached.body);
+    endWithBytes(response, cached.body);
   }
 
   async function serveRoute(
