@@ -101,13 +101,17 @@ export async function runCell(
   const status: CellStatus = verification.mismatch ? "MISMATCH" : "ok";
 
   resetPeakRss(target.pid);
-  if (workload.mode === "load" && settings.warmupSeconds > 0) {
+  // Cold cells measure a first answer, so only the load and polling cells warm up; the polling cell warms up paced,
+  // as it is measured, so the window opens on a gateway (and a load generator) past JIT warm-up rather than on
+  // their first seconds of this load.
+  if (workload.mode !== "cold" && settings.warmupSeconds > 0) {
     await deps.load.run({
       url: target.url,
       connections: settings.connections,
       bodies,
       headers: {},
       durationSeconds: settings.warmupSeconds,
+      ...(workload.mode === "poll" ? { overallRate: settings.pollRequestsPerSecond } : {}),
     });
   }
   // The polling cell is one long window by design; the others repeat so the report can take a median.
