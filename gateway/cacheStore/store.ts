@@ -4,6 +4,7 @@ import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } fr
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
+import { writeBehind } from "./writeBehind.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
 export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
@@ -80,7 +81,7 @@ function countLookups(
 }
 
 export function createCacheStore(options: CacheStoreOptions): CacheStore {
-  return options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options);
+  return writeBehind(options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options));
 }
 
 function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {

@@ -257,7 +257,11 @@ function entriesToStore(
   const now = Date.now();
   const stored: StoredAnswer = {
     kind: "response",
-    body: JSON.stringify({ data }),
+    // Serialised when the store encodes the entry, which it does once the answer is written (cacheStore/writeBehind.ts):
+    // the client does not wait for its answer to be serialised a second time.
+    get body() {
+      return JSON.stringify({ data });
+    },
     operationName: requestContext.operationName ?? null,
     expiresAt: now + policy.maxAge * 1000,
     scope: policy.scope,

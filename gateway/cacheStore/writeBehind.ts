@@ -1,0 +1,46 @@
+import type { CacheEntry, CacheStore } from "./store.ts";
+
+/**
+ * A store whose writes run after the answer they belong to. Encoding and indexing a cold dashboard's entries (three
+ * fetches of 131 entities each, then the whole answer) cost more than writing the answer out, and the answer never
+ * waits for them; yet, done as each fetch came back, they ran before it. Writes are queued and sent on the next
+ * immediate, which runs once the promise chain that turns the last fetch into the written answer has. Every other
+ * operation sends the queue first, so a lookup, a purge or a lock reads as if each write had been made when asked:
+ * nothing in-process ever sees a cache without a write an earlier answer made.
+ */
+export function writeBehind(store: CacheStore): CacheStore {
+  let queued: { entries: readonly CacheEntry[]; stored(done: Promise<boolean>): void }[] = [];
+
+  function sendQueued(): void {
+    if (queued.length === 0) return;
+    const batch = queued;
+    queued = [];
+    for (const { entries, stored } of batch) stored(store.mset(entries));
+  }
+
+  /** Sends the queue, then runs `operation`: on Redis, the writes go out on the connection ahead of it. */
+  const after =
+    <Args extends unknown[], Result>(operation: (...args: Args) => Promise<Result>) =>
+    (...args: Args): Promise<Result> => {
+      sendQueued();
+      return operation(...args);
+    };
+
+  function mset(entries: readonly CacheEntry[]): Promise<boolean> {
+    if (queued.length === 0) setImmediate(sendQueued);
+    return new Promise((resolve) => queued.push({ entries, stored: resolve }));
+  }
+
+  return {
+    layer: store.layer,
+    get: after((key) => store.get(key)),
+    mget: after((keys) => store.mget(keys)),
+    set: (key, value, ttlSeconds) => mset([{ key, value, ttlSeconds }]),
+    mset,
+    del: after((key) => store.del(key)),
+    purge: after((prefix) => store.purge(prefix)),
+    purgeTags: after((tags) => store.purgeTags(tags)),
+    acquireLock: after((key, ttlMs) => store.acquireLock(key, ttlMs)),
+    releaseLock: after((key) => store.releaseLock(key)),
+  };
+}
