@@ -1,9 +1,9 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { GraphQLError } from "graphql";
-import { Agent, type Dispatcher } from "undici";
 import { badUserInput, redactNumbers, upstreamUnavailable } from "../../common/errors.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
+import { createPlatformHttp, type PlatformAnswer } from "./platformHttp.ts";
 import { type Tracing, tracePlatformCall } from "./tracing.ts";
 
 export type UpstreamQueryValue = string | number | boolean | readonly string[] | undefined;
@@ -83,50 +83,36 @@ export function buildQueryString(query: UpstreamQuery | undefined): string {
   return text === "" ? "" : `?${text}`;
 }
 
-async function readProblemDetail(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
+function problemDetail(answer: PlatformAnswer): string {
   try {
-    const problem = JSON.parse(text) as { detail?: unknown; title?: unknown };
+    const problem = JSON.parse(answer.text) as { detail?: unknown; title?: unknown };
     if (typeof problem.detail === "string") return problem.detail;
     if (typeof problem.title === "string") return problem.title;
   } catch {
     // not problem+json: fall through to the status text
   }
-  return response.statusText || "no detail";
+  return answer.statusText || "no detail";
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { platform, timeoutMs, metrics, logger } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const dispatcher: Dispatcher = new Agent({
-    connections: options.connections ?? 32,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-  });
+  const http = createPlatformHttp(baseUrl, options.connections ?? 32);
   const retryPolicy = retry(handleWhen(isRetryable), {
     maxAttempts: options.retries,
     backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 1000 }),
   });
 
-  async function attempt(url: string, headers: Record<string, string>): Promise<Response> {
-    let response: Response;
+  async function attempt(url: string, headers: Record<string, string>): Promise<PlatformAnswer> {
+    let answer: PlatformAnswer;
     try {
-      response = await fetch(url, {
-        headers,
-        signal: AbortSignal.timeout(timeoutMs),
-        // Node's fetch accepts an undici dispatcher: it keeps the connections to the platform alive.
-        dispatcher,
-      } as RequestInit);
+      answer = await http.get(url, headers, AbortSignal.timeout(timeoutMs));
     } catch (error) {
       if (isTimeout(error)) throw error;
-      throw new UpstreamNetworkError(
-        error instanceof Error ? ((error.cause as Error)?.message ?? error.message) : "fetch failed",
-      );
+      throw new UpstreamNetworkError(error instanceof Error ? error.message : "request failed");
     }
-    if (response.status >= 500) {
-      throw new UpstreamHttpError(response.status, await readProblemDetail(response));
-    }
-    return response;
+    if (answer.status >= 500) throw new UpstreamHttpError(answer.status, problemDetail(answer));
+    return answer;
   }
 
   function toGraphQLError(error: unknown): { error: GraphQLError; outcome: Outcome } {
@@ -175,15 +161,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<T | null> {
     const endTimer = metrics.upstreamDuration.startTimer({ platform, route });
     try {
-      const response = await retryPolicy.execute(() => attempt(url, headers));
-      if (response.status === 404 && notFoundAsNull) {
-        // Read the small problem body so the keep-alive connection goes back to the pool.
-        await response.text().catch(() => "");
+      const answer = await retryPolicy.execute(() => attempt(url, headers));
+      if (answer.status === 404 && notFoundAsNull) {
         metrics.upstreamRequests.inc({ platform, route, outcome: "not_found" });
         return null;
       }
-      if (!response.ok) throw new UpstreamHttpError(response.status, await readProblemDetail(response));
-      const body = (await response.json()) as T;
+      if (answer.status < 200 || answer.status > 299) {
+        throw new UpstreamHttpError(answer.status, problemDetail(answer));
+      }
+      const body = JSON.parse(answer.text) as T;
       metrics.upstreamRequests.inc({ platform, route, outcome: "ok" });
       return body;
     } catch (error) {
@@ -217,6 +203,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     ): Promise<T | null> {
       return request<T>(path, query, requestOptions, true);
     },
-    close: () => dispatcher.close(),
+    close: async () => http.close(),
   };
 }
