@@ -50,6 +50,15 @@ describe("gateway serving", () => {
     }
   });
 
+  it("sends a Vietnamese answer whole, its Content-Length counting UTF-8 bytes rather than characters", async () => {
+    const response = await stack.post({ query: PROVINCE_QUERY, variables: { code: "40" } });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(Number(response.headers.get("content-length"))).toBe(bytes.length);
+    const text = bytes.toString("utf8");
+    expect(bytes.length).toBeGreaterThan(text.length);
+    expect(JSON.parse(text).data.province.communes).toEqual([{ name: "Vinh" }, { name: "Cửa Lò" }]);
+  });
+
   it("generates a request id when the client sends none (or an unusable one)", async () => {
     const response = await stack.post(
       { query: "{ provinces { code } }" },
