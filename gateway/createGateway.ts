@@ -1,5 +1,5 @@
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -52,6 +52,7 @@ import { createTimeoutStep } from "./resilience/timeout.ts";
 import { createCacheControlHeaderPlugin } from "./responseCache/cacheControlHeader.ts";
 import { createCacheTagStep } from "./responseCache/cacheTagStep.ts";
 import { createCachedResponseReader, createResponseCachePlugin } from "./responseCache/responseCache.ts";
+import { createStaleRefresher } from "./responseCache/staleRefresher.ts";
 import { storedResponseCodec } from "./responseCache/storedResponseCodec.ts";
 import { readSafelistManifest } from "./safelist/safelistManifest.ts";
 import { createSafelistPlugin } from "./safelist/safelistPlugin.ts";
@@ -95,6 +96,10 @@ const STATUS_SAMPLE_MS = 10_000;
 const STATUS_HISTORY_MS = 15 * 60_000;
 /** Longest a deduplicated request waits for its leader before executing itself (longer than any sane plan). */
 const DEDUP_MAX_WAIT_MS = 30_000;
+/** Stale answers waiting for their refresh beyond this are dropped, their lock freed: a later request asks again. */
+const REFRESH_QUEUE_LIMIT = 1000;
+/** A refresh is posted to Apollo Server as JSON, which its CSRF prevention requires of a POST. */
+const JSON_REQUEST_HEADERS = () => new HeaderMap([["content-type", "application/json"]]);
 
 /**
  * Assembles the gateway from its configuration: Apollo Gateway on a watched supergraph, our fetch pipeline
@@ -141,6 +146,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     ? createEdgeDedup({ version: cacheVersion, metrics, maxWaitMs: DEDUP_MAX_WAIT_MS })
     : null;
   const tracing = createGatewayTracing(config.tracing);
+  // Refreshes of stale answers run through Apollo Server like any request, on their own context (created below).
+  const refresher = createStaleRefresher({
+    execute: async (request, context) => {
+      await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: "POST", headers: JSON_REQUEST_HEADERS(), search: "", body: request },
+        context: async () => context,
+      });
+    },
+    store: stores.response,
+    logger,
+    concurrency: config.cacheFreshness.refreshConcurrency,
+    queueLimit: REFRESH_QUEUE_LIMIT,
+  });
 
   const explorer = createExplorer({
     enabled: config.explorer.enabled && config.server.introspection,
@@ -179,6 +197,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           version: cacheVersion,
           metrics,
           staleWhileRevalidateSeconds: config.cacheFreshness.staleWhileRevalidateSeconds,
+          refresher,
         }),
       ],
     },
@@ -349,6 +368,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       store: stores.response,
       version: cacheVersion,
       metrics,
+      refresher,
     }),
     edgeDedup,
   });

@@ -31,8 +31,10 @@ export const cacheFreshnessConfig = z
   .object({
     CACHE_MAX_AGE_SECONDS: z.coerce.number().int().positive().optional(),
     CACHE_STALE_WHILE_REVALIDATE_SECONDS: z.coerce.number().int().min(0).default(30),
+    CACHE_REFRESH_CONCURRENCY: positiveInt(2),
   })
   .transform((env) => ({
     maxAgeSeconds: env.CACHE_MAX_AGE_SECONDS ?? null,
     staleWhileRevalidateSeconds: env.CACHE_STALE_WHILE_REVALIDATE_SECONDS,
+    refreshConcurrency: env.CACHE_REFRESH_CONCURRENCY,
   }));

@@ -11,6 +11,7 @@ import type { GatewayContext } from "../context.ts";
 import { plainQueryBody } from "../http/plainQueryBody.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { servedCacheControl } from "./cacheControlHeader.ts";
+import type { StaleRefresher } from "./staleRefresher.ts";
 
 export const CACHE_HEADER = "x-cache";
 
@@ -65,8 +66,10 @@ export interface ResponseCacheOptions {
   version: CacheVersion;
   /** Counts the requests that skip the lookup (layer off, mutations) as `result="bypass"`, stale serves and refreshes. */
   metrics: RevalidationMetrics & Pick<GatewayMetrics, "cacheLookups">;
-  /** Window past freshness in which a PUBLIC answer is served while one request refreshes it; 0 (default) = off. */
+  /** Window past freshness in which a PUBLIC answer is served while one background refresh runs; 0 (default) = off. */
   staleWhileRevalidateSeconds?: number;
+  /** Runs that refresh. */
+  refresher: StaleRefresher;
 }
 
 type RevalidationMetrics = Pick<GatewayMetrics, "cacheStaleServes" | "cacheRevalidations">;
@@ -80,7 +83,7 @@ const REFRESH_LOCK_MS = 10_000;
  * smallest hint of every subgraph fetch (fed by the data source), so a response never outlives its freshest part.
  */
 export function createResponseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<GatewayContext> {
-  const { enabled, store, metrics, version, staleWhileRevalidateSeconds = 0 } = options;
+  const { enabled, store, metrics, version, refresher, staleWhileRevalidateSeconds = 0 } = options;
   return {
     async requestDidStart() {
       let outcome: Outcome = "BYPASS";
@@ -102,14 +105,21 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             outcome = "MISS";
             return null;
           }
-          // Revalidating: the HTTP edge already found this answer stale and made this request its one refresh.
-          if (
-            context.revalidating ||
-            (await freshness(store, key, lookup.value, context, metrics)) === "refresh"
-          ) {
+          // Revalidating: this is the background refresh of a stale answer, which it replaces.
+          if (context.revalidating) {
             refreshLock = refreshLockKey(key, lookup.value);
             outcome = "MISS";
             return null;
+          }
+          const lock = await wonRefreshLock(store, key, lookup.value, metrics);
+          if (lock !== null) {
+            const { variables, operationName } = requestContext.request;
+            refresher({
+              request: { query: requestContext.source, variables, operationName: operationName ?? null },
+              caller: context.caller,
+              lock,
+              requestId: context.requestId,
+            });
           }
           outcome = "HIT";
           const { body, scope, tags = [] } = lookup.value;
@@ -164,8 +174,9 @@ export function createCachedResponseReader(options: {
   store: CacheStore;
   version: CacheVersion;
   metrics: RevalidationMetrics;
+  refresher: StaleRefresher;
 }): CachedResponseReader {
-  const { enabled, store, version, metrics } = options;
+  const { enabled, store, version, metrics, refresher } = options;
   return async (body, context) => {
     const plain = enabled ? plainQueryBody(body) : null;
     if (plain === null) return null;
@@ -180,7 +191,9 @@ export function createCachedResponseReader(options: {
     });
     const lookup = await lookupResponse(store, key, context.caller.sub);
     if (lookup.status !== "hit") return null;
-    if ((await freshness(store, key, lookup.value, context, metrics)) === "refresh") return null;
+    const lock = await wonRefreshLock(store, key, lookup.value, metrics);
+    if (lock !== null)
+      refresher({ request: plain, caller: context.caller, lock, requestId: context.requestId });
     const { body: text, operationName: name, scope, tags = [] } = lookup.value;
     return { body: text, operationName: name, scope, tags, ...servedFreshness(lookup.value) };
   };
@@ -189,26 +202,23 @@ export function createCachedResponseReader(options: {
 type StoredAnswer = Extract<StoredResponse, { kind: "response" }>;
 
 /**
- * Fresh: serve. Past freshness (a PUBLIC answer within its window, the only kind kept past it): serve stale, unless
- * this request wins the lock of this generation, across replicas: then it is the one refresh, a miss that executes
- * (every layer under it treating stale copies as misses) and stores a fresh answer. The pollers of a dashboard
- * therefore never wait for a refresh but the one request that does it.
+ * Whatever this returns, the stored answer is served. Past freshness (a PUBLIC answer within its window, the only kind
+ * kept past it), the request that wins the lock of this generation, across replicas, gets the lock: it starts the one
+ * background refresh, which executes with every layer under it treating stale copies as misses and stores a fresh
+ * answer. No poller of a dashboard waits for a refresh, not even the one that started it.
  */
-async function freshness(
+async function wonRefreshLock(
   store: CacheStore,
   key: string,
   stored: StoredAnswer,
-  context: GatewayContext,
   metrics: RevalidationMetrics,
-): Promise<"serve" | "refresh"> {
-  if (stored.expiresAt > Date.now()) return "serve";
-  if (await store.acquireLock(refreshLockKey(key, stored), REFRESH_LOCK_MS)) {
-    metrics.cacheRevalidations.inc({ layer: store.layer });
-    context.revalidating = true;
-    return "refresh";
-  }
+): Promise<string | null> {
+  if (stored.expiresAt > Date.now()) return null;
   metrics.cacheStaleServes.inc({ layer: store.layer });
-  return "serve";
+  const lock = refreshLockKey(key, stored);
+  if (!(await store.acquireLock(lock, REFRESH_LOCK_MS))) return null;
+  metrics.cacheRevalidations.inc({ layer: store.layer });
+  return lock;
 }
 
 /** One lock per stored generation of an answer: its refresh stores a new generation, with a lock of its own. */

@@ -2,11 +2,12 @@ import { ApolloServer } from "@apollo/server";
 import { pino } from "pino";
 import type { Caller } from "../../common/caller.ts";
 import { createCacheVersion } from "../../gateway/cacheStore/cacheVersion.ts";
-import { createCacheStore } from "../../gateway/cacheStore/store.ts";
+import { type CacheStore, createCacheStore } from "../../gateway/cacheStore/store.ts";
 import { createGatewayContext, type GatewayContext } from "../../gateway/context.ts";
 import { createInboundDedupPlugin } from "../../gateway/dedup/inboundDedup.ts";
 import { createGatewayMetrics } from "../../gateway/observability/metrics.ts";
 import { createResponseCachePlugin } from "../../gateway/responseCache/responseCache.ts";
+import { createStaleRefresher, type StaleRefresher } from "../../gateway/responseCache/staleRefresher.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -26,6 +27,25 @@ const typeDefs = `#graphql
 
 export const anonymous: Caller = { sub: null, scopes: [], province: null, commune: null };
 
+/** The gateway's refresher of stale answers, running them through `server()` as createGateway runs them. */
+export function executeOperationRefresher(
+  server: () => ApolloServer<GatewayContext>,
+  store: CacheStore,
+): StaleRefresher {
+  return createStaleRefresher({
+    execute: async ({ query, variables, operationName }, contextValue) => {
+      await server().executeOperation(
+        { query, variables, operationName: operationName ?? undefined },
+        { contextValue },
+      );
+    },
+    store,
+    logger,
+    concurrency: 1,
+    queueLimit: 10,
+  });
+}
+
 export function createTestServer(options: { responseCache: boolean; dedup: boolean; delayMs?: number }) {
   const executions: Record<string, number> = {};
   const metrics = createGatewayMetrics();
@@ -35,7 +55,7 @@ export function createTestServer(options: { responseCache: boolean; dedup: boole
     executions[field] = (executions[field] ?? 0) + 1;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   };
-  const server = new ApolloServer<GatewayContext>({
+  const server: ApolloServer<GatewayContext> = new ApolloServer<GatewayContext>({
     typeDefs,
     resolvers: {
       Query: {
@@ -65,7 +85,13 @@ export function createTestServer(options: { responseCache: boolean; dedup: boole
     },
     plugins: [
       version.plugin,
-      createResponseCachePlugin({ enabled: options.responseCache, store, version, metrics }),
+      createResponseCachePlugin({
+        enabled: options.responseCache,
+        store,
+        version,
+        metrics,
+        refresher: executeOperationRefresher(() => server, store),
+      }),
       ...(options.dedup ? [createInboundDedupPlugin({ version, metrics, maxWaitMs: 5000 })] : []),
     ],
   });

@@ -1,6 +1,7 @@
 // Stale-while-revalidate over the whole stack, on two gateway processes sharing Redis: past freshness, within the
 // window, both serve the stale answer at once (Age, max-age=0, stale-while-revalidate) on either path (HTTP edge, GET
-// through Apollo Server), exactly one request across both refreshes it, and then both answer fresh; past the window
+// through Apollo Server) to every request, while exactly one background refresh runs across both, and then both
+// answer fresh; past the window
 // it is a miss; a PRIVATE answer is never served stale nor to anybody else; and the answers are the same with every
 // cache layer off.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,8 +105,8 @@ describe("stale-while-revalidate on two gateway processes sharing Redis", () => 
       expect(served.status).toBe(200);
       expect(served.body).toEqual(cold.body);
     }
-    // Exactly one request of the burst, on either process, executed: the one refresh.
-    expect(burst.filter((served) => served.xCache === "MISS")).toHaveLength(1);
+    // Nobody waited for the refresh, not even the request that won its lock: none of the burst executed.
+    expect(burst.map((served) => served.xCache)).toEqual(burst.map(() => "HIT"));
     const stale = burst.filter((served) => served.xCache === "HIT" && (served.age ?? 0) >= MAX_AGE_SECONDS);
     expect(stale.length).toBeGreaterThan(0);
     for (const served of stale) {
