@@ -148,13 +148,18 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
           logger: logger.child({ requestId }),
         }),
       });
-      const headers: Record<string, string> = { "x-request-id": requestId };
+      const headers: Record<string, string | number> = { "x-request-id": requestId };
       for (const [key, value] of response.headers) headers[key] = value;
-      res.writeHead(response.status ?? 200, headers);
       if (response.body.kind === "complete") {
-        res.end(response.body.string);
+        // Encoded once, with its length: a string body is measured and then encoded again by node:http, and framed
+        // in chunks (130 communes or 131 statistics entities per cold dashboard answer).
+        const bytes = Buffer.from(response.body.string);
+        headers["content-length"] = bytes.byteLength;
+        res.writeHead(response.status ?? 200, headers);
+        res.end(bytes);
         return;
       }
+      res.writeHead(response.status ?? 200, headers);
       for await (const part of response.body.asyncIterator) res.write(part);
       res.end();
     } finally {

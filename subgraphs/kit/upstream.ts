@@ -3,7 +3,7 @@ import type { GraphQLError } from "graphql";
 import { badUserInput, redactNumbers, upstreamUnavailable } from "../../common/errors.ts";
 import type { Logger } from "./logger.ts";
 import type { SubgraphMetrics } from "./metrics.ts";
-import { createPlatformHttp, type PlatformAnswer } from "./platformHttp.ts";
+import { createPlatformHttp, type PlatformAnswer, PlatformTimeoutError } from "./platformHttp.ts";
 import { type Tracing, tracePlatformCall } from "./tracing.ts";
 
 export type UpstreamQueryValue = string | number | boolean | readonly string[] | undefined;
@@ -57,8 +57,8 @@ function isRetryable(error: Error): boolean {
   return error instanceof UpstreamNetworkError || (error instanceof UpstreamHttpError && error.status >= 500);
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+function isTimeout(error: unknown): error is PlatformTimeoutError {
+  return error instanceof PlatformTimeoutError;
 }
 
 function routeTemplate(path: string): string {
@@ -106,7 +106,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   async function attempt(url: string, headers: Record<string, string>): Promise<PlatformAnswer> {
     let answer: PlatformAnswer;
     try {
-      answer = await http.get(url, headers, AbortSignal.timeout(timeoutMs));
+      answer = await http.get(url, headers, timeoutMs);
     } catch (error) {
       if (isTimeout(error)) throw error;
       throw new UpstreamNetworkError(error instanceof Error ? error.message : "request failed");

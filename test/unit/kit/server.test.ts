@@ -160,6 +160,22 @@ describe("subgraph server", () => {
     expect(response.headers.get("x-request-id")).toBe("req-123");
   });
 
+  it("sends an answer with its length in UTF-8 bytes, not in chunks", async () => {
+    const body = JSON.stringify({ query: "{ whoami }" });
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [CALLER_CONTEXT_HEADER]: context(body, { caller: { sub: "Nguyễn Văn Ánh" } }),
+      },
+      body,
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(JSON.parse(bytes.toString("utf8"))).toEqual({ data: { whoami: "Nguyễn Văn Ánh@40" } });
+    expect(response.headers.get("content-length")).toBe(String(bytes.byteLength));
+    expect(response.headers.get("transfer-encoding")).toBeNull();
+  });
+
   it("re-checks @requiresScopes / @authenticated of its own SDL for the verified caller", async () => {
     const query = '{ resident(id: "1") { name secretNote } signedIn }';
     const reader = await post({ query }, undefined, { scopes: ["population:read"] });
