@@ -71,9 +71,8 @@ export function createReportingResolvers(platform: ReportingPlatform): Resolvers
       provinces: async (_, __, ctx) => (await ctx.loaders.load(specs.provinceList, "all")) ?? [],
       province: (_, { code }, ctx, info) => {
         const key = provinceCodeArg("code", code);
-        const province = ctx.loaders.load(specs.province, key);
         prefetchSelected(info, key, ctx, byProvinceCode);
-        return province;
+        return ctx.loaders.load(specs.province, key);
       },
       commune: (_, { code }, ctx) => ctx.loaders.load(specs.commune, communeCodeArg("code", code)),
       legacyUnit: (_, { code }, ctx) => ctx.loaders.load(specs.legacyUnit, unitCodeArg("code", code)),

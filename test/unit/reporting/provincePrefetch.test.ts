@@ -76,6 +76,14 @@ describe("reporting subgraph: a province's own fields start with its lookup", ()
     for (const call of calls) expect(call.startMs, call.path).toBeLessThan(lookup.endMs);
   });
 
+  it("sends the communes call first: the longest answer, and the keys the plan's next fetches wait for", async () => {
+    // Another province than the other tests', whose records are in the record cache by then.
+    const answer = await subgraph.query(DASHBOARD, { code: "48" });
+    expect(answer.body.errors).toBeUndefined();
+    expect(calls[0]?.path).toBe("/reporting/v1/communes");
+    expect(calls.at(-1)?.path).toBe("/reporting/v1/provinces");
+  });
+
   it("loads only the fields the query selects", async () => {
     // Another province than the first test's, whose records are in the record cache now.
     const answer = await subgraph.query(`query ($code: ID!) { province(code: $code) { name } }`, {
