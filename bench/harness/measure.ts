@@ -162,6 +162,8 @@ export async function measurePoll(
     throw new Error(
       "the polling cell needs a gateway whose caches and subgraph fetch count the harness can read",
     );
+  // Refreshes the warm-up started may still be running: one that stored after the purge would fill part of the round.
+  await settledCpuMs(target.pid);
   await target.purge();
   const beforeRound = await subgraphFetches();
   for (const body of bodies) {
