@@ -21,13 +21,17 @@ export async function runPacedLoad(
   const latencies = createLatencySlots(durationSeconds, request.slotSeconds);
   const counts = { requests: 0, sent: 0, non2xx: 0, graphqlErrors: 0, transportErrors: 0 };
   const started = performance.now();
-  const endAt = started + durationSeconds * 1000;
+  const durationMs = durationSeconds * 1000;
   let nextBody = 0;
 
   async function poll(connection: number): Promise<void> {
     const client = new Client(target.origin, { pipelining: 1, keepAliveTimeout: 30_000 });
     try {
-      for (let due = started + (connection * intervalMs) / connections; due < endAt; due += intervalMs) {
+      const offsetMs = (connection * intervalMs) / connections;
+      // Each due time from its index, not by adding the interval up: the sum drifts, and a last due a hair under the
+      // window's end sent one request more than the rate allows.
+      for (let index = 0; offsetMs + index * intervalMs < durationMs; index++) {
+        const due = started + offsetMs + index * intervalMs;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const body = bodies[nextBody++ % bodies.length]!;
