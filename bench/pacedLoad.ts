@@ -8,7 +8,8 @@ import type { LoadRequest, LoadResult } from "./harness/loadProtocol.ts";
  * each connection spends back to back, which turns a paced load into a burst at the top of every second.
  *
  * Latency is counted from the instant a request was due, not from when it went out: a connection still waiting on
- * its previous answer sends late, and that wait is the gateway's (no coordinated omission).
+ * its previous answer sends late, and that wait is the gateway's (no coordinated omission). A request sent early
+ * (a timer firing just before its due time) is timed from when it went out.
  */
 export async function runPacedLoad(
   request: LoadRequest & { overallRate: number },
@@ -35,6 +36,9 @@ export async function runPacedLoad(
         const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const body = bodies[nextBody++ % bodies.length]!;
+        // A timer may fire a fraction of a millisecond before its due time (libuv rounds to whole milliseconds): such
+        // a request is timed from when it went out, a late one from when it was due.
+        const from = Math.min(due, performance.now());
         counts.sent++;
         try {
           const response = await client.request({ path: target.pathname, method: "POST", headers, body });
@@ -43,7 +47,7 @@ export async function runPacedLoad(
           counts.requests++;
           if (response.statusCode < 200 || response.statusCode >= 300) counts.non2xx++;
           else if (isGraphQLError(text)) counts.graphqlErrors++;
-          latencies.record(now - due, (now - started) / 1000);
+          latencies.record(now - from, (now - started) / 1000);
         } catch {
           counts.transportErrors++;
         }
