@@ -1,7 +1,19 @@
 import { type ServerResponse, STATUS_CODES } from "node:http";
 import type { HttpError } from "./errors.ts";
 
-/** Writes a complete body with its length, so keep-alive clients need no chunked framing. */
+/**
+ * Ends the response with a complete body and its length, so keep-alive clients need no chunked framing. A string is
+ * encoded once here: handed to node:http as is, it would be measured for Content-Length (a full UTF-8 pass, after
+ * flattening a concatenated string such as Apollo Server's answer) and then encoded again in writev, which was about
+ * 4 % of a request's CPU for an answer of tens of kilobytes. Headers already set on `response` are kept.
+ */
+export function endWithBytes(response: ServerResponse, body: string | Buffer): void {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  response.setHeader("content-length", bytes.length);
+  response.end(bytes);
+}
+
+/** Writes a complete body with its status, type and length. */
 export function sendText(
   response: ServerResponse,
   status: number,
@@ -9,12 +21,10 @@ export function sendText(
   body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
-  response.writeHead(status, {
-    ...headers,
-    "content-type": contentType,
-    "content-length": Buffer.byteLength(body),
-  });
-  response.end(body);
+  response.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.setHeader("content-type", contentType);
+  endWithBytes(response, body);
 }
 
 export function sendJson(

@@ -5,7 +5,7 @@ import type { GraphQLError } from "graphql";
 import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
 import { readJson, readJsonWithText } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
-import { sendGraphQLError, sendJson, sendText } from "../../common/http/respond.ts";
+import { endWithBytes, sendGraphQLError, sendJson, sendText } from "../../common/http/respond.ts";
 import type { CallerResolver } from "../authentication/callerResolver.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { EdgeDedup } from "../dedup/edgeDedup.ts";
@@ -29,17 +29,6 @@ import { type HttpRoute, sendRouteResult } from "./routes.ts";
 export const GRAPHQL_PATH = "/graphql";
 const BAD_REQUEST = "BAD_REQUEST";
 const JSON_TYPES = new Set(["application/json", "application/graphql-response+json"]);
-
-/**
- * Ends with the body encoded once. Given a string, node:http would measure its UTF-8 length for Content-Length (a
- * full pass, after flattening the concatenated string Apollo Server returns) and then encode it again in writev:
- * for an answer of tens of kilobytes that was about 4 % of a request's CPU.
- */
-function endWithBytes(response: ServerResponse, body: string | Buffer): void {
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  response.setHeader("content-length", bytes.length);
-  response.end(bytes);
-}
 
 /** What the one log line needs to know about a GraphQL request beyond its status and duration. */
 type RequestRecord = Pick<RequestSummary, "context" | "edgeErrorCode">;

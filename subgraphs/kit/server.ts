@@ -13,7 +13,7 @@ import { INTERNAL_ERROR_MESSAGE } from "../../common/errors.ts";
 import { parseJson, readBody } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { createHttpServer } from "../../common/http/listen.ts";
-import { sendGraphQLError, sendJson } from "../../common/http/respond.ts";
+import { endWithBytes, sendGraphQLError, sendJson } from "../../common/http/respond.ts";
 import { traceServerRequest } from "../../common/tracing.ts";
 import { cacheControlPlugin } from "./cacheControl.ts";
 import { cacheTagsPlugin } from "./cacheTags.ts";
@@ -148,18 +148,13 @@ export function createSubgraphServer(options: CreateSubgraphServerOptions): Subg
           logger: logger.child({ requestId }),
         }),
       });
-      const headers: Record<string, string | number> = { "x-request-id": requestId };
-      for (const [key, value] of response.headers) headers[key] = value;
+      res.statusCode = response.status ?? 200;
+      res.setHeader("x-request-id", requestId);
+      for (const [key, value] of response.headers) res.setHeader(key, value);
       if (response.body.kind === "complete") {
-        // Encoded once, with its length: a string body is measured and then encoded again by node:http, and framed
-        // in chunks (130 communes or 131 statistics entities per cold dashboard answer).
-        const bytes = Buffer.from(response.body.string);
-        headers["content-length"] = bytes.byteLength;
-        res.writeHead(response.status ?? 200, headers);
-        res.end(bytes);
+        endWithBytes(res, response.body.string);
         return;
       }
-      res.writeHead(response.status ?? 200, headers);
       for await (const part of response.body.asyncIterator) res.write(part);
       res.end();
     } finally {
