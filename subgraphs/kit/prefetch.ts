@@ -47,11 +47,20 @@ export function prefetchSelected(
   }
 }
 
+/** Per field of the schema: read once, not on every request that prefetches it. */
+const entityListFields = new WeakMap<GraphQLField<unknown, unknown>, boolean>();
+
 /** A list of a type with `@key`. */
 function listsEntities(field: GraphQLField<unknown, unknown>): boolean {
-  if (!isListType(getNullableType(field.type))) return false;
-  const item = getNamedType(field.type);
-  return [item.astNode, ...item.extensionASTNodes].some((node) =>
-    node?.directives?.some((directive) => directive.name.value === "key"),
-  );
+  let lists = entityListFields.get(field);
+  if (lists === undefined) {
+    const item = getNamedType(field.type);
+    lists =
+      isListType(getNullableType(field.type)) &&
+      [item.astNode, ...item.extensionASTNodes].some((node) =>
+        node?.directives?.some((directive) => directive.name.value === "key"),
+      );
+    entityListFields.set(field, lists);
+  }
+  return lists;
 }
