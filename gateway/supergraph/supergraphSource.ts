@@ -5,6 +5,7 @@ import { basename, dirname } from "node:path";
 import { validateSatisfiability } from "@apollo/composition";
 import type { SupergraphSdlHook, SupergraphSdlUpdateFunction } from "@apollo/gateway";
 import { Kind, parse, print, visit } from "graphql";
+import { internSchemaNames } from "../../common/oneByteNames.ts";
 import type { Logger } from "../observability/logger.ts";
 
 export interface SubgraphEndpoint {
@@ -18,6 +19,8 @@ export interface LoadedSupergraph {
   /** sha256 of the SDL, logged on every (re)load. */
   id: string;
   subgraphs: SubgraphEndpoint[];
+  /** Held so that the supergraph's names stay one-byte (see internSchemaNames). */
+  names: Readonly<Record<string, true>>;
 }
 
 export type ReloadResult =
@@ -59,12 +62,14 @@ export function validateSupergraph(
   original: string,
   enforcedSecurityFeatures: readonly string[] = [],
 ): LoadedSupergraph {
+  // First, from the file's own text: graphql-js's print below can return a two-byte copy too.
+  const names = internSchemaNames(original);
   const sdl = acceptEnforcedSecurityFeatures(original, enforcedSecurityFeatures);
   const subgraphs = subgraphEndpoints(sdl);
   if (subgraphs.length === 0) throw new Error("no join__Graph values: not a Federation 2 supergraph");
   const { errors } = validateSatisfiability({ supergraphSdl: sdl });
   if (errors && errors.length > 0) throw new Error(errors.map((error) => error.message).join("; "));
-  return { sdl, id: createHash("sha256").update(original).digest("hex").slice(0, 16), subgraphs };
+  return { sdl, id: createHash("sha256").update(original).digest("hex").slice(0, 16), subgraphs, names };
 }
 
 /** Subgraph names and URLs from the supergraph's `enum join__Graph { X @join__graph(name:, url:) }`. */

@@ -1,16 +1,19 @@
 import { readFileSync } from "node:fs";
 import { type DocumentNode, Kind, parse } from "graphql";
+import { internSchemaNames } from "../../common/oneByteNames.ts";
 
-const parsed = new Map<string, DocumentNode>();
+/** Each file's document, and its names interned one-byte before @apollo/subgraph sees them (held for the process). */
+const parsed = new Map<string, { document: DocumentNode; names: Readonly<Record<string, true>> }>();
 
 /** A subgraph's `schema.graphql` (`new URL("./schema.graphql", import.meta.url)`), parsed once per process. */
 export function loadTypeDefs(file: URL): DocumentNode {
-  let document = parsed.get(file.href);
-  if (!document) {
-    document = parse(readFileSync(file, "utf8"));
-    parsed.set(file.href, document);
+  let entry = parsed.get(file.href);
+  if (!entry) {
+    const document = parse(readFileSync(file, "utf8"));
+    entry = { document, names: internSchemaNames(document) };
+    parsed.set(file.href, entry);
   }
-  return document;
+  return entry.document;
 }
 
 /**
