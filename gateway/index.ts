@@ -6,6 +6,7 @@ import { createGateway } from "./createGateway.ts";
 import { createClusterMetricsText, serveClusterMetrics } from "./observability/clusterMetrics.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createGatewayMetrics } from "./observability/metrics.ts";
+import { missingV8Flags } from "./v8Flags.ts";
 
 /** One gateway process: shared infrastructure, the features, the server; stops cleanly on a signal. */
 async function runGateway(config: GatewayConfig, logger: Logger) {
@@ -63,6 +64,13 @@ async function main() {
   const logger = createLogger(config);
   if (cluster.isPrimary) {
     logger.info({ config: redactConfig(config) }, "gateway configuration");
+    const missing = missingV8Flags(process.execArgv, process.env.NODE_OPTIONS);
+    if (missing.length > 0) {
+      logger.warn(
+        { missing },
+        "started without the gateway's V8 flags (gateway/v8Flags.ts): more CPU per request",
+      );
+    }
     if (!config.redis.connection) logger.info("no REDIS_URL: caches are in-memory, per process");
     if (config.server.workers > 1) return runPrimary(config, logger);
   }

@@ -5,11 +5,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { deriveContextKey, encodeContextKey } from "../common/signedContext.ts";
+import { GATEWAY_V8_FLAGS } from "../gateway/v8Flags.ts";
 
 interface Service {
   name: string;
   entry: string;
   port: number;
+  nodeFlags?: readonly string[];
 }
 
 const HOST = "127.0.0.1";
@@ -25,7 +27,12 @@ const SUBGRAPHS: Service[] = [
   { name: "procedures", entry: "subgraphs/procedures/index.ts", port: portOf("PROCEDURES_PORT", 4003) },
   { name: "reporting", entry: "subgraphs/reporting/index.ts", port: portOf("REPORTING_PORT", 4004) },
 ];
-const GATEWAY: Service = { name: "gateway", entry: "gateway/index.ts", port: portOf("GATEWAY_PORT", 4000) };
+const GATEWAY: Service = {
+  name: "gateway",
+  entry: "gateway/index.ts",
+  port: portOf("GATEWAY_PORT", 4000),
+  nodeFlags: GATEWAY_V8_FLAGS,
+};
 /** The gateway's ops listener (loopback): /status, /metrics and detailed /ready without a token. */
 const OPS_PORT = portOf("OPS_PORT", 9464);
 const NAME_WIDTH = Math.max(...[SANDBOX, ...SUBGRAPHS, GATEWAY].map((s) => s.name.length));
@@ -68,7 +75,7 @@ function createSupervisor(childEnv: NodeJS.ProcessEnv) {
   let stopping = false;
 
   function launch(service: Service, index: number) {
-    const child = spawn(process.execPath, ["--import", "tsx", service.entry], {
+    const child = spawn(process.execPath, [...(service.nodeFlags ?? []), "--import", "tsx", service.entry], {
       env: serviceEnvironment(childEnv, service),
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -149,20 +149,21 @@ async function runGateway(
       ]
     : [];
   try {
+    const spec = gateway.spec(
+      {
+        port,
+        supergraphPath: stack.supergraphPath,
+        internalContextSecret: context.secret,
+        redisUrl: gateway.hasCaches ? context.options.redisUrl : null,
+        opsToken: context.secrets.opsToken,
+        jwtSecret: context.secrets.jwt,
+        oursEnv: planned.oursEnv,
+      },
+      context.baseEnv,
+    );
     process = await context.processes.start({
-      ...gateway.spec(
-        {
-          port,
-          supergraphPath: stack.supergraphPath,
-          internalContextSecret: context.secret,
-          redisUrl: gateway.hasCaches ? context.options.redisUrl : null,
-          opsToken: context.secrets.opsToken,
-          jwtSecret: context.secrets.jwt,
-          oursEnv: planned.oursEnv,
-        },
-        context.baseEnv,
-      ),
-      nodeArgs: profileArgs,
+      ...spec,
+      nodeArgs: [...(spec.nodeArgs ?? []), ...profileArgs],
     });
   } catch (error) {
     const reason = `did not start: ${firstLines((error as Error).message)}`;

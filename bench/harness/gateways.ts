@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { GATEWAY_V8_FLAGS } from "../../gateway/v8Flags.ts";
 import type { ProcessSpec } from "./processes.ts";
 import { withoutSecurityPurpose } from "./supergraphFile.ts";
 import type { WorkloadId } from "./workloads.ts";
@@ -56,6 +57,8 @@ function oursSpec(name: string, variantEnv: Record<string, string>) {
   return (launch: GatewayLaunch, baseEnv: Record<string, string | undefined>): ProcessSpec => ({
     name,
     script: repoFile("gateway/index.ts"),
+    // As every launcher of ours starts it; peers run with Node's defaults, as they ship.
+    nodeArgs: [...GATEWAY_V8_FLAGS],
     env: {
       ...baseEnv,
       ...OURS_COMMON_ENV,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { GATEWAY_V8_FLAGS } from "../../../gateway/v8Flags.ts";
 
 // No container engine runs on CI machines, so the compose file is checked for structure instead of started.
 const root = new URL("../../../", import.meta.url);
@@ -43,6 +44,12 @@ describe("docker-compose.yml", () => {
       expect(existsSync(new URL(entry as string, root)), `${entry} exists`).toBe(true);
       expect(services[name]?.build).toBe(".");
     }
+  });
+
+  it("starts the gateway with its V8 flags, before the entry point", () => {
+    const command = services.gateway?.command ?? [];
+    const entry = command.indexOf("gateway/index.ts");
+    expect(command.slice(0, entry)).toEqual(expect.arrayContaining([...GATEWAY_V8_FLAGS]));
   });
 
   it("wires the subgraphs and gateway to Redis and the sandbox by service name", () => {

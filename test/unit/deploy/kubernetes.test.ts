@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { deriveContextKey, encodeContextKey } from "../../../common/signedContext.ts";
 import { loadGatewayConfig } from "../../../gateway/config.ts";
+import { GATEWAY_V8_FLAGS } from "../../../gateway/v8Flags.ts";
 import { readConfig as readSandboxConfig } from "../../../sandbox/config.ts";
 import {
   loadSubgraphConfig,
@@ -193,6 +194,13 @@ describe.each(Object.entries(OVERLAYS))("kustomize %s", (dir, count) => {
     expect(Object.keys(config.subgraphs.urlOverrides).sort()).toEqual(
       Object.keys(SUBGRAPH_DEFAULT_PORTS).sort(),
     );
+  });
+
+  it("starts the gateway with its V8 flags, before the entry point", () => {
+    const [gateway] = containersOf(deployment(objects, "gateway"));
+    const command = gateway!.command as string[];
+    const entry = command.indexOf("gateway/index.ts");
+    expect(command.slice(0, entry)).toEqual(expect.arrayContaining([...GATEWAY_V8_FLAGS]));
   });
 
   it("probes the gateway's real paths and ports and scrapes metrics from its ops listener", () => {
