@@ -2,7 +2,7 @@ import type { GatewayId } from "./gateways.ts";
 import { firstDifference, postGraphQL } from "./graphqlClient.ts";
 import type { LoadClient } from "./loadClient.ts";
 import type { PollMeasurement, RunMeasurement } from "./measure.ts";
-import { measureCold, measureLoad, measurePoll } from "./measure.ts";
+import { measureCold, measureLoad, measurePoll, warmUpCold } from "./measure.ts";
 import { readPeakRssKb, resetPeakRss } from "./peakRss.ts";
 import type { RunsSummary } from "./runSummary.ts";
 import { medianOfRuns } from "./runSummary.ts";
@@ -101,10 +101,12 @@ export async function runCell(
   const status: CellStatus = verification.mismatch ? "MISMATCH" : "ok";
 
   resetPeakRss(target.pid);
-  // Cold cells measure a first answer, so only the load and polling cells warm up; the polling cell warms up paced,
-  // as it is measured, so the window opens on a gateway (and a load generator) past JIT warm-up rather than on
-  // their first seconds of this load.
-  if (workload.mode !== "cold" && settings.warmupSeconds > 0) {
+  // Every cell opens its window on processes past JIT warm-up rather than on their first seconds of this work: cold
+  // cells warm up with cold requests (a first answer from purged caches, not from a fresh process), the polling cell
+  // paced, as each is measured.
+  if (workload.mode === "cold" && settings.warmupSeconds > 0) {
+    await warmUpCold(bodies, target, settings.warmupSeconds);
+  } else if (settings.warmupSeconds > 0) {
     await deps.load.run({
       url: target.url,
       connections: settings.connections,

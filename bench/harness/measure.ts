@@ -90,6 +90,19 @@ export async function measureLoad(
 }
 
 /**
+ * Cold requests as `measureCold` sends them, for `seconds`, unmeasured: the processes then answer the measured ones
+ * past their JIT warm-up, as a long-running gateway meets a purged or expired cache, rather than in their first
+ * hundred requests, where V8 still runs much of the code unoptimised.
+ */
+export async function warmUpCold(bodies: string[], target: CellTarget, seconds: number): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  for (let index = 0; performance.now() < until; index++) {
+    await target.purge?.();
+    await postGraphQL(target.url, bodies[index % bodies.length]!);
+  }
+}
+
+/**
  * Sequential requests, every cache purged before each. The CPU window covers the purges too (one small ops request
  * each); the sandbox's log is reset before each request, so each one's slowest chain of platform calls is its own.
  */

@@ -124,7 +124,8 @@ export function estimateSeconds(plan: readonly PhasePlan[], settings: CellSettin
         const mode = WORKLOADS[workload].mode;
         if (mode === "load")
           total += settings.warmupSeconds + settings.runs * (settings.durationSeconds + SECONDS.perLoadRun);
-        if (mode === "cold") total += settings.runs * settings.coldRequests * SECONDS.perColdRequest;
+        if (mode === "cold")
+          total += settings.warmupSeconds + settings.runs * settings.coldRequests * SECONDS.perColdRequest;
         if (mode === "poll") total += settings.warmupSeconds + settings.pollSeconds + SECONDS.perLoadRun;
       }
     }

@@ -172,7 +172,7 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
     `- Commit: \`${machine.gitCommit}\`${machine.gitDirty ? " (working tree had uncommitted changes)" : ""}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, Node ${machine.node}`,
     `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end; each cell's \`load 1m\` is the median of the 1-minute load average at the end of its runs`,
-    `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.warmupSeconds} s warm-up then ${settings.pollSeconds} s once, paced at ${settings.pollRequestsPerSecond} req/s`,
+    `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.warmupSeconds} s warm-up then ${settings.pollSeconds} s once, paced at ${settings.pollRequestsPerSecond} req/s`,
     `- Sandbox latency ${record.sandboxLatencyMs} ms per platform request; our gateway's caches ${record.redisUrl ? "in Redis" : "in memory (no REDIS_URL)"}`,
     "",
     failed.length === 0

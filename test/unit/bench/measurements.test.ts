@@ -1,7 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { readCpuMs } from "../../../bench/harness/cpuTime.ts";
 import { subgraphFetchesIn } from "../../../bench/harness/gatewayMetrics.ts";
 import { GATEWAY_IDS } from "../../../bench/harness/gateways.ts";
+import { warmUpCold } from "../../../bench/harness/measure.ts";
 import { estimateSeconds, everyCell, planBenchmark, smokeCells } from "../../../bench/harness/plan.ts";
 import { median } from "../../../bench/harness/runSummary.ts";
 import { WORKLOAD_IDS } from "../../../bench/harness/workloads.ts";
@@ -106,5 +109,48 @@ describe("benchmark plan", () => {
     // At least the measured windows: 6 load cells × (5 + 3 × 10) s, and the 60 s poll.
     expect(seconds).toBeGreaterThan(6 * 35 + 60);
     expect(estimateSeconds(plan, { ...settings, runs: 1 })).toBeLessThan(seconds);
+  });
+});
+
+describe("cold cells' warm-up", () => {
+  it("sends cold requests, each after a purge, rotating the bodies, until its time is up", async () => {
+    const events: string[] = [];
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        events.push(`request ${JSON.parse(body).variables.n}`);
+        response.setHeader("content-type", "application/json");
+        response.end('{"data":{}}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const bodies = [0, 1].map((n) => JSON.stringify({ query: "{ a }", variables: { n } }));
+    const started = performance.now();
+    try {
+      await warmUpCold(
+        bodies,
+        {
+          gateway: "ours",
+          url: `http://127.0.0.1:${port}/graphql`,
+          pid: process.pid,
+          purge: async () => {
+            events.push("purge");
+          },
+          subgraphFetches: null,
+        },
+        0.3,
+      );
+    } finally {
+      server.close();
+    }
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    events.forEach((event, index) => {
+      expect(event).toBe(index % 2 === 0 ? "purge" : `request ${Math.floor(index / 2) % 2}`);
+    });
   });
 });
