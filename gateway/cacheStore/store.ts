@@ -15,6 +15,12 @@ export interface CacheEntry {
   ttlSeconds: number;
   /** Cache tags (`province:40`): a purge of any of them deletes the entry. */
   tags?: readonly string[];
+  /**
+   * When the reads behind the value began (ms since the epoch). A purge of the layer since then, in this process or
+   * (on Redis) any replica, leaves the entry unstored: the value may hold what the purge removed, and storing it
+   * after the purge would bring that back for a whole TTL.
+   */
+  computedSince?: number;
 }
 
 export interface CacheStore {
@@ -68,6 +74,25 @@ export interface CacheStoreOptions {
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 50;
 
+/**
+ * How long a replica's purge fence is kept in Redis: longer than any execution or subgraph fetch can run, since only
+ * values computed from reads that began before the purge are refused.
+ */
+const PURGE_FENCE_TTL_SECONDS = 3600;
+
+/**
+ * The clock of purge fences and `computedSince`: wall time (replicas compare it through Redis) at sub-millisecond
+ * resolution, so that in one process a read that begins right after a purge is never taken for one before it.
+ */
+export function purgeClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Entries that may hold data a purge at `fence` (ms since the epoch, 0 = none) removed. */
+function fencedOut(entry: CacheEntry, fence: number): boolean {
+  return entry.computedSince !== undefined && entry.computedSince <= fence;
+}
+
 /** One counter update per outcome and batch: a cold dashboard looks up hundreds of entities at once. */
 function countLookups(
   { layer, metrics }: Pick<CacheStoreOptions, "layer" | "metrics">,
@@ -88,6 +113,14 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
   const { layer, logger, codec = JSON_CODEC } = options;
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
+  // Outside the namespace, so that a purge of everything (prefix "") does not take the fence with it.
+  const fenceKey = `lienthong:#purged-at:${layer}`;
+  /**
+   * This process's last purge of the layer; other replicas' come from `fenceKey`. Replicas compare their wall clocks
+   * through it, so the fence is as exact as their clocks agree (NTP: milliseconds, against the tens of milliseconds
+   * to seconds a refresh runs).
+   */
+  let ownFence = 0;
   let lastErrorLogAt = 0;
 
   function reportError(operation: string, error: unknown): void {
@@ -153,10 +186,30 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     return results;
   }
 
+  /** The latest purge of the layer by any replica, read only when a write has computed data to check against it. */
+  async function purgeFence(entries: readonly CacheEntry[]): Promise<number> {
+    if (entries.every((entry) => entry.computedSince === undefined)) return ownFence;
+    const shared = Number((await bounded("fence", () => redis.get(fenceKey))) ?? 0);
+    return Math.max(ownFence, shared);
+  }
+
+  /**
+   * Raised before anything is deleted, so a write that reads it after the purge began is refused. A write that read it
+   * just before and lands just after the deletes still gets through: that window is one Redis round trip, where
+   * without the fence it was the whole execution behind the value.
+   */
+  async function raiseFence(): Promise<void> {
+    ownFence = purgeClock();
+    await redis.set(fenceKey, String(ownFence), "EX", PURGE_FENCE_TTL_SECONDS);
+  }
+
   async function mset(entries: readonly CacheEntry[]): Promise<boolean> {
-    const storable = entries.filter((entry) => entry.ttlSeconds > 0);
-    if (storable.length === 0) return true;
+    const writable = entries.filter((entry) => entry.ttlSeconds > 0);
+    if (writable.length === 0) return true;
     try {
+      const fence = await purgeFence(writable);
+      const storable = writable.filter((entry) => !fencedOut(entry, fence));
+      if (storable.length === 0) return false;
       await bounded("set", () =>
         setAllTagged(
           redis,
@@ -194,8 +247,14 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
         return false;
       }
     },
-    purge: (prefix) => unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix),
-    purgeTags: (tags) => unlinkTagged(redis, namespace, tags),
+    async purge(prefix) {
+      await raiseFence();
+      return unlinkByPrefix(redis, clientKeyPrefix(redis) + namespace + prefix);
+    },
+    async purgeTags(tags) {
+      await raiseFence();
+      return unlinkTagged(redis, namespace, tags);
+    },
     async acquireLock(key, ttlMs) {
       try {
         return (
@@ -222,6 +281,7 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
   const locks = new LRUCache<string, true>({ max: options.maxEntries });
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
+  let purgedAt = 0;
   // Values are kept as encoded text so that every reader gets its own copy, as it would from Redis.
   const entries = new LRUCache<string, string>({
     max: options.maxEntries,
@@ -247,32 +307,33 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
     return results;
   }
 
-  function store(entry: CacheEntry): void {
-    if (entry.ttlSeconds <= 0) return;
+  function store(entry: CacheEntry): boolean {
+    if (entry.ttlSeconds <= 0) return true;
+    if (fencedOut(entry, purgedAt)) return false;
     entries.set(entry.key, codec.encode(entry.value), { ttl: entry.ttlSeconds * 1000 });
-    if (!entry.tags?.length) return;
+    if (!entry.tags?.length) return true;
     tagsByKey.set(entry.key, entry.tags);
     for (const tag of entry.tags) {
       const keys = keysByTag.get(tag) ?? new Set<string>();
       keys.add(entry.key);
       keysByTag.set(tag, keys);
     }
+    return true;
   }
 
   return {
     layer,
     get: async <T>(key: string) => lookup<T>([key])[0]!,
     mget: async (keys) => lookup(keys),
-    async set(key, value, ttlSeconds) {
-      store({ key, value, ttlSeconds });
-      return true;
-    },
+    set: async (key, value, ttlSeconds) => store({ key, value, ttlSeconds }),
     async mset(batch) {
-      for (const entry of batch) store(entry);
-      return true;
+      let all = true;
+      for (const entry of batch) all = store(entry) && all;
+      return all;
     },
     del: async (key) => entries.delete(key),
     async purge(prefix) {
+      purgedAt = purgeClock();
       const keys = [...entries.keys()].filter((key) => key.startsWith(prefix));
       if (keys.length === entries.size) {
         // Everything goes (`{"scope":"all"}`): emptied at once instead of key by key, each updating the tag index.
@@ -294,6 +355,7 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
       locks.delete(key);
     },
     async purgeTags(tags) {
+      purgedAt = purgeClock();
       const keys = new Set(purgedTags(tags).flatMap((tag) => [...(keysByTag.get(tag) ?? [])]));
       let deleted = 0;
       for (const key of keys) if (entries.delete(key)) deleted += 1;

@@ -40,6 +40,8 @@ export interface SubgraphResult {
   tags?: readonly string[];
   /** How the entity cache answered this fetch (absent when it did not handle it); traces show it per fetch. */
   cacheOutcome?: CacheOutcome;
+  /** When the subgraph call behind this result was sent (ms since the epoch), for the caches' purge fence. */
+  readSince?: number;
 }
 
 export type FetchHandler = (fetch: SubgraphFetch) => Promise<SubgraphResult>;

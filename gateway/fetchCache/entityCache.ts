@@ -169,6 +169,7 @@ export function createEntityCacheStep(options: FetchCacheOptions): FetchStep {
         staleWhileRevalidateSeconds,
         tags: tagsOf(position),
         now,
+        computedSince: result.readSince,
       });
     });
     await store.mset(entries);

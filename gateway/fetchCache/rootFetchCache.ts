@@ -98,6 +98,7 @@ export function createRootFetchCacheStep(options: FetchCacheOptions): FetchStep 
             staleSeconds,
             staleWhileRevalidateSeconds,
             tags: fetched.tags,
+            computedSince: fetched.readSince,
           }),
         );
       }

@@ -1,4 +1,5 @@
 import { canonicalJson } from "../cacheStore/keys.ts";
+import { purgeClock } from "../cacheStore/store.ts";
 import type { FetchHandler, SubgraphResult } from "../fetch/pipeline.ts";
 import { createSingleFlight } from "./singleFlight.ts";
 
@@ -14,10 +15,11 @@ export function createSharedFetch(next: FetchHandler): FetchHandler {
     // The text itself, not a digest of it: the key only lives while the call is in flight, and hashing a fetch of a
     // hundred representations costs more than keeping its text.
     const flightKey = canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]);
-    const { value, joined } = await flights.run(flightKey, async () => ({
-      result: await next(missFetch),
-      sub,
-    }));
+    const { value, joined } = await flights.run(flightKey, async () => {
+      // Taken by the call everyone shares: a caller joining it later still holds data read from this moment.
+      const readSince = purgeClock();
+      return { result: { ...(await next(missFetch)), readSince }, sub };
+    });
     if (!joined) return value.result;
     // A PRIVATE answer belongs to the caller it was made for; anyone else asks for their own.
     if (!isShareable(value.result) && (sub === null || value.sub !== sub)) return next(missFetch);

@@ -36,6 +36,8 @@ export interface SlotWrite {
   staleWhileRevalidateSeconds?: number;
   tags?: readonly string[];
   now?: number;
+  /** When the subgraph call behind `value` was sent: see CacheEntry.computedSince. */
+  computedSince?: number;
 }
 
 /**
@@ -44,18 +46,20 @@ export interface SlotWrite {
  * copy both carry the tags, so a purge leaves neither behind.
  */
 export function slotEntries<T>(key: string, value: T, write: SlotWrite): CacheEntry[] {
-  const { policy, sub, staleSeconds, tags = [], now = Date.now() } = write;
+  const { policy, sub, staleSeconds, tags = [], now = Date.now(), computedSince } = write;
   const expiresAt = now + policy.maxAge * 1000;
   const stored: Slot<T> = { kind: "value", value, expiresAt, scope: policy.scope, tags };
   if (policy.scope === "PUBLIC") {
     const window = policy.staleWhileRevalidate ?? write.staleWhileRevalidateSeconds ?? 0;
     stored.staleUntil = expiresAt + window * 1000;
-    return [{ key, value: stored, ttlSeconds: policy.maxAge + Math.max(staleSeconds, window), tags }];
+    return [
+      { key, value: stored, ttlSeconds: policy.maxAge + Math.max(staleSeconds, window), tags, computedSince },
+    ];
   }
   const marker: Slot<T> = { kind: "private" };
   return [
-    { key, value: marker, ttlSeconds: policy.maxAge, tags },
-    { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge, tags },
+    { key, value: marker, ttlSeconds: policy.maxAge, tags, computedSince },
+    { key: privateKey(key, sub!), value: stored, ttlSeconds: policy.maxAge, tags, computedSince },
   ];
 }
 

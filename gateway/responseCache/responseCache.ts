@@ -6,7 +6,7 @@ import {
 import type { CacheVersion } from "../cacheStore/cacheVersion.ts";
 import { operationKey, privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
-import type { CacheEntry, CacheStore } from "../cacheStore/store.ts";
+import { type CacheEntry, type CacheStore, purgeClock } from "../cacheStore/store.ts";
 import type { GatewayContext } from "../context.ts";
 import { plainQueryBody } from "../http/plainQueryBody.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
@@ -86,6 +86,8 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
   const { enabled, store, metrics, version, refresher, staleWhileRevalidateSeconds = 0 } = options;
   return {
     async requestDidStart() {
+      // Every read of this execution (subgraph fetches and cached parts alike) happens after this moment.
+      const computedSince = purgeClock();
       let outcome: Outcome = "BYPASS";
       let publicKey: string | null = null;
       /** The lock this request holds as the one refresh of a stale answer. */
@@ -149,7 +151,12 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             requestContext.contextValue.cacheOutcomes.dedup === "hit"
           )
             return;
-          const entries = entriesToStore(requestContext, publicKey, staleWhileRevalidateSeconds);
+          const entries = entriesToStore(requestContext, publicKey, staleWhileRevalidateSeconds).map(
+            (entry) => ({
+              ...entry,
+              computedSince,
+            }),
+          );
           const lock = refreshLock;
           // Not awaited: the client need not wait for the cache write, and the store never rejects. A refresh that
           // stored nothing (errors, a Redis failure) frees its lock: the next request retries at once instead of every

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
+import { createCacheStore, purgeClock } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
@@ -109,6 +109,7 @@ describe("cache store on Redis", () => {
         "",
       );
     }
+    await redis.del("lienthong:#purged-at:entity", "lienthong:#purged-at:response");
     redis.disconnect();
   });
 
@@ -144,6 +145,30 @@ describe("cache store on Redis", () => {
     expect(await entities.purge("Task:")).toBe(1);
     expect((await entities.get("Dossier:1:a")).status).toBe("hit");
     expect(await responses.get("Task:1:a")).toEqual({ status: "hit", value: 4 });
+  });
+
+  it("refuses, on every replica, a write computed from reads that began before a purge", async () => {
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    const replica = createCacheStore({ redis, layer: "response", maxEntries: 10, metrics, logger });
+    const readBeforePurge = purgeClock();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await store.purgeTags(["commune:16681"])).toBe(0);
+    // A refresh that read the old data on either replica lands after the purge: stored, it would undo it.
+    const stale = { key: "fence:a", value: "old", ttlSeconds: 30, computedSince: readBeforePurge };
+    expect(await store.mset([stale])).toBe(false);
+    expect(await replica.mset([{ ...stale, key: "fence:b" }])).toBe(false);
+    expect(await store.mget(["fence:a", "fence:b"])).toEqual([{ status: "miss" }, { status: "miss" }]);
+    // What this replica read after its own purge is stored at once; values without a read time always are.
+    expect(await store.mset([{ ...stale, key: "fence:c", value: "new", computedSince: purgeClock() }])).toBe(
+      true,
+    );
+    expect(await replica.set("fence:d", "plain", 30)).toBe(true);
+    expect(await replica.mget(["fence:c", "fence:d"])).toEqual([
+      { status: "hit", value: "new" },
+      { status: "hit", value: "plain" },
+    ]);
+    expect(await replica.mset([{ ...stale, key: "fence:e", computedSince: purgeClock() }])).toBe(true);
   });
 
   it("hands a lock to one taker across clients until it is released", async () => {
@@ -185,6 +210,17 @@ describe("in-memory cache store (no Redis configured)", () => {
     const first = await store.get<{ list: number[] }>("k");
     if (first.status === "hit") first.value.list.push(2);
     expect(await store.get("k")).toEqual({ status: "hit", value: { list: [1] } });
+  });
+
+  it("refuses a write computed from reads that began before a purge, and stores the next one", async () => {
+    const store = memoryStore("entity");
+    const readBeforePurge = purgeClock();
+    expect(await store.purge("Commune:")).toBe(0);
+    const entry = { key: "Commune:1:a", value: "old", ttlSeconds: 30, computedSince: readBeforePurge };
+    expect(await store.mset([entry])).toBe(false);
+    expect(await store.get("Commune:1:a")).toEqual({ status: "miss" });
+    expect(await store.mset([{ ...entry, value: "new", computedSince: purgeClock() }])).toBe(true);
+    expect(await store.get("Commune:1:a")).toEqual({ status: "hit", value: "new" });
   });
 
   it("purges keys by prefix", async () => {

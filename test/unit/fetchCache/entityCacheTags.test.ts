@@ -89,3 +89,34 @@ describe("entity cache and cache tags", () => {
     expect((await handler(fetch())).cacheOutcome).toBe("miss");
   });
 });
+
+describe("a purge while a fetch is in flight", () => {
+  it("leaves what the fetch read before it uncached, so the purged data does not come back", async () => {
+    const store = memoryStore();
+    const subgraph = taggingSubgraph();
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    // The subgraph reads when asked and answers later: the purge lands in between, as it would during a refresh.
+    const slowSubgraph = async (fetch: SubgraphFetch) => {
+      const result = await subgraph.next(fetch);
+      await answered;
+      return result;
+    };
+    const handler = createEntityCacheStep({ store, version })(slowSubgraph);
+    const inFlight = handler(entitiesFetch(["40001"]));
+    await settle();
+    await store.purgeTags(["commune:40001"]);
+    answer();
+    expect((await inFlight).body.data?._entities).toEqual([
+      { name: "commune 40001", province: { code: "40" } },
+    ]);
+    await settle();
+    await handler(entitiesFetch(["40001"]));
+    expect(subgraph.seen).toEqual([["40001"], ["40001"]]);
+    // Read after the purge, the second answer is stored: the one after it is a hit.
+    await settle();
+    expect((await handler(entitiesFetch(["40001"]))).cacheOutcome).toBe("hit");
+  });
+});
