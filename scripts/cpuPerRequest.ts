@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket } from "undici";
 import { rewriteSubgraphUrls } from "../bench/harness/supergraphFile.ts";
+import { GATEWAY_V8_FLAGS } from "../gateway/v8Flags.ts";
 
 // CPU-ms the gateway process spends per request on the Guild query, every cache and dedup off: its own utime +
 // stime from /proc over a window of requests after a warm-up, so neither startup nor the load generator counts.
@@ -107,7 +108,14 @@ async function startTarget(spec: string): Promise<Target> {
   const inspectPort = values.profile ? await freePort() : null;
   const child = spawn(
     "node",
-    [...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []), "--import", "tsx", "gateway/index.ts"],
+    [
+      // As every launcher starts it (gateway/v8Flags.ts).
+      ...GATEWAY_V8_FLAGS,
+      ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+      "--import",
+      "tsx",
+      "gateway/index.ts",
+    ],
     {
       cwd: dir ? resolve(dir) : process.cwd(),
       env: {
