@@ -151,11 +151,11 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             requestContext.contextValue.cacheOutcomes.dedup === "hit"
           )
             return;
-          const entries = entriesToStore(requestContext, publicKey, staleWhileRevalidateSeconds).map(
-            (entry) => ({
-              ...entry,
-              computedSince,
-            }),
+          const entries = entriesToStore(
+            requestContext,
+            publicKey,
+            staleWhileRevalidateSeconds,
+            computedSince,
           );
           const lock = refreshLock;
           // Not awaited: the client need not wait for the cache write, and the store never rejects. A refresh that
@@ -263,6 +263,7 @@ function entriesToStore(
   requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>,
   publicKey: string,
   staleWhileRevalidateSeconds: number,
+  computedSince: number,
 ): CacheEntry[] {
   const body = requestContext.response.body;
   if (body.kind !== "single") return [];
@@ -288,12 +289,13 @@ function entriesToStore(
   if (policy.scope === "PUBLIC") {
     stored.staleUntil = stored.expiresAt + staleWhileRevalidateSeconds * 1000;
     const ttlSeconds = policy.maxAge + staleWhileRevalidateSeconds;
-    return [{ key: publicKey, value: stored, ttlSeconds, tags }];
+    return [{ key: publicKey, value: stored, ttlSeconds, tags, computedSince }];
   }
   const sub = requestContext.contextValue.caller.sub;
   if (sub === null) return [];
+  const marker: StoredResponse = { kind: "private" };
   return [
-    { key: publicKey, value: { kind: "private" } satisfies StoredResponse, ttlSeconds: policy.maxAge, tags },
-    { key: privateKey(publicKey, sub), value: stored, ttlSeconds: policy.maxAge, tags },
+    { key: publicKey, value: marker, ttlSeconds: policy.maxAge, tags, computedSince },
+    { key: privateKey(publicKey, sub), value: stored, ttlSeconds: policy.maxAge, tags, computedSince },
   ];
 }
