@@ -101,7 +101,7 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 2000);
 /**
  * A client for fail-open caches: commands are never queued while Redis is away and never retried, so a down Redis
  * answers at once as a miss; reconnection happens in the background. A Cluster follows MOVED/ASK redirections and
- * refreshes its slot map after a failover on its own; concurrent commands to one node share one write (auto-pipelining).
+ * refreshes its slot map after a failover on its own.
  */
 export function createRedisClient(connection: RedisConnection, options: RedisClientOptions): RedisClient {
   const bounded: RedisOptions = {
@@ -129,7 +129,10 @@ export function createRedisClient(connection: RedisConnection, options: RedisCli
         keyPrefix: options.keyPrefix,
         redisOptions: bounded,
         enableOfflineQueue: false,
-        enableAutoPipelining: true,
+        // Off: ioredis' auto-pipeline, when a failover makes its pipeline retry, can call back with fewer results than
+        // commands and throw outside any promise (ioredis#1931): an uncaught exception that took a gateway down
+        // mid-failover (test/integration/cluster/redisCluster.test.ts). Commands still share each node's connection.
+        enableAutoPipelining: false,
         clusterRetryStrategy: reconnectDelay,
         slotsRefreshTimeout: options.connectTimeoutMs,
       });
@@ -181,7 +184,7 @@ export interface ExpiringValue {
   ttlSeconds: number;
 }
 
-/** SET … EX for each entry: one pipeline on a single server; on a Cluster, one command each (auto-pipelined per node). */
+/** SET … EX for each entry: one pipeline on a single server; on a Cluster, one command each, in parallel. */
 export async function setAllWithTtl(client: RedisClient, entries: readonly ExpiringValue[]): Promise<void> {
   if (entries.length === 0) return;
   if (client instanceof Cluster) {
