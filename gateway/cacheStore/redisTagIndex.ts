@@ -59,7 +59,7 @@ export async function setAllTagged(
   }
   const indexer = indexing(client);
   if (client instanceof Cluster) {
-    // Entries and tag sets are spread over slots: one command each, which ioredis pipelines per node.
+    // Entries and tag sets are spread over slots: one command each, all sent at once.
     await Promise.all([
       ...entries.map((entry) => client.set(entry.key, entry.value, "EX", entry.ttlSeconds)),
       ...[...byTag].map(([tag, { keys, ttlSeconds }]) =>
@@ -89,12 +89,14 @@ export async function unlinkTagged(
   const indexKeys = purgedTags(tags).map((tag) => tagIndexKey(namespace, tag));
   const members = await Promise.all(indexKeys.map((indexKey) => client.smembers(indexKey)));
   const keys = [...new Set(members.flat())];
-  const unlinkEach = (list: readonly string[]) =>
-    client instanceof Cluster
-      ? Promise.all(list.map((key) => client.unlink(key))).then((counts) => counts.reduce((a, b) => a + b, 0))
-      : list.length > 0
-        ? client.unlink(...list)
-        : Promise.resolve(0);
-  const [deleted] = await Promise.all([unlinkEach(keys), unlinkEach(indexKeys)]);
+  const [deleted] = await Promise.all([unlinkKeys(client, keys), unlinkKeys(client, indexKeys)]);
   return deleted;
+}
+
+/** UNLINK of full keys: one command on a single server, one per key on a Cluster (keys span slots). */
+export async function unlinkKeys(client: RedisClient, keys: readonly string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  if (!(client instanceof Cluster)) return client.unlink(...keys);
+  const counts = await Promise.all(keys.map((key) => client.unlink(key)));
+  return counts.reduce((a, b) => a + b, 0);
 }

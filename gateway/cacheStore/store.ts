@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { purgedTags } from "../../common/cacheTags.ts";
 import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } from "../../common/redis.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
-import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
+import { setAllTagged, unlinkKeys, unlinkTagged } from "./redisTagIndex.ts";
 import { writeBehind } from "./writeBehind.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
@@ -113,12 +114,14 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
   const { layer, logger, codec = JSON_CODEC } = options;
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const namespace = `lienthong:${layer}:`;
-  // Outside the namespace, so that a purge of everything (prefix "") does not take the fence with it.
-  const fenceKey = `lienthong:#purged-at:${layer}`;
+  // Outside the namespace, so that a purge of everything (prefix "") does not take the fence with it. A hash with one
+  // field per replica: a write checks other replicas' purges there, while its own process's are ordered on the
+  // connection (below).
+  const fenceKey = `lienthong:#purges:${layer}`;
+  const replicaId = randomUUID();
   /**
-   * This process's last purge of the layer; other replicas' come from `fenceKey`. Replicas compare their wall clocks
-   * through it, so the fence is as exact as their clocks agree (NTP: milliseconds, against the tens of milliseconds
-   * to seconds a refresh runs).
+   * This process's last purge of the layer. Replicas compare their wall clocks through `fenceKey`, so the fence is as
+   * exact as their clocks agree (NTP: milliseconds, against the tens of milliseconds to seconds a refresh runs).
    */
   let ownFence = 0;
   let lastErrorLogAt = 0;
@@ -186,30 +189,59 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     return results;
   }
 
-  /** The latest purge of the layer by any replica, read only when a write has computed data to check against it. */
-  async function purgeFence(entries: readonly CacheEntry[]): Promise<number> {
-    if (entries.every((entry) => entry.computedSince === undefined)) return ownFence;
-    const shared = Number((await bounded("fence", () => redis.get(fenceKey))) ?? 0);
-    return Math.max(ownFence, shared);
+  /** Raised before anything is deleted, so a write on another replica that reads it afterwards takes itself back. */
+  async function raiseFence(): Promise<void> {
+    ownFence = purgeClock();
+    await Promise.all([
+      redis.hset(fenceKey, replicaId, String(ownFence)),
+      redis.expire(fenceKey, PURGE_FENCE_TTL_SECONDS),
+    ]);
   }
 
   /**
-   * Raised before anything is deleted, so a write that reads it after the purge began is refused. A write that read it
-   * just before and lands just after the deletes still gets through: that window is one Redis round trip, where
-   * without the fence it was the whole execution behind the value.
+   * Entries computed before another replica's purge, which the write just stored, are deleted again. The fence is read
+   * after the SETs were acknowledged: a purge whose fence this read misses raised it later still, and its deletes,
+   * which follow its fence, find these entries. Such an entry is visible for one round trip at most. This process's
+   * own purges need no check: the SETs were sent before any purge asked after them, on the same connection, so such a
+   * purge deletes what it targets and leaves the rest. When the fence cannot be read the entries are deleted too: an
+   * entry that may hold purged data is worth less than a miss.
    */
-  async function raiseFence(): Promise<void> {
-    ownFence = purgeClock();
-    await redis.set(fenceKey, String(ownFence), "EX", PURGE_FENCE_TTL_SECONDS);
+  async function takeBackFencedOut(stored: readonly CacheEntry[]): Promise<boolean> {
+    const checked = stored.filter((entry) => entry.computedSince !== undefined);
+    if (checked.length === 0) return true;
+    let stale: readonly CacheEntry[];
+    try {
+      const fences = await bounded("fence", () => redis.hgetall(fenceKey));
+      const others = Math.max(
+        0,
+        ...Object.entries(fences).map(([replica, at]) => (replica === replicaId ? 0 : Number(at))),
+      );
+      stale = checked.filter((entry) => fencedOut(entry, others));
+    } catch (error) {
+      reportError("fence", error);
+      stale = checked;
+    }
+    if (stale.length === 0) return true;
+    try {
+      await bounded("del", () =>
+        unlinkKeys(
+          redis,
+          stale.map((entry) => namespace + entry.key),
+        ),
+      );
+    } catch (error) {
+      reportError("del", error);
+    }
+    return false;
   }
 
   async function mset(entries: readonly CacheEntry[]): Promise<boolean> {
     const writable = entries.filter((entry) => entry.ttlSeconds > 0);
     if (writable.length === 0) return true;
+    // A purge by this process is known here and now: what it fenced out is not even sent.
+    const storable = writable.filter((entry) => !fencedOut(entry, ownFence));
+    if (storable.length === 0) return false;
     try {
-      const fence = await purgeFence(writable);
-      const storable = writable.filter((entry) => !fencedOut(entry, fence));
-      if (storable.length === 0) return false;
       await bounded("set", () =>
         setAllTagged(
           redis,
@@ -222,11 +254,11 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
           })),
         ),
       );
-      return true;
     } catch (error) {
       reportError("set", error);
       return false;
     }
+    return takeBackFencedOut(storable);
   }
 
   return {

@@ -109,7 +109,7 @@ describe("cache store on Redis", () => {
         "",
       );
     }
-    await redis.del("lienthong:#purged-at:entity", "lienthong:#purged-at:response");
+    await redis.del("lienthong:#purges:entity", "lienthong:#purges:response");
     redis.disconnect();
   });
 
@@ -169,6 +169,36 @@ describe("cache store on Redis", () => {
       { status: "hit", value: "plain" },
     ]);
     expect(await replica.mset([{ ...stale, key: "fence:e", computedSince: purgeClock() }])).toBe(true);
+  });
+
+  it("lets a purge take what this process wrote before it, and loses no race to a purge on another replica", async () => {
+    const metrics = createGatewayMetrics();
+    const store = createCacheStore({ redis, layer: "entity", maxEntries: 10, metrics, logger });
+    const replica = createCacheStore({ redis, layer: "entity", maxEntries: 10, metrics, logger });
+    // In order, in one process: the write was asked for first, so the purge finds and counts it.
+    const tagged = {
+      key: "race:own",
+      value: 1,
+      ttlSeconds: 30,
+      tags: ["commune:1"],
+      computedSince: purgeClock(),
+    };
+    const written = store.mset([tagged]);
+    expect(await store.purgeTags(["commune:1"])).toBe(1);
+    await written;
+    expect(await store.get("race:own")).toEqual({ status: "miss" });
+    // Across replicas, however a write computed before the purge interleaves with it, the entry does not survive.
+    for (let round = 0; round < 20; round++) {
+      const key = `race:${round}`;
+      const computedSince = purgeClock();
+      await Promise.all([
+        replica.mset([{ key, value: round, ttlSeconds: 30, tags: [`commune:${round}`], computedSince }]),
+        new Promise((resolve) => setTimeout(resolve, round % 4)).then(() =>
+          store.purgeTags([`commune:${round}`]),
+        ),
+      ]);
+      expect(await replica.get(key)).toEqual({ status: "miss" });
+    }
   });
 
   it("hands a lock to one taker across clients until it is released", async () => {
