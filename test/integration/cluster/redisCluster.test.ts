@@ -283,7 +283,9 @@ describe("the stack on a Redis Cluster", () => {
     while ((await readiness()) !== "ok" && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     expect(await readiness()).toBe("ok");
-    await stack.gateway.query(portal, cases[2]![1], screen);
+    await expect
+      .poll(async () => (await stack.gateway.query(portal, cases[2]![1], screen)).headers.get("x-cache"))
+      .toBe("HIT");
     const again = await ask(second.origin, portal, cases[2]![1], screen);
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(again.data).toEqual(expected[2]!.data);

@@ -43,6 +43,14 @@ describe("cache tags on two gateway processes sharing Redis", () => {
 
   const reportingFetches = () => recording.recorders.reporting.fetches.length;
 
+  /**
+   * A gateway writes its cache entries after its answer: once the writer itself hits, the entry is in Redis, and
+   * what the other replica answers next shows whether it shares it.
+   */
+  async function storedBy(gateway: GatewayProcess, code: string) {
+    await expect.poll(async () => (await ask(gateway, code)).headers.get("x-cache")).toBe("HIT");
+  }
+
   it("tags answers with what they hold, and a purge by tag on one gateway misses on both", async () => {
     const cold = await ask(first, "40");
     expect(cold.headers.get("x-cache")).toBe("MISS");
@@ -51,6 +59,8 @@ describe("cache tags on two gateway processes sharing Redis", () => {
     expect(tags.some((tag) => tag.startsWith("commune:"))).toBe(true);
     expect(cold.headers.get("surrogate-key")!.split(" ")).toEqual(tags);
     await ask(first, otherProvince);
+    await storedBy(first, "40");
+    await storedBy(first, otherProvince);
 
     // The replica answers both from the shared response cache, with the same tags (the HTTP edge's fast path).
     const replicaHit = await ask(second, "40");
@@ -83,6 +93,7 @@ describe("cache tags on two gateway processes sharing Redis", () => {
     // The province's own entity entries went (its populationStats…), the communes' did not: they do not nest it.
     const populationEntities = recording.recorders.population.entityFetches();
     expect(populationEntities.map((fetch) => fetch.representations)).toEqual([1]);
+    await storedBy(second, "40");
     expect((await ask(first, "40")).headers.get("x-cache")).toBe("HIT");
   }, 180_000);
 
