@@ -156,9 +156,52 @@ function bySlot(prefix: string, keys: readonly string[]): number[][] {
   return [...groups.values()];
 }
 
+export type ClusterPipeline = ReturnType<Cluster["pipeline"]>;
+
 /**
- * MGET that never crosses a slot: one MGET per slot in parallel against a Cluster, so a read of many entities spreads
- * over the masters instead of failing with CROSSSLOT. Rejects when any part fails (callers fail open).
+ * Runs one command per item against a Cluster, as one pipeline per master (the master serving the slot of the item's
+ * `slotKey`), all masters at once, and returns the replies in the items' order. Rejects when any command fails or a
+ * pipeline answers short (callers fail open). Explicit pipelines rather than ioredis' auto-pipelining, which can throw
+ * outside any promise when a failover makes it retry (`createRedisClient`): here a bad reply is only a rejection.
+ * A cold dashboard's 393-key read on a 3-master Cluster: 1.3 ms (1.6 ms client CPU) this way, against 3.1 ms as one
+ * command per slot and 1.6–2.0 ms auto-pipelined.
+ */
+export async function pipelinedByMaster<T>(
+  client: Cluster,
+  items: readonly T[],
+  slotKey: (item: T) => string,
+  add: (pipeline: ClusterPipeline, item: T) => void,
+): Promise<unknown[]> {
+  const prefix = clientKeyPrefix(client);
+  const byMaster = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const slot = calculateSlot(prefix + slotKey(item));
+    // Before the slot map is known, per slot: ioredis holds each pipeline until it is.
+    const master = client.slots[slot]?.[0] ?? `slot ${slot}`;
+    const group = byMaster.get(master);
+    if (group) group.push(index);
+    else byMaster.set(master, [index]);
+  });
+  const replies: unknown[] = new Array(items.length);
+  await Promise.all(
+    [...byMaster.values()].map(async (indexes) => {
+      const pipeline = client.pipeline();
+      for (const index of indexes) add(pipeline, items[index]!);
+      const results = await pipeline.exec();
+      indexes.forEach((index, position) => {
+        const result = results?.[position];
+        if (!result) throw new Error("redis cluster pipeline answered fewer replies than it was sent");
+        if (result[0]) throw result[0];
+        replies[index] = result[1];
+      });
+    }),
+  );
+  return replies;
+}
+
+/**
+ * MGET that never crosses a slot: against a Cluster, one MGET per slot, batched per master, so a read of many entities
+ * spreads over the masters instead of failing with CROSSSLOT. Rejects when any part fails (callers fail open).
  */
 export async function mgetAcrossSlots(
   client: RedisClient,
@@ -166,15 +209,20 @@ export async function mgetAcrossSlots(
 ): Promise<Array<string | null>> {
   if (keys.length === 0) return [];
   if (!(client instanceof Cluster)) return client.mget(...keys);
-  const values: Array<string | null> = new Array(keys.length).fill(null);
-  await Promise.all(
-    bySlot(clientKeyPrefix(client), keys).map(async (positions) => {
-      const found = await client.mget(...positions.map((position) => keys[position]!));
-      positions.forEach((position, i) => {
-        values[position] = found[i] ?? null;
-      });
-    }),
+  const groups = bySlot(clientKeyPrefix(client), keys);
+  const found = await pipelinedByMaster(
+    client,
+    groups,
+    (positions) => keys[positions[0]!]!,
+    (pipeline, positions) => pipeline.mget(...positions.map((position) => keys[position]!)),
   );
+  const values: Array<string | null> = new Array(keys.length).fill(null);
+  groups.forEach((positions, i) => {
+    const slotValues = found[i] as Array<string | null>;
+    positions.forEach((position, j) => {
+      values[position] = slotValues[j] ?? null;
+    });
+  });
   return values;
 }
 
@@ -184,11 +232,16 @@ export interface ExpiringValue {
   ttlSeconds: number;
 }
 
-/** SET … EX for each entry: one pipeline on a single server; on a Cluster, one command each, in parallel. */
+/** SET … EX for each entry: one pipeline on a single server, one per master on a Cluster. */
 export async function setAllWithTtl(client: RedisClient, entries: readonly ExpiringValue[]): Promise<void> {
   if (entries.length === 0) return;
   if (client instanceof Cluster) {
-    await Promise.all(entries.map((entry) => client.set(entry.key, entry.value, "EX", entry.ttlSeconds)));
+    await pipelinedByMaster(
+      client,
+      entries,
+      (entry) => entry.key,
+      (pipeline, entry) => pipeline.set(entry.key, entry.value, "EX", entry.ttlSeconds),
+    );
     return;
   }
   const pipeline = client.pipeline();

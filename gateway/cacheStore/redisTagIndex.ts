@@ -1,6 +1,6 @@
 import { Cluster } from "ioredis";
 import { purgedTags } from "../../common/cacheTags.ts";
-import type { ExpiringValue, RedisClient } from "../../common/redis.ts";
+import { type ExpiringValue, pipelinedByMaster, type RedisClient } from "../../common/redis.ts";
 
 export interface TaggedValue extends ExpiringValue {
   tags?: readonly string[];
@@ -59,13 +59,25 @@ export async function setAllTagged(
   }
   const indexer = indexing(client);
   if (client instanceof Cluster) {
-    // Entries and tag sets are spread over slots: one command each, all sent at once.
-    await Promise.all([
-      ...entries.map((entry) => client.set(entry.key, entry.value, "EX", entry.ttlSeconds)),
-      ...[...byTag].map(([tag, { keys, ttlSeconds }]) =>
-        indexer.lienthongIndexTag(tagIndexKey(namespace, tag), ttlSeconds, ...keys),
-      ),
-    ]);
+    // Entries and tag sets are spread over slots: one command each, batched per master.
+    type Write = { key: string; add(pipeline: IndexingPipeline): void };
+    const writes: Write[] = [
+      ...entries.map((entry) => ({
+        key: entry.key,
+        add: (pipeline: IndexingPipeline) => pipeline.set(entry.key, entry.value, "EX", entry.ttlSeconds),
+      })),
+      ...[...byTag].map(([tag, { keys, ttlSeconds }]) => ({
+        key: tagIndexKey(namespace, tag),
+        add: (pipeline: IndexingPipeline) =>
+          pipeline.lienthongIndexTag(tagIndexKey(namespace, tag), ttlSeconds, ...keys),
+      })),
+    ];
+    await pipelinedByMaster(
+      indexer as IndexingClient & Cluster,
+      writes,
+      (write) => write.key,
+      (pipeline, write) => write.add(pipeline as IndexingPipeline),
+    );
     return;
   }
   const pipeline = indexer.pipeline() as IndexingPipeline;
@@ -97,6 +109,11 @@ export async function unlinkTagged(
 export async function unlinkKeys(client: RedisClient, keys: readonly string[]): Promise<number> {
   if (keys.length === 0) return 0;
   if (!(client instanceof Cluster)) return client.unlink(...keys);
-  const counts = await Promise.all(keys.map((key) => client.unlink(key)));
-  return counts.reduce((a, b) => a + b, 0);
+  const counts = await pipelinedByMaster(
+    client,
+    keys,
+    (key) => key,
+    (pipeline, key) => pipeline.unlink(key),
+  );
+  return (counts as number[]).reduce((a, b) => a + b, 0);
 }

@@ -177,6 +177,23 @@ describe("the stack on a Redis Cluster", () => {
     expect((await stack.gateway.query(portal, NGHE_AN, screen)).headers.get("x-cache")).toBe("MISS");
   });
 
+  it("purges by tag on one gateway what both would have served, with tag sets spread over the masters", async () => {
+    const dashboard = await readOperation("ProvinceDashboard");
+    await expect
+      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"))
+      .toBe("HIT");
+    const purge = await fetch(`${second.origin}/ops/purge`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
+      body: JSON.stringify({ tags: ["province:40"] }),
+    });
+    expect(purge.status).toBe(200);
+    const { purged } = (await purge.json()) as { purged: { response: number; entity: number } };
+    expect(purged.response).toBe(1);
+    expect(purged.entity).toBeGreaterThanOrEqual(1);
+    expect((await ask(second.origin, dashboard, NGHE_AN, screen)).headers.get("x-cache")).toBe("MISS");
+  });
+
   it("shares one caller's rate limit between the two gateways", async () => {
     const officer = await stack.token({ scopes: ["population:read"], sub: "cluster-rate-limited" });
     const remaining: string[] = [];
