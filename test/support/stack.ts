@@ -149,11 +149,7 @@ async function startGatewayOn(
     query: (query, variables, token) =>
       postGraphQL(url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
     async purge() {
-      const response = await fetch(`${origin}/ops/purge`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
-        body: JSON.stringify({ scope: "all" }),
-      });
+      const response = await purgeThrough(origin, { scope: "all" });
       if (!response.ok) throw new Error(`purge: HTTP ${response.status} ${await response.text()}`);
     },
     async metric(name) {
@@ -235,4 +231,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop().catch(() => {});
     throw error;
   }
+}
+
+/** `POST /ops/purge` on a gateway's origin with the stack's ops token. */
+export function purgeThrough(origin: string, body: unknown): Promise<Response> {
+  return fetch(`${origin}/ops/purge`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
+    body: JSON.stringify(body),
+  });
 }

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, metricValue, uniqueRedisPrefix } from "../../support/index.ts";
 import {
+  purgeThrough,
   readOperation,
   SLOW_SIMULATOR_TIMEOUTS,
   STACK_CONTEXT_SECRET,
@@ -164,11 +165,7 @@ describe("the stack on a Redis Cluster", () => {
     await stack.gateway.query(portal, NGHE_AN, screen);
     expect((await stack.gateway.query(portal, NGHE_AN, screen)).headers.get("x-cache")).toBe("HIT");
 
-    const purge = await fetch(`${second.origin}/ops/purge`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
-      body: JSON.stringify({ scope: "all" }),
-    });
+    const purge = await purgeThrough(second.origin, { scope: "all" });
     expect(purge.status).toBe(200);
     const { purged } = (await purge.json()) as { purged: { response: number; entity: number } };
     expect(purged.response).toBeGreaterThan(0);
@@ -182,11 +179,7 @@ describe("the stack on a Redis Cluster", () => {
     await expect
       .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"))
       .toBe("HIT");
-    const purge = await fetch(`${second.origin}/ops/purge`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
-      body: JSON.stringify({ tags: ["province:40"] }),
-    });
+    const purge = await purgeThrough(second.origin, { tags: ["province:40"] });
     expect(purge.status).toBe(200);
     const { purged } = (await purge.json()) as { purged: { response: number; entity: number } };
     expect(purged.response).toBe(1);

@@ -2,7 +2,7 @@
 // Surrogate-Key, and `POST /ops/purge {"tags": […]}` on one gateway empties exactly the tagged entries of the response
 // and fetch layers for every gateway sharing its Redis, while untagged entries stay hits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOperation, STACK_OPS_TOKEN, type Stack, startStack } from "../../support/stack.ts";
+import { purgeThrough, readOperation, type Stack, startStack } from "../../support/stack.ts";
 import { type StackRecorders, startStackRecorders } from "../../support/subgraphRecorder.ts";
 import { type GatewayProcess, startGatewayProcess } from "./gatewayProcess.fixture.ts";
 
@@ -69,11 +69,7 @@ describe("cache tags on two gateway processes sharing Redis", () => {
     expect(replicaHit.body).toEqual(cold.body);
     expect((await ask(second, otherProvince)).headers.get("x-cache")).toBe("HIT");
 
-    const purge = await fetch(`${first.origin}/ops/purge`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
-      body: JSON.stringify({ tags: ["province:40"] }),
-    });
+    const purge = await purgeThrough(first.origin, { tags: ["province:40"] });
     expect(purge.status).toBe(200);
     const { purged } = (await purge.json()) as { purged: { entity: number; response: number } };
     expect(purged.response).toBe(1);
@@ -98,11 +94,7 @@ describe("cache tags on two gateway processes sharing Redis", () => {
   }, 180_000);
 
   it("refuses a malformed tag purge with 400 and says why", async () => {
-    const response = await fetch(`${first.origin}/ops/purge`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${STACK_OPS_TOKEN}` },
-      body: JSON.stringify({ tags: ["province 40"] }),
-    });
+    const response = await purgeThrough(first.origin, { tags: ["province 40"] });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ detail: expect.stringContaining("body.tags.0") });
   });
