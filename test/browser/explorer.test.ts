@@ -54,7 +54,7 @@ describe.skipIf(!chromium)("the explorer in Chromium", () => {
       const { page, requests, errors } = await openExplorer();
       const tabs = page.locator(".graphiql-tab");
       await expect
-        .poll(() => tabs.allInnerTexts())
+        .poll(() => tabs.allInnerTexts(), { timeout: PAGE_TIMEOUT_MS })
         .toEqual(["ProvinceDashboard", "CommunePortal", "NationalOverview", "CitizenProfile"]);
 
       const answer = page.waitForResponse(isGraphQLPost("ProvinceDashboard"), { timeout: PAGE_TIMEOUT_MS });
@@ -86,7 +86,7 @@ describe.skipIf(!chromium)("the explorer in Chromium", () => {
       await page.getByRole("button", { name: "Show Development token" }).click();
       await page.getByRole("button", { name: "Mint token into headers" }).click();
       await expect
-        .poll(() => page.getByRole("status").textContent())
+        .poll(() => page.getByRole("status").textContent(), { timeout: PAGE_TIMEOUT_MS })
         .toBe("The token is in the headers editor of this tab.");
 
       const answer = page.waitForResponse(isGraphQLPost("CitizenProfile"), { timeout: PAGE_TIMEOUT_MS });

@@ -43,7 +43,8 @@ describe.skipIf(!chromium)("the status page in Chromium", () => {
 
     await page.goto(`${stack.gateway.opsOrigin}/status`);
     const rows = page.locator("tr[data-subgraph]");
-    await expect.poll(() => rows.count()).toBe(4);
+    // The first draw waits on /ready's checks (up to 1 s each) as well as the page load.
+    await expect.poll(() => rows.count(), { timeout: REDRAW_TIMEOUT_MS }).toBe(4);
     const states = () =>
       rows.evaluateAll((trs) =>
         Object.fromEntries(
@@ -89,6 +90,8 @@ describe.skipIf(!chromium)("the status page in Chromium", () => {
     expect(await page.locator("#report").isHidden()).toBe(true);
     await form.locator("input").fill(STACK_OPS_TOKEN);
     await form.locator("button").click();
-    await expect.poll(() => page.locator("tr[data-subgraph]").count()).toBe(4);
+    await expect
+      .poll(() => page.locator("tr[data-subgraph]").count(), { timeout: REDRAW_TIMEOUT_MS })
+      .toBe(4);
   });
 });

@@ -115,7 +115,9 @@ describe("the stack on a Redis Cluster", () => {
     expect(first.headers.get("x-cache")).toBe("MISS");
     // The store write follows the answer (the client does not wait for it): once this gateway hits, it has landed.
     await expect
-      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"))
+      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"), {
+        timeout: 10_000,
+      })
       .toBe("HIT");
     const fromOther = await ask(second.origin, dashboard, NGHE_AN, screen);
     expect(fromOther.headers.get("x-cache")).toBe("HIT");
@@ -177,7 +179,9 @@ describe("the stack on a Redis Cluster", () => {
   it("purges by tag on one gateway what both would have served, with tag sets spread over the masters", async () => {
     const dashboard = await readOperation("ProvinceDashboard");
     await expect
-      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"))
+      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"), {
+        timeout: 10_000,
+      })
       .toBe("HIT");
     const purge = await purgeThrough(second.origin, { tags: ["province:40"] });
     expect(purge.status).toBe(200);
@@ -294,7 +298,9 @@ describe("the stack on a Redis Cluster", () => {
       await new Promise((r) => setTimeout(r, 200));
     expect(await readiness()).toBe("ok");
     await expect
-      .poll(async () => (await stack.gateway.query(portal, cases[2]![1], screen)).headers.get("x-cache"))
+      .poll(async () => (await stack.gateway.query(portal, cases[2]![1], screen)).headers.get("x-cache"), {
+        timeout: 10_000,
+      })
       .toBe("HIT");
     const again = await ask(second.origin, portal, cases[2]![1], screen);
     expect(again.headers.get("x-cache")).toBe("HIT");

@@ -84,7 +84,7 @@ describe("stale-while-revalidate on two gateway processes sharing Redis", () => 
     const oneExecution = fetchCount();
     expect(oneExecution).toBeGreaterThan(0);
     // Entries are written after the answer: once the writer itself hits, the other replica's answer shows sharing.
-    await expect.poll(async () => (await askDashboard(first)).xCache).toBe("HIT");
+    await expect.poll(async () => (await askDashboard(first)).xCache, { timeout: 10_000 }).toBe("HIT");
     const replicaHit = await askDashboard(second);
     expect(replicaHit.xCache).toBe("HIT");
     expect(replicaHit.body).toEqual(cold.body);
@@ -161,7 +161,7 @@ describe("stale-while-revalidate on two gateway processes sharing Redis", () => 
     const own = await ask(first, officer);
     expect(own.body.errors).toBeUndefined();
     expect(own.cacheControl).toBe("no-store");
-    await expect.poll(async () => (await ask(first, officer)).xCache).toBe("HIT");
+    await expect.poll(async () => (await ask(first, officer)).xCache, { timeout: 10_000 }).toBe("HIT");
     expect((await ask(second, officer)).xCache).toBe("HIT");
     // Another caller of the same visibility class never gets the first one's stored answer.
     expect((await ask(second, colleague)).xCache).toBe("MISS");

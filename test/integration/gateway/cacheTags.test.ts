@@ -48,7 +48,9 @@ describe("cache tags on two gateway processes sharing Redis", () => {
    * what the other replica answers next shows whether it shares it.
    */
   async function storedBy(gateway: GatewayProcess, code: string) {
-    await expect.poll(async () => (await ask(gateway, code)).headers.get("x-cache")).toBe("HIT");
+    await expect
+      .poll(async () => (await ask(gateway, code)).headers.get("x-cache"), { timeout: 10_000 })
+      .toBe("HIT");
   }
 
   it("tags answers with what they hold, and a purge by tag on one gateway misses on both", async () => {
