@@ -250,6 +250,19 @@ export async function setAllWithTtl(client: RedisClient, entries: readonly Expir
   if (failed?.[0]) throw failed[0];
 }
 
+/** UNLINK of many keys: one command on a single server, one per key in a pipeline per master on a Cluster. */
+export async function unlinkKeys(client: RedisClient, keys: readonly string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  if (!(client instanceof Cluster)) return client.unlink(...keys);
+  const counts = await pipelinedByMaster(
+    client,
+    keys,
+    (key) => key,
+    (pipeline, key) => pipeline.unlink(key),
+  );
+  return (counts as number[]).reduce((a, b) => a + b, 0);
+}
+
 /**
  * Deletes every key whose full name (client prefix included) starts with `fullPrefix`, on every master of a Cluster,
  * and returns how many went. SCAN only sees the node it runs on, and on a Cluster UNLINK of many keys must stay in one

@@ -1,6 +1,6 @@
 import { Cluster } from "ioredis";
 import { purgedTags } from "../../common/cacheTags.ts";
-import { type ExpiringValue, pipelinedByMaster, type RedisClient } from "../../common/redis.ts";
+import { type ExpiringValue, pipelinedByMaster, type RedisClient, unlinkKeys } from "../../common/redis.ts";
 
 export interface TaggedValue extends ExpiringValue {
   tags?: readonly string[];
@@ -66,11 +66,13 @@ export async function setAllTagged(
         key: entry.key,
         add: (pipeline: IndexingPipeline) => pipeline.set(entry.key, entry.value, "EX", entry.ttlSeconds),
       })),
-      ...[...byTag].map(([tag, { keys, ttlSeconds }]) => ({
-        key: tagIndexKey(namespace, tag),
-        add: (pipeline: IndexingPipeline) =>
-          pipeline.lienthongIndexTag(tagIndexKey(namespace, tag), ttlSeconds, ...keys),
-      })),
+      ...[...byTag].map(([tag, { keys, ttlSeconds }]) => {
+        const indexKey = tagIndexKey(namespace, tag);
+        return {
+          key: indexKey,
+          add: (pipeline: IndexingPipeline) => pipeline.lienthongIndexTag(indexKey, ttlSeconds, ...keys),
+        };
+      }),
     ];
     await pipelinedByMaster(
       indexer as IndexingClient & Cluster,
@@ -103,17 +105,4 @@ export async function unlinkTagged(
   const keys = [...new Set(members.flat())];
   const [deleted] = await Promise.all([unlinkKeys(client, keys), unlinkKeys(client, indexKeys)]);
   return deleted;
-}
-
-/** UNLINK of full keys: one command on a single server, one per key on a Cluster (keys span slots). */
-export async function unlinkKeys(client: RedisClient, keys: readonly string[]): Promise<number> {
-  if (keys.length === 0) return 0;
-  if (!(client instanceof Cluster)) return client.unlink(...keys);
-  const counts = await pipelinedByMaster(
-    client,
-    keys,
-    (key) => key,
-    (pipeline, key) => pipeline.unlink(key),
-  );
-  return (counts as number[]).reduce((a, b) => a + b, 0);
 }

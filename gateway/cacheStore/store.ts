@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { purgedTags } from "../../common/cacheTags.ts";
-import { clientKeyPrefix, mgetAcrossSlots, type RedisClient, unlinkByPrefix } from "../../common/redis.ts";
+import {
+  clientKeyPrefix,
+  mgetAcrossSlots,
+  type RedisClient,
+  unlinkByPrefix,
+  unlinkKeys,
+} from "../../common/redis.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
-import { setAllTagged, unlinkKeys, unlinkTagged } from "./redisTagIndex.ts";
+import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
 import { writeBehind } from "./writeBehind.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
