@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilStored } from "../../support/cacheWrites.ts";
 import { freePort, metricValue, uniqueRedisPrefix } from "../../support/index.ts";
 import {
   purgeThrough,
@@ -114,11 +115,9 @@ describe("the stack on a Redis Cluster", () => {
     expect(first.errors).toBeUndefined();
     expect(first.headers.get("x-cache")).toBe("MISS");
     // The store write follows the answer (the client does not wait for it): once this gateway hits, it has landed.
-    await expect
-      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"), {
-        timeout: 10_000,
-      })
-      .toBe("HIT");
+    await untilStored(async () =>
+      (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"),
+    );
     const fromOther = await ask(second.origin, dashboard, NGHE_AN, screen);
     expect(fromOther.headers.get("x-cache")).toBe("HIT");
     expect(fromOther.data).toEqual(first.data);
@@ -178,11 +177,9 @@ describe("the stack on a Redis Cluster", () => {
 
   it("purges by tag on one gateway what both would have served, with tag sets spread over the masters", async () => {
     const dashboard = await readOperation("ProvinceDashboard");
-    await expect
-      .poll(async () => (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"), {
-        timeout: 10_000,
-      })
-      .toBe("HIT");
+    await untilStored(async () =>
+      (await stack.gateway.query(dashboard, NGHE_AN, screen)).headers.get("x-cache"),
+    );
     const purge = await purgeThrough(second.origin, { tags: ["province:40"] });
     expect(purge.status).toBe(200);
     const { purged } = (await purge.json()) as { purged: { response: number; entity: number } };
@@ -297,11 +294,9 @@ describe("the stack on a Redis Cluster", () => {
     while ((await readiness()) !== "ok" && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     expect(await readiness()).toBe("ok");
-    await expect
-      .poll(async () => (await stack.gateway.query(portal, cases[2]![1], screen)).headers.get("x-cache"), {
-        timeout: 10_000,
-      })
-      .toBe("HIT");
+    await untilStored(async () =>
+      (await stack.gateway.query(portal, cases[2]![1], screen)).headers.get("x-cache"),
+    );
     const again = await ask(second.origin, portal, cases[2]![1], screen);
     expect(again.headers.get("x-cache")).toBe("HIT");
     expect(again.data).toEqual(expected[2]!.data);

@@ -5,6 +5,7 @@
 // it is a miss; a PRIVATE answer is never served stale nor to anybody else; and the answers are the same with every
 // cache layer off.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilStored } from "../../support/cacheWrites.ts";
 import { citizenDossiersOfACommune, readOperation, type Stack, startStack } from "../../support/stack.ts";
 import { type StackRecorders, startStackRecorders } from "../../support/subgraphRecorder.ts";
 import { type GatewayProcess, startGatewayProcess } from "./gatewayProcess.fixture.ts";
@@ -84,7 +85,7 @@ describe("stale-while-revalidate on two gateway processes sharing Redis", () => 
     const oneExecution = fetchCount();
     expect(oneExecution).toBeGreaterThan(0);
     // Entries are written after the answer: once the writer itself hits, the other replica's answer shows sharing.
-    await expect.poll(async () => (await askDashboard(first)).xCache, { timeout: 10_000 }).toBe("HIT");
+    await untilStored(async () => (await askDashboard(first)).xCache);
     const replicaHit = await askDashboard(second);
     expect(replicaHit.xCache).toBe("HIT");
     expect(replicaHit.body).toEqual(cold.body);
@@ -161,7 +162,7 @@ describe("stale-while-revalidate on two gateway processes sharing Redis", () => 
     const own = await ask(first, officer);
     expect(own.body.errors).toBeUndefined();
     expect(own.cacheControl).toBe("no-store");
-    await expect.poll(async () => (await ask(first, officer)).xCache, { timeout: 10_000 }).toBe("HIT");
+    await untilStored(async () => (await ask(first, officer)).xCache);
     expect((await ask(second, officer)).xCache).toBe("HIT");
     // Another caller of the same visibility class never gets the first one's stored answer.
     expect((await ask(second, colleague)).xCache).toBe("MISS");

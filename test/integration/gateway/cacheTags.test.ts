@@ -2,6 +2,7 @@
 // Surrogate-Key, and `POST /ops/purge {"tags": […]}` on one gateway empties exactly the tagged entries of the response
 // and fetch layers for every gateway sharing its Redis, while untagged entries stay hits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilStored } from "../../support/cacheWrites.ts";
 import { purgeThrough, readOperation, type Stack, startStack } from "../../support/stack.ts";
 import { type StackRecorders, startStackRecorders } from "../../support/subgraphRecorder.ts";
 import { type GatewayProcess, startGatewayProcess } from "./gatewayProcess.fixture.ts";
@@ -43,15 +44,8 @@ describe("cache tags on two gateway processes sharing Redis", () => {
 
   const reportingFetches = () => recording.recorders.reporting.fetches.length;
 
-  /**
-   * A gateway writes its cache entries after its answer: once the writer itself hits, the entry is in Redis, and
-   * what the other replica answers next shows whether it shares it.
-   */
-  async function storedBy(gateway: GatewayProcess, code: string) {
-    await expect
-      .poll(async () => (await ask(gateway, code)).headers.get("x-cache"), { timeout: 10_000 })
-      .toBe("HIT");
-  }
+  const storedBy = (gateway: GatewayProcess, code: string) =>
+    untilStored(async () => (await ask(gateway, code)).headers.get("x-cache"));
 
   it("tags answers with what they hold, and a purge by tag on one gateway misses on both", async () => {
     const cold = await ask(first, "40");
