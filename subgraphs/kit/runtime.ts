@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { stopOnSignals } from "../../common/shutdown.ts";
 import { loadSubgraphConfig, redactedConfig, type SubgraphConfig, type SubgraphName } from "./config.ts";
+import type { EntityLoads } from "./entityPrefetch.ts";
 import { createLogger } from "./logger.ts";
 import { createSubgraphMetrics } from "./metrics.ts";
 import { createRecordCache } from "./recordCache.ts";
@@ -15,7 +16,7 @@ export type SubgraphFactory = (config: SubgraphConfig, deps: SubgraphDeps) => Su
 
 /**
  * Everything a subgraph's `index.ts` does, in one call: `schema.graphql` beside that module, the platform client
- * made from the upstream, the resolvers made from the platform client. Returns the factory (tests and the bench
+ * made from the upstream, the resolvers (and the entity loads to start early, if any) made from the platform client. Returns the factory (tests and the bench
  * start subgraphs in-process with it) and, when the module is the process entry (`tsx subgraphs/<name>/index.ts`),
  * also runs it as the subgraph's `main`.
  */
@@ -24,16 +25,20 @@ export function defineSubgraph<Platform>(
   name: SubgraphName,
   createPlatform: (upstream: UpstreamClient) => Platform,
   createResolvers: (platform: Platform) => object,
+  createEntityLoads?: (platform: Platform) => EntityLoads,
 ): SubgraphFactory {
   const typeDefs = loadTypeDefs(new URL("./schema.graphql", module.url));
-  const factory: SubgraphFactory = (config, deps) =>
-    createSubgraphServer({
+  const factory: SubgraphFactory = (config, deps) => {
+    const platform = createPlatform(deps.upstream);
+    return createSubgraphServer({
       name,
       typeDefs,
-      resolvers: createResolvers(createPlatform(deps.upstream)),
+      resolvers: createResolvers(platform),
+      entityLoads: createEntityLoads?.(platform),
       config,
       deps,
     });
+  };
   if (process.argv[1] !== undefined && resolve(process.argv[1]) === module.filename) {
     void runSubgraph(name, factory);
   }

@@ -1,8 +1,11 @@
 import { badUserInput } from "../../common/errors.ts";
+import { isCommuneCode, isProvinceCode } from "../../common/identifiers.ts";
 import { communeCodeArg, provinceCodeArg } from "./arguments.ts";
 import type { SubgraphContext } from "./context.ts";
+import type { EntityLoads } from "./entityPrefetch.ts";
 import type { LoaderSpec } from "./loaders.ts";
 import type { UnitRef } from "./platformRecords.ts";
+import type { FieldLoad } from "./prefetch.ts";
 
 // Administrative units as references: the reporting subgraph owns Province and Commune, the others point at them
 // or contribute statistics to them.
@@ -61,4 +64,27 @@ export function unitStatistics<T, Field extends string>(
       [field]: statistics,
     }) as UnitStatisticsResolvers<T, Field>;
   return { Province: resolvers(provinceCodeArg), Commune: resolvers(communeCodeArg) };
+}
+
+/**
+ * The loads of fields a subgraph contributes to Province and Commune, for its `_entities` requests to start early
+ * (kit/entityPrefetch.ts). A key the unit's rule refuses starts nothing: its reference resolves as the resolvers decide.
+ */
+export function unitEntityLoads(fields: Record<string, FieldLoad>): EntityLoads {
+  const checked = (isKey: (key: string) => boolean): Record<string, FieldLoad> =>
+    Object.fromEntries(
+      Object.entries(fields).map(([name, load]): [string, FieldLoad] => [
+        name,
+        (key, args, ctx) => (isKey(key) ? load(key, args, ctx) : Promise.resolve(null)),
+      ]),
+    );
+  return {
+    Province: { key: "code", fields: checked(isProvinceCode) },
+    Commune: { key: "code", fields: checked(isCommuneCode) },
+  };
+}
+
+/** `unitEntityLoads` of the statistics `unitStatistics` resolves: the reference's own load. */
+export function unitStatisticsLoads<T>(spec: LoaderSpec<T>, field: string): EntityLoads {
+  return unitEntityLoads({ [field]: (code, _args, ctx) => ctx.loaders.load(spec, code) });
 }

@@ -11,8 +11,9 @@ import {
 } from "../kit/arguments.ts";
 import { fetchConnection, pageArgs } from "../kit/connection.ts";
 import type { SubgraphContext } from "../kit/context.ts";
+import type { EntityLoads } from "../kit/entityPrefetch.ts";
 import { loadReferenced, referenceBy, referencedRecord, stubReference } from "../kit/records.ts";
-import { unitReference } from "../kit/units.ts";
+import { unitEntityLoads, unitReference } from "../kit/units.ts";
 import type {
   CitizenDossiersArgs,
   ProvinceDossierStatsArgs,
@@ -38,17 +39,31 @@ const NO_DOSSIERS: DossierStatsRecord = {
   digitizedRate: 0,
 };
 
-export function createProceduresResolvers(platform: ProceduresPlatform): Resolvers {
-  const specs = platform.loaders;
-
-  /** Province and Commune take the same period arguments (`ProvinceDossierStatsArgs` ≡ `CommuneDossierStatsArgs`). */
-  const dossierStats = async (ctx: SubgraphContext, unitCode: string, args: ProvinceDossierStatsArgs) => {
+/** Province and Commune take the same period arguments (`ProvinceDossierStatsArgs` ≡ `CommuneDossierStatsArgs`). */
+function unitDossierStats(platform: ProceduresPlatform) {
+  return async (ctx: SubgraphContext, unitCode: string, args: ProvinceDossierStatsArgs) => {
     const period = dateRangeArgs(args.from, args.to);
     return (
-      (await ctx.loaders.load(specs.dossierStats, unitCode, periodVariant(period.from, period.to))) ??
-      NO_DOSSIERS
+      (await ctx.loaders.load(
+        platform.loaders.dossierStats,
+        unitCode,
+        periodVariant(period.from, period.to),
+      )) ?? NO_DOSSIERS
     );
   };
+}
+
+/** The dossier statistics an `_entities` request for provinces or communes starts before it executes. */
+export function createProceduresEntityLoads(platform: ProceduresPlatform): EntityLoads {
+  const dossierStats = unitDossierStats(platform);
+  return unitEntityLoads({
+    dossierStats: (code, args: ProvinceDossierStatsArgs, ctx) => dossierStats(ctx, code, args),
+  });
+}
+
+export function createProceduresResolvers(platform: ProceduresPlatform): Resolvers {
+  const specs = platform.loaders;
+  const dossierStats = unitDossierStats(platform);
 
   /**
    * The dossiers the applicant filed that the caller may see, as a connection paged at the platform: the caller's unit
