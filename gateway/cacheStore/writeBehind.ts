@@ -4,19 +4,27 @@ import type { CacheEntry, CacheStore } from "./store.ts";
  * A store whose writes run after the answer they belong to. Encoding and indexing a cold dashboard's entries (three
  * fetches of 131 entities each, then the whole answer) cost more than writing the answer out, and the answer never
  * waits for them; yet, done as each fetch came back, they ran before it. Writes are queued and sent on the next
- * immediate, which runs once the promise chain that turns the last fetch into the written answer has. Every other
- * operation sends the queue first, so a lookup, a purge or a lock reads as if each write had been made when asked:
- * nothing in-process ever sees a cache without a write an earlier answer made.
+ * immediate, which runs once the promise chain that turns the last fetch into the written answer has. A lookup of a
+ * key still queued, a purge and a lock send the queue first, so each reads as if every write had been made when asked:
+ * nothing in-process ever sees a cache without a write an earlier answer made. A lookup of other keys leaves the queue
+ * where it is: the next step of a plan (a dashboard's entity lookups after its root fetch) does not pay for encoding
+ * the step before.
  */
 export function writeBehind(store: CacheStore): CacheStore {
   let queued: { entries: readonly CacheEntry[]; stored(done: Promise<boolean>): void }[] = [];
+  const queuedKeys = new Set<string>();
 
   function sendQueued(): void {
     if (queued.length === 0) return;
     const batch = queued;
     queued = [];
+    queuedKeys.clear();
     for (const { entries, stored } of batch) stored(store.mset(entries));
   }
+
+  const sendingQueuedOf = (keys: readonly string[]) => {
+    if (keys.some((key) => queuedKeys.has(key))) sendQueued();
+  };
 
   /** Sends the queue, then runs `operation`: on Redis, the writes go out on the connection ahead of it. */
   const after =
@@ -28,13 +36,20 @@ export function writeBehind(store: CacheStore): CacheStore {
 
   function mset(entries: readonly CacheEntry[]): Promise<boolean> {
     if (queued.length === 0) setImmediate(sendQueued);
+    for (const entry of entries) queuedKeys.add(entry.key);
     return new Promise((resolve) => queued.push({ entries, stored: resolve }));
   }
 
   return {
     layer: store.layer,
-    get: after((key) => store.get(key)),
-    mget: after((keys) => store.mget(keys)),
+    get: (key) => {
+      sendingQueuedOf([key]);
+      return store.get(key);
+    },
+    mget: (keys) => {
+      sendingQueuedOf(keys);
+      return store.mget(keys);
+    },
     set: (key, value, ttlSeconds) => mset([{ key, value, ttlSeconds }]),
     mset,
     del: after((key) => store.del(key)),
