@@ -121,4 +121,25 @@ describe("cache keys", () => {
     expect(new Set(keys).size).toBe(3);
     expect(keys[1]!.startsWith(entityPurgePrefix("Commune", { code: "40001" }))).toBe(true);
   });
+
+  it("key an entity by its key fields whatever their order, flat or nested, so ops can purge it by them", () => {
+    const input = { version, subgraph: "inventory", selectionHash: "s", visibilityClass: national };
+    const flat = entityKeys({
+      ...input,
+      representations: [
+        { __typename: "Product", upc: "1", sku: 7, active: true },
+        { sku: 7, active: true, __typename: "Product", upc: "1" },
+        { __typename: "Product", upc: "1", sku: 8, active: true },
+      ],
+    });
+    expect(flat[0]).toBe(flat[1]);
+    expect(flat[2]).not.toBe(flat[0]);
+    expect(flat[0]!.startsWith(entityPurgePrefix("Product", { active: true, sku: 7, upc: "1" }))).toBe(true);
+    const [nested] = entityKeys({
+      ...input,
+      representations: [{ __typename: "Product", upc: "1", dimensions: { w: 2, h: 1 } }],
+    });
+    expect(nested!.startsWith(entityPurgePrefix("Product", { dimensions: { h: 1, w: 2 }, upc: "1" }))).toBe(true);
+    expect(nested!.startsWith(entityPurgePrefix("Product", { upc: "1" }))).toBe(false);
+  });
 });
