@@ -16,6 +16,7 @@ import { ENFORCED_SECURITY_FEATURES } from "./authorization/authorizationPolicy.
 import { createCacheVersion } from "./cacheStore/cacheVersion.ts";
 import { trackRedisAvailability } from "./cacheStore/redis.ts";
 import { createCacheStore, type ValueCodec } from "./cacheStore/store.ts";
+import { createWriteWindow } from "./cacheStore/writeWindow.ts";
 import type { GatewayConfig } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import { createEdgeDedup } from "./dedup/edgeDedup.ts";
@@ -114,8 +115,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
   // forget it and no import order can defeat it.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
 
+  // Cache writes of every layer wait until no answer is being made, 20 ms at most under constant load.
+  const writeWindow = createWriteWindow({ maxDelayMs: 20 });
   const store = (layer: CacheLayer, codec?: ValueCodec) =>
     createCacheStore({
+      writeWindow,
       redis,
       layer,
       codec,
@@ -371,6 +375,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       refresher,
     }),
     edgeDedup,
+    writeWindow,
   });
 
   const http = createHttpServer((request, response) => void handle(request, response));

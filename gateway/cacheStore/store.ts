@@ -12,6 +12,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { CacheLayer, GatewayMetrics } from "../observability/metrics.ts";
 import { setAllTagged, unlinkTagged } from "./redisTagIndex.ts";
 import { writeBehind } from "./writeBehind.ts";
+import type { WriteWindow } from "./writeWindow.ts";
 
 /** `error` means the store could not answer (Redis slow or down): callers treat it as a miss and report BYPASS. */
 export type CacheLookup<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "error" };
@@ -75,6 +76,8 @@ export interface CacheStoreOptions {
   maxEntries: number;
   metrics: Pick<GatewayMetrics, "cacheLookups">;
   logger: Logger;
+  /** When queued writes go out; without one, on the immediate after they were queued. */
+  writeWindow?: WriteWindow;
   /** A Redis command slower than this answers as a miss; a cache must never make a request slower than no cache. */
   commandTimeoutMs?: number;
 }
@@ -113,7 +116,10 @@ function countLookups(
 }
 
 export function createCacheStore(options: CacheStoreOptions): CacheStore {
-  return writeBehind(options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options));
+  return writeBehind(
+    options.redis ? createRedisStore(options, options.redis) : createMemoryStore(options),
+    options.writeWindow,
+  );
 }
 
 function createRedisStore(options: CacheStoreOptions, redis: RedisClient): CacheStore {

@@ -1,16 +1,18 @@
 import type { CacheEntry, CacheStore } from "./store.ts";
+import type { WriteWindow } from "./writeWindow.ts";
 
 /**
  * A store whose writes run after the answer they belong to. Encoding and indexing a cold dashboard's entries (three
  * fetches of 131 entities each, then the whole answer) cost more than writing the answer out, and the answer never
  * waits for them; yet, done as each fetch came back, they ran before it. Writes are queued and sent on the next
- * immediate, which runs once the promise chain that turns the last fetch into the written answer has. A lookup of a
+ * immediate, which runs once the promise chain that turns the last fetch into the written answer has, or, given a
+ * `WriteWindow`, once no answer at all is in the making (writeWindow.ts). A lookup of a
  * key still queued, a purge and a lock send the queue first, so each reads as if every write had been made when asked:
  * nothing in-process ever sees a cache without a write an earlier answer made. A lookup of other keys leaves the queue
  * where it is: the next step of a plan (a dashboard's entity lookups after its root fetch) does not pay for encoding
  * the step before.
  */
-export function writeBehind(store: CacheStore): CacheStore {
+export function writeBehind(store: CacheStore, window?: WriteWindow): CacheStore {
   let queued: { entries: readonly CacheEntry[]; stored(done: Promise<boolean>): void }[] = [];
   const queuedKeys = new Set<string>();
 
@@ -35,7 +37,10 @@ export function writeBehind(store: CacheStore): CacheStore {
     };
 
   function mset(entries: readonly CacheEntry[]): Promise<boolean> {
-    if (queued.length === 0) setImmediate(sendQueued);
+    if (queued.length === 0) {
+      if (window) window.whenQuiet(sendQueued);
+      else setImmediate(sendQueued);
+    }
     for (const entry of entries) queuedKeys.add(entry.key);
     return new Promise((resolve) => queued.push({ entries, stored: resolve }));
   }

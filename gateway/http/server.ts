@@ -7,6 +7,7 @@ import { readJson, readJsonWithText } from "../../common/http/body.ts";
 import { HttpError } from "../../common/http/errors.ts";
 import { endWithBytes, sendGraphQLError, sendJson, sendText } from "../../common/http/respond.ts";
 import type { CallerResolver } from "../authentication/callerResolver.ts";
+import type { WriteWindow } from "../cacheStore/writeWindow.ts";
 import { createGatewayContext, type GatewayContext } from "../context.ts";
 import type { EdgeDedup } from "../dedup/edgeDedup.ts";
 import type { GatewayLimits } from "../demandControl/limits.ts";
@@ -51,6 +52,8 @@ export interface HttpHandlerDeps {
   edgeDedup: EdgeDedup | null;
   /** Runs a GraphQL request inside its trace span; null when tracing is off. */
   traceRequest: GatewayTracing["traceRequest"] | null;
+  /** Told when each GraphQL answer starts and is written, so cache writes wait for a quiet moment. */
+  writeWindow?: WriteWindow;
 }
 
 // The Host header is only echoed into our own escaped HTML, so a forged one harms nobody but its sender.
@@ -242,6 +245,9 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
             await deps.landingPage(originOf(request)),
           );
         }
+        // "close" follows "finish", and also ends an answer whose client went away before it was written.
+        const answered = deps.writeWindow?.open();
+        if (answered) response.once("close", answered);
         response.on("finish", () =>
           summarize({
             requestId,

@@ -139,7 +139,9 @@ describe("cache keys", () => {
       ...input,
       representations: [{ __typename: "Product", upc: "1", dimensions: { w: 2, h: 1 } }],
     });
-    expect(nested!.startsWith(entityPurgePrefix("Product", { dimensions: { h: 1, w: 2 }, upc: "1" }))).toBe(true);
+    expect(nested!.startsWith(entityPurgePrefix("Product", { dimensions: { h: 1, w: 2 }, upc: "1" }))).toBe(
+      true,
+    );
     expect(nested!.startsWith(entityPurgePrefix("Product", { upc: "1" }))).toBe(false);
   });
 });
