@@ -93,7 +93,13 @@ export function createEntityPrefetch(schema: GraphQLSchema, loads: EntityLoads):
         const load = fields[node!.name.value];
         const definition = definitions[node!.name.value];
         if (!load || !definition) continue;
-        const args = getArgumentValues(definition, node!, variables) as never;
+        let args: never;
+        try {
+          args = getArgumentValues(definition, node!, variables) as never;
+        } catch {
+          // An argument validation will refuse: Apollo Server answers for it, nothing is loaded.
+          continue;
+        }
         for (const representation of ofType) {
           const value = representation[key];
           // The field's resolver meets the same failure from the loader and reports it at its own path.
