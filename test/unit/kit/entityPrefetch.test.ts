@@ -44,10 +44,7 @@ describe("an _entities request starts its loads from its body", () => {
   it("loads each selected field for each representation of its type, with the field's arguments", () => {
     const { loads, calls } = recordedLoads();
     const prefetch = createEntityPrefetch(schema, loads);
-    const started = prefetch(
-      { query: ENTITIES, variables: { representations, from: "2025-07-01" } },
-      ctx,
-    );
+    const started = prefetch({ query: ENTITIES, variables: { representations, from: "2025-07-01" } }, ctx);
     expect(started).toBe(true);
     expect(calls.sort()).toEqual([
       'dossierStats 16681 {"from":"2025-07-01"}',
