@@ -12,6 +12,7 @@ import { createSupergraphDerived } from "../supergraph/supergraphDerived.ts";
 import type { DemandControlConfig } from "./config.ts";
 import { type CostDirectives, NO_COST_DIRECTIVES, readCostDirectives } from "./costDirectives.ts";
 import { measureOperation } from "./measure.ts";
+import { createMeasureMemo } from "./measureMemo.ts";
 
 export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
 
@@ -47,6 +48,7 @@ export function createLimits(limits: Limits, deps: { logger: Logger }) {
     what: "supergraph cost directives",
     logger: deps.logger,
   });
+  const measures = createMeasureMemo();
   const plugin: ApolloServerPlugin<GatewayContext> = {
     ...directives.plugin,
     async requestDidStart() {
@@ -56,24 +58,26 @@ export function createLimits(limits: Limits, deps: { logger: Logger }) {
         // fragments per spread) from ever starting on an operation refused for its size.
         didResolveOperation({ operation, document, schema, request }) {
           if (!operation) return Promise.resolve();
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          // Invalid variables fail execution later with their own error; until then only literals size the lists.
-          const coerced = getVariableValues(
-            schema,
-            operation.variableDefinitions ?? [],
-            request.variables ?? {},
-          );
-          const measure = measureOperation({
-            schema,
-            directives: directives.current(),
-            selectionSet: operation.selectionSet,
-            rootType: schema.getRootType(operation.operation) ?? undefined,
-            fragments,
-            variables: coerced.coerced ?? {},
-            listSize: limits.costListSize,
+          const measure = measures.of(operation, schema, directives.current(), request.variables, () => {
+            const fragments: Record<string, FragmentDefinitionNode> = {};
+            for (const definition of document.definitions) {
+              if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+            }
+            // Invalid variables fail execution later with their own error; until then only literals size the lists.
+            const coerced = getVariableValues(
+              schema,
+              operation.variableDefinitions ?? [],
+              request.variables ?? {},
+            );
+            return measureOperation({
+              schema,
+              directives: directives.current(),
+              selectionSet: operation.selectionSet,
+              rootType: schema.getRootType(operation.operation) ?? undefined,
+              fragments,
+              variables: coerced.coerced ?? {},
+              listSize: limits.costListSize,
+            });
           });
           if (measure.depth > limits.maxDepth) {
             throw limitError("MAX_DEPTH", limits.maxDepth, `Query depth ${measure.depth}`);
