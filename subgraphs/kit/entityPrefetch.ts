@@ -9,9 +9,8 @@ import {
   parse,
 } from "graphql";
 import { collectSubfields } from "graphql/execution/collectFields.js";
-import { getArgumentValues } from "graphql/execution/values.js";
 import type { SubgraphContext } from "./context.ts";
-import type { FieldLoad } from "./prefetch.ts";
+import { type FieldLoad, startSelectedLoads } from "./prefetch.ts";
 
 /** Of one entity type: the key field its representations carry, and the field loads that need nothing else. */
 export interface EntityFieldLoads {
@@ -74,40 +73,23 @@ export function createEntityPrefetch(schema: GraphQLSchema, loads: EntityLoads):
     if (coerced.errors) return false;
     const variables = coerced.coerced;
 
-    let started = false;
-    const byType = new Map<string, Record<string, unknown>[]>();
+    const keysByType = new Map<string, string[]>();
     for (const representation of representations) {
       if (!isRecord(representation) || typeof representation.__typename !== "string") continue;
-      if (!Object.hasOwn(loads, representation.__typename)) continue;
-      const ofType = byType.get(representation.__typename);
-      if (ofType) ofType.push(representation);
-      else byType.set(representation.__typename, [representation]);
+      const typeName = representation.__typename;
+      if (!Object.hasOwn(loads, typeName)) continue;
+      const key = representation[loads[typeName]!.key];
+      if (typeof key !== "string") continue;
+      const keys = keysByType.get(typeName);
+      if (keys) keys.push(key);
+      else keysByType.set(typeName, [key]);
     }
-    for (const [typeName, ofType] of byType) {
+    let started = false;
+    for (const [typeName, keys] of keysByType) {
       const type = schema.getType(typeName);
       if (!isObjectType(type)) continue;
-      const { key, fields } = loads[typeName]!;
-      const definitions = type.getFields();
       const selected = collectSubfields(schema, found.fragments, variables, type, [found.entities]);
-      for (const [node] of selected.values()) {
-        const load = fields[node!.name.value];
-        const definition = definitions[node!.name.value];
-        if (!load || !definition) continue;
-        let args: never;
-        try {
-          args = getArgumentValues(definition, node!, variables) as never;
-        } catch {
-          // An argument validation will refuse: Apollo Server answers for it, nothing is loaded.
-          continue;
-        }
-        for (const representation of ofType) {
-          const value = representation[key];
-          // The field's resolver meets the same failure from the loader and reports it at its own path.
-          if (typeof value !== "string") continue;
-          load(value, args, ctx).catch(() => {});
-          started = true;
-        }
-      }
+      started = startSelectedLoads(type, selected, variables, keys, ctx, loads[typeName]!.fields) || started;
     }
     return started;
   };

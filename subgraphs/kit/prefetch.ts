@@ -1,5 +1,7 @@
 import {
+  type FieldNode,
   type GraphQLField,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   getNamedType,
   getNullableType,
@@ -33,18 +35,44 @@ export function prefetchSelected(
   const type = getNamedType(info.returnType);
   if (!isObjectType(type)) return;
   const selected = collectSubfields(info.schema, info.fragments, info.variableValues, type, info.fieldNodes);
+  startSelectedLoads(type, selected, info.variableValues, [key], ctx, loads);
+}
+
+/**
+ * Starts, for each key, the load of every field in `selected` (as `collectSubfields` gives them) that `loads` has,
+ * with that field's arguments. A field whose arguments do not coerce starts nothing: validation answers for it.
+ * Says whether any load started.
+ */
+export function startSelectedLoads(
+  type: GraphQLObjectType,
+  selected: Map<string, readonly FieldNode[]>,
+  variables: Record<string, unknown>,
+  keys: readonly string[],
+  ctx: SubgraphContext,
+  loads: Record<string, FieldLoad>,
+): boolean {
   const definitions = type.getFields();
   const fields = [...selected.values()]
-    .map(([node]) => ({ node: node!, definition: definitions[node!.name.value]! }))
-    .filter(({ node }) => loads[node.name.value] !== undefined);
+    .map(([node]) => ({ node: node!, definition: definitions[node!.name.value] }))
+    .filter(({ node, definition }) => definition && loads[node.name.value] !== undefined);
   // Lists of entities first: their answers are the longest to transfer and parse (a province's 130 communes against
   // one record), and their keys are what a federated plan's next fetches wait for. Calls go out as their loads start.
-  fields.sort((a, b) => Number(listsEntities(b.definition)) - Number(listsEntities(a.definition)));
+  fields.sort((a, b) => Number(listsEntities(b.definition!)) - Number(listsEntities(a.definition!)));
+  let started = false;
   for (const { node, definition } of fields) {
-    const args = getArgumentValues(definition, node, info.variableValues);
-    // The field's resolver meets the same failure from the loader and reports it at its own path.
-    loads[node.name.value]!(key, args as never, ctx).catch(() => {});
+    let args: never;
+    try {
+      args = getArgumentValues(definition!, node, variables) as never;
+    } catch {
+      continue;
+    }
+    for (const key of keys) {
+      // The field's resolver meets the same failure from the loader and reports it at its own path.
+      loads[node.name.value]!(key, args, ctx).catch(() => {});
+      started = true;
+    }
   }
+  return started;
 }
 
 /** Per field of the schema: read once, not on every request that prefetches it. */
