@@ -1,5 +1,5 @@
 import type { CacheEntry, CacheStore } from "./store.ts";
-import type { WriteWindow } from "./writeWindow.ts";
+import { createWriteWindow, type WriteWindow } from "./writeWindow.ts";
 
 /**
  * A store whose writes run after the answer they belong to. Encoding and indexing a cold dashboard's entries (three
@@ -12,7 +12,11 @@ import type { WriteWindow } from "./writeWindow.ts";
  * where it is: the next step of a plan (a dashboard's entity lookups after its root fetch) does not pay for encoding
  * the step before.
  */
-export function writeBehind(store: CacheStore, window?: WriteWindow): CacheStore {
+export function writeBehind(
+  store: CacheStore,
+  // Never opened, a window lets writes out on the next immediate.
+  window: WriteWindow = createWriteWindow({ maxDelayMs: 0 }),
+): CacheStore {
   let queued: { entries: readonly CacheEntry[]; stored(done: Promise<boolean>): void }[] = [];
   const queuedKeys = new Set<string>();
 
@@ -24,7 +28,7 @@ export function writeBehind(store: CacheStore, window?: WriteWindow): CacheStore
     for (const { entries, stored } of batch) stored(store.mset(entries));
   }
 
-  const sendingQueuedOf = (keys: readonly string[]) => {
+  const sendQueuedIfAsked = (keys: readonly string[]) => {
     if (keys.some((key) => queuedKeys.has(key))) sendQueued();
   };
 
@@ -37,10 +41,7 @@ export function writeBehind(store: CacheStore, window?: WriteWindow): CacheStore
     };
 
   function mset(entries: readonly CacheEntry[]): Promise<boolean> {
-    if (queued.length === 0) {
-      if (window) window.whenQuiet(sendQueued);
-      else setImmediate(sendQueued);
-    }
+    if (queued.length === 0) window.whenQuiet(sendQueued);
     for (const entry of entries) queuedKeys.add(entry.key);
     return new Promise((resolve) => queued.push({ entries, stored: resolve }));
   }
@@ -48,11 +49,11 @@ export function writeBehind(store: CacheStore, window?: WriteWindow): CacheStore
   return {
     layer: store.layer,
     get: (key) => {
-      sendingQueuedOf([key]);
+      sendQueuedIfAsked([key]);
       return store.get(key);
     },
     mget: (keys) => {
-      sendingQueuedOf(keys);
+      sendQueuedIfAsked(keys);
       return store.mget(keys);
     },
     set: (key, value, ttlSeconds) => mset([{ key, value, ttlSeconds }]),
