@@ -80,6 +80,7 @@ export function unmeasuredCell(workload: WorkloadDefinition, gateway: GatewayId)
     platformRequestsByEndpoint: null,
     platformFloorMs: null,
     loadAverage1m: null,
+    stealPercent: null,
     poll: null,
     runs: [],
   } satisfies Partial<CellResult>;

@@ -2,6 +2,7 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { slowestChain } from "../../scripts/platformChain.ts";
 import type { CellDeps, CellSettings, CellTarget } from "./cells.ts";
+import { stealMeter } from "./cpuSteal.ts";
 import { readCpuMs, settledCpuMs } from "./cpuTime.ts";
 import { postGraphQL } from "./graphqlClient.ts";
 import { summarizeLatencies } from "./latency.ts";
@@ -32,6 +33,8 @@ export interface RunMeasurement {
   platformFloorMs: number | null;
   /** The machine's 1-minute load average when the run ended. */
   loadAverage1m: number;
+  /** CPU steal over the run, % of the machine's CPU time (bench/harness/cpuSteal.ts); null off Linux. */
+  stealPercent: number | null;
   poll: PollMeasurement | null;
 }
 
@@ -78,6 +81,7 @@ export async function measureLoad(
 ): Promise<RunMeasurement> {
   await deps.sandbox?.resetStats();
   const cpu = cpuMeter(target.pid);
+  const steal = stealMeter();
   const result = await deps.load.run({
     url: target.url,
     connections: settings.connections,
@@ -85,8 +89,9 @@ export async function measureLoad(
     headers: {},
     durationSeconds: settings.durationSeconds,
   });
+  const stealPercent = steal();
   const cpuMsPerRequest = await cpu(result.sent);
-  return loadWindowMeasurement(result, cpuMsPerRequest, await deps.sandbox?.stats(), null);
+  return loadWindowMeasurement(result, cpuMsPerRequest, stealPercent, await deps.sandbox?.stats(), null);
 }
 
 /**
@@ -118,6 +123,7 @@ export async function measureCold(
   let platformRequests = 0;
   const tally: Counted = { requests: 0, non2xx: 0, graphqlErrors: 0, transportErrors: 0 };
   const cpu = cpuMeter(target.pid);
+  const steal = stealMeter();
   for (let index = 0; index < settings.coldRequests; index++) {
     await target.purge?.();
     await deps.sandbox?.resetStats();
@@ -141,6 +147,7 @@ export async function measureCold(
     }
   }
   tally.requests = latencies.length;
+  const stealPercent = steal();
   const sandbox = deps.sandbox !== null;
   return {
     ...tally,
@@ -155,6 +162,7 @@ export async function measureCold(
       : null,
     platformFloorMs: floors.length > 0 ? summarizeLatencies(floors).p50 : null,
     loadAverage1m: loadAverage1m(),
+    stealPercent,
     poll: null,
   };
 }
@@ -189,6 +197,7 @@ export async function measurePoll(
   await deps.sandbox?.resetStats();
   const beforeWindow = await subgraphFetches();
   const cpu = cpuMeter(target.pid);
+  const steal = stealMeter();
   const result = await deps.load.run({
     url: target.url,
     connections: settings.connections,
@@ -198,11 +207,12 @@ export async function measurePoll(
     overallRate: settings.pollRequestsPerSecond,
     slotSeconds: settings.pollTtlSeconds,
   });
+  const stealPercent = steal();
   const cpuMsPerRequest = await cpu(result.sent);
   const fetched = (await subgraphFetches()) - beforeWindow;
   const stats = await deps.sandbox?.stats();
   const expiries = Math.floor(settings.pollSeconds / settings.pollTtlSeconds);
-  return loadWindowMeasurement(result, cpuMsPerRequest, stats, {
+  return loadWindowMeasurement(result, cpuMsPerRequest, stealPercent, stats, {
     cacheLifetimeSeconds: settings.pollTtlSeconds,
     offeredRequestsPerSecond: settings.pollRequestsPerSecond,
     slotLatencyMs: result.slotLatencyMs ?? [],
@@ -218,6 +228,7 @@ export async function measurePoll(
 function loadWindowMeasurement(
   result: LoadResult,
   cpuMsPerRequest: number | null,
+  stealPercent: number | null,
   stats: { total: number } | undefined,
   poll: PollMeasurement | null,
 ): RunMeasurement {
@@ -230,6 +241,7 @@ function loadWindowMeasurement(
     platformRequestsByEndpoint: null,
     platformFloorMs: null,
     loadAverage1m: loadAverage1m(),
+    stealPercent,
     poll,
   };
 }

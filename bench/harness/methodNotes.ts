@@ -1,11 +1,17 @@
 import type { RunRecord } from "./report.ts";
 
+/** Steal from which a cell's latency is visibly the hypervisor's: a tenth of the CPU time went to other guests. */
+const STEAL_NOTICEABLE_PERCENT = 10;
+
 /** How the numbers were produced, printed under the tables of RESULTS.md. */
 export function methodNotes(record: RunRecord): string[] {
   const { settings } = record;
   const loads = record.results.flatMap((cell) => (cell.loadAverage1m === null ? [] : [cell.loadAverage1m]));
   const busiest = Math.max(record.machine.loadAverageAtStart[0]!, ...loads);
-  const busy = busiest >= record.machine.cores * 0.25;
+  const steals = record.results.flatMap((cell) => (cell.stealPercent === null ? [] : [cell.stealPercent]));
+  const worstSteal = steals.length > 0 ? Math.max(...steals) : null;
+  const stolen = worstSteal !== null && worstSteal >= STEAL_NOTICEABLE_PERCENT;
+  const busy = busiest >= record.machine.cores * 0.25 || stolen;
   return [
     "Every gateway is its own Node process (`node --import tsx`, `NODE_ENV=production`) on a free loopback port, started and stopped by the harness; autocannon runs in a separate forked process (`bench/load.ts`). Which variant runs which workloads, and on which subgraphs, is declared in `bench/harness/gateways.ts` and grouped by `bench/harness/plan.ts`.",
     "Apollo Gateway: `@apollo/gateway` + `@apollo/server` `startStandaloneServer`, no plugins (`bench/peers/apolloGateway.ts`). Hive Gateway: `createGatewayRuntime` of `@graphql-hive/gateway` on node:http, one process, configured as the public benchmark's `gateway.config.ts`: `inboundInflightRequestDeduplication: true` and JIT (`@graphql-mesh/plugin-jit`, what the CLI's `jit: true` adds) (`bench/peers/hiveGateway.ts`). Hive Gateway, no dedup: the same entry point with `INBOUND_DEDUP=off` (JIT kept), the like-for-like peer of our caches-off configuration; it skips the cold cell, whose sequential requests never overlap.",
@@ -21,7 +27,7 @@ export function methodNotes(record: RunRecord): string[] {
     'Before timing, each distinct request body is sent once to every gateway and its `data` must deep-equal our caches-off gateway\'s answer; a difference marks the cell MISMATCH. A non-2xx reply, a transport error or a 2xx reply containing `"errors":` during the run marks the cell FAILED, as does a polling window in which the gateway sent no subgraph fetch (the lifetime cap was not applied).',
     "Latency percentiles are exact (every response of the measured window). Peak RSS is VmHWM of the gateway process and its children, reset (`/proc/<pid>/clear_refs`) at the start of each cell, so it covers the cell's warm-up and every run. Platform req/op = sandbox `/_sandbox/stats` total during the measured window (read once the gateway is idle) ÷ the operations sent.",
     busy
-      ? `Measured on a busy, shared machine: other people's work was competing for the ${record.machine.cores} cores (1-minute load average ${record.machine.loadAverageAtStart[0]} at start, up to ${busiest} at the end of a run). Absolute numbers are low, CPU per request is inflated by contention (caches, context switches), and because the other load varied during the run even ratios carry noise of tens of percent: read differences under about 1.5× as noise.`
-      : `The machine is shared; it was quiet during the run (1-minute load average ${record.machine.loadAverageAtStart[0]} at start, at most ${busiest} at the end of a run, on ${record.machine.cores} cores).`,
+      ? `Measured on a busy, shared machine: other work was competing for the ${record.machine.cores} cores (1-minute load average ${record.machine.loadAverageAtStart[0]} at start, up to ${busiest} at the end of a run${worstSteal === null ? "" : `; CPU steal up to ${worstSteal} % in a cell, time the hypervisor gave to other guests`}). Absolute numbers are low, CPU per request is inflated by contention (caches, context switches), and because the other load varied during the run even ratios carry noise of tens of percent: read differences under about 1.5× as noise.`
+      : `The machine is shared; it was quiet during the run (1-minute load average ${record.machine.loadAverageAtStart[0]} at start, at most ${busiest} at the end of a run, on ${record.machine.cores} cores${worstSteal === null ? "" : `; CPU steal at most ${worstSteal} % in a cell`}).`,
   ];
 }

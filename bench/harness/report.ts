@@ -32,6 +32,7 @@ const HEADERS = [
   "peak RSS MB",
   "platform req/op",
   "load 1m",
+  "steal %",
 ];
 
 /**
@@ -56,6 +57,7 @@ export function tableRows(results: CellResult[], workload: WorkloadId): string[]
     cell.peakRssMb === null ? "—" : String(cell.peakRssMb),
     cell.platformRequestsPerOperation === null ? "—" : String(cell.platformRequestsPerOperation),
     cell.loadAverage1m === null ? "—" : cell.loadAverage1m.toFixed(1),
+    cell.stealPercent === null ? "—" : cell.stealPercent.toFixed(1),
   ]);
 }
 
@@ -171,7 +173,8 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
     `- Date: ${record.startedAt} → ${record.finishedAt}`,
     `- Commit: \`${machine.gitCommit}\`${machine.gitDirty ? " (working tree had uncommitted changes)" : ""}`,
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, Node ${machine.node}`,
-    `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end; each cell's \`load 1m\` is the median of the 1-minute load average at the end of its runs`,
+    `- Machine speed: a reference loop of 5·10⁷ additions took ${machine.referenceLoopMs} ms at start (median of 3, \`bench/harness/machine.ts\`); compare runs of different machines by it before comparing their figures`,
+    `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end; each cell's \`load 1m\` is the median of the 1-minute load average at the end of its runs, and \`steal %\` the median over its runs of the CPU time the hypervisor gave to other guests (\`/proc/stat\`), which the load average does not show`,
     `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.warmupSeconds} s warm-up then ${settings.pollSeconds} s once, paced at ${settings.pollRequestsPerSecond} req/s`,
     `- Sandbox latency ${record.sandboxLatencyMs} ms per platform request; our gateway's caches ${record.redisUrl ? "in Redis" : "in memory (no REDIS_URL)"}`,
     "",

@@ -13,6 +13,7 @@ export interface RunsSummary {
   platformRequestsByEndpoint: Record<string, number> | null;
   platformFloorMs: number | null;
   loadAverage1m: number | null;
+  stealPercent: number | null;
   poll: PollMeasurement | null;
 }
 
@@ -52,6 +53,7 @@ export function medianOfRuns(runs: readonly RunMeasurement[]): RunsSummary {
       : null,
     platformFloorMs: of((run) => run.platformFloorMs),
     loadAverage1m: of((run) => run.loadAverage1m),
+    stealPercent: of((run) => run.stealPercent),
     poll: runs.find((run) => run.poll)?.poll ?? null,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CellResult } from "../../../bench/harness/cells.ts";
 import type { RunMeasurement } from "../../../bench/harness/measure.ts";
 import type { RunRecord } from "../../../bench/harness/report.ts";
+import { methodNotes } from "../../../bench/harness/methodNotes.ts";
 import { formatTextTable, renderResultsMarkdown } from "../../../bench/harness/report.ts";
 import { targetChecks } from "../../../bench/harness/targets.ts";
 
@@ -20,6 +21,7 @@ function run(overrides: Partial<RunMeasurement> = {}): RunMeasurement {
     platformRequestsByEndpoint: null,
     platformFloorMs: null,
     loadAverage1m: 1,
+    stealPercent: 2,
     poll: null,
     ...overrides,
   };
@@ -42,6 +44,7 @@ function cell(overrides: Partial<CellResult> & Pick<CellResult, "workload" | "ga
     platformRequestsByEndpoint: null,
     platformFloorMs: null,
     loadAverage1m: 1,
+    stealPercent: 2,
     poll: null,
     runs: [run({ requestsPerSecond: 90 }), run(), run({ requestsPerSecond: 110 })],
     ...overrides,
@@ -73,6 +76,7 @@ function record(results: CellResult[]): RunRecord {
       gitCommit: "abc1234",
       gitDirty: false,
       loadAverageAtStart: [0.1, 0.1, 0.1],
+      referenceLoopMs: 420,
     },
     loadAverageAtEnd: [1, 1, 1],
     results,
@@ -209,5 +213,20 @@ describe("benchmark report", () => {
       "| 12 | ProvinceDashboard polled: at most one refresh per key per expiry | 1.08 — **missed** |",
     );
     expect(markdown).toContain("- a note");
+    expect(markdown).toContain("a reference loop of 5·10⁷ additions took 420 ms at start");
+  });
+
+  it("shows each cell's CPU steal, and calls a run with a tenth of its CPU stolen busy though its load was low", () => {
+    const lowLoad = results.map((each) => ({ ...each, loadAverage1m: 0.2 }));
+    const stolen = lowLoad.map((each) =>
+      each.gateway === "apollo" && each.workload === "guild" ? { ...each, stealPercent: 31.4 } : each,
+    );
+    expect(formatTextTable(record(stolen))).toMatch(/Apollo Gateway\s+ok.*\s0\.2\s+31\.4\s*$/m);
+    const quiet = methodNotes(record(lowLoad)).at(-1)!;
+    expect(quiet).toContain("quiet during the run");
+    expect(quiet).toContain("CPU steal at most 2 % in a cell");
+    const busy = methodNotes(record(stolen)).at(-1)!;
+    expect(busy).toContain("Measured on a busy, shared machine");
+    expect(busy).toContain("CPU steal up to 31.4 % in a cell");
   });
 });
