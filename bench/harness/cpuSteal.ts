@@ -28,7 +28,10 @@ function readCpuTicks(): MachineCpuTicks | null {
 }
 
 /** Steal as a percentage of the machine's CPU time between two readings, one decimal; null without both. */
-export function stealPercentBetween(start: MachineCpuTicks | null, end: MachineCpuTicks | null): number | null {
+export function stealPercentBetween(
+  start: MachineCpuTicks | null,
+  end: MachineCpuTicks | null,
+): number | null {
   if (!start || !end || end.total <= start.total) return null;
   return Math.round((1000 * (end.steal - start.steal)) / (end.total - start.total)) / 10;
 }

@@ -3,11 +3,9 @@ import { parseCpuTicks, stealPercentBetween } from "../../../bench/harness/cpuSt
 
 // The first lines of a 2-core guest's /proc/stat: user nice system idle iowait irq softirq steal guest guest_nice.
 const procStat = (user: number, idle: number, steal: number) =>
-  [
-    `cpu  ${user} 10 200 ${idle} 5 0 15 ${steal} 40 0`,
-    "cpu0 1 0 1 1 0 0 0 0 0 0",
-    "intr 12345 0 0",
-  ].join("\n");
+  [`cpu  ${user} 10 200 ${idle} 5 0 15 ${steal} 40 0`, "cpu0 1 0 1 1 0 0 0 0 0 0", "intr 12345 0 0"].join(
+    "\n",
+  );
 
 describe("CPU steal of the machine", () => {
   it("reads the aggregate line, leaving guest time out since user already counts it", () => {

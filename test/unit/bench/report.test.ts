@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CellResult } from "../../../bench/harness/cells.ts";
 import type { RunMeasurement } from "../../../bench/harness/measure.ts";
-import type { RunRecord } from "../../../bench/harness/report.ts";
 import { methodNotes } from "../../../bench/harness/methodNotes.ts";
+import type { RunRecord } from "../../../bench/harness/report.ts";
 import { formatTextTable, renderResultsMarkdown } from "../../../bench/harness/report.ts";
 import { targetChecks } from "../../../bench/harness/targets.ts";
 
@@ -76,7 +76,7 @@ function record(results: CellResult[]): RunRecord {
       gitCommit: "abc1234",
       gitDirty: false,
       loadAverageAtStart: [0.1, 0.1, 0.1],
-      referenceLoopMs: 420,
+      referenceWorkloadMs: 420,
     },
     loadAverageAtEnd: [1, 1, 1],
     results,
@@ -213,7 +213,9 @@ describe("benchmark report", () => {
       "| 12 | ProvinceDashboard polled: at most one refresh per key per expiry | 1.08 — **missed** |",
     );
     expect(markdown).toContain("- a note");
-    expect(markdown).toContain("a reference loop of 5·10⁷ additions took 420 ms at start");
+    expect(markdown).toContain(
+      "a reference workload (40 JSON round trips of a 200 KB document, `bench/harness/machine.ts`) took 420 ms at start",
+    );
   });
 
   it("shows each cell's CPU steal, and calls a run with a tenth of its CPU stolen busy though its load was low", () => {
