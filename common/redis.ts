@@ -203,22 +203,36 @@ export async function pipelinedByMaster<T>(
  * MGET that never crosses a slot: against a Cluster, one MGET per slot, batched per master, so a read of many entities
  * spreads over the masters instead of failing with CROSSSLOT. Rejects when any part fails (callers fail open).
  */
-export async function mgetAcrossSlots(
+export function mgetAcrossSlots(client: RedisClient, keys: readonly string[]): Promise<Array<string | null>> {
+  return mgetEach(client, keys, "mget");
+}
+
+/** `mgetAcrossSlots` whose values stay bytes: a value written out as it is never becomes a JS string. */
+export function mgetBuffersAcrossSlots(
   client: RedisClient,
   keys: readonly string[],
-): Promise<Array<string | null>> {
+): Promise<Array<Buffer | null>> {
+  return mgetEach(client, keys, "mgetBuffer");
+}
+
+async function mgetEach<Command extends "mget" | "mgetBuffer">(
+  client: RedisClient,
+  keys: readonly string[],
+  command: Command,
+): Promise<Array<(Command extends "mget" ? string : Buffer) | null>> {
+  type Value = (Command extends "mget" ? string : Buffer) | null;
   if (keys.length === 0) return [];
-  if (!(client instanceof Cluster)) return client.mget(...keys);
+  if (!(client instanceof Cluster)) return (await client[command](...keys)) as Value[];
   const groups = bySlot(clientKeyPrefix(client), keys);
   const found = await pipelinedByMaster(
     client,
     groups,
     (positions) => keys[positions[0]!]!,
-    (pipeline, positions) => pipeline.mget(...positions.map((position) => keys[position]!)),
+    (pipeline, positions) => pipeline[command](...positions.map((position) => keys[position]!)),
   );
-  const values: Array<string | null> = new Array(keys.length).fill(null);
+  const values: Value[] = new Array(keys.length).fill(null);
   groups.forEach((positions, i) => {
-    const slotValues = found[i] as Array<string | null>;
+    const slotValues = found[i] as Value[];
     positions.forEach((position, j) => {
       values[position] = slotValues[j] ?? null;
     });
@@ -228,7 +242,7 @@ export async function mgetAcrossSlots(
 
 export interface ExpiringValue {
   key: string;
-  value: string;
+  value: string | Buffer;
   ttlSeconds: number;
 }
 

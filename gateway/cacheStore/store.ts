@@ -4,6 +4,7 @@ import { purgedTags } from "../../common/cacheTags.ts";
 import {
   clientKeyPrefix,
   mgetAcrossSlots,
+  mgetBuffersAcrossSlots,
   type RedisClient,
   unlinkByPrefix,
   unlinkKeys,
@@ -58,11 +59,28 @@ export interface CacheStore {
   releaseLock(key: string): Promise<void>;
 }
 
-/** How a layer's values become the text Redis (or the in-memory stand-in) holds. */
-export interface ValueCodec {
+/**
+ * How a layer's values become what Redis (or the in-memory stand-in) holds: text, or bytes for a layer whose values
+ * are mostly bytes written out as they are (the response layer's bodies), read back without becoming a JS string.
+ * `decode` throws on what it cannot read, which the store answers as a miss.
+ */
+export type ValueCodec = TextCodec | ByteCodec;
+
+export interface TextCodec {
+  bytes?: false;
   encode(value: unknown): string;
-  /** Throws on text it cannot read, which the store answers as a miss. */
   decode(text: string): unknown;
+}
+
+export interface ByteCodec {
+  bytes: true;
+  encode(value: unknown): Buffer;
+  decode(bytes: Buffer): unknown;
+}
+
+function decodeWith(codec: ValueCodec, raw: string | Buffer): unknown {
+  if (codec.bytes) return codec.decode(typeof raw === "string" ? Buffer.from(raw) : raw);
+  return codec.decode(typeof raw === "string" ? raw : raw.toString("utf8"));
 }
 
 export const JSON_CODEC: ValueCodec = { encode: JSON.stringify, decode: JSON.parse };
@@ -173,10 +191,10 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     }
   }
 
-  function decode<T>(raw: string | null): CacheLookup<T> {
+  function decode<T>(raw: string | Buffer | null): CacheLookup<T> {
     if (raw === null) return { status: "miss" };
     try {
-      return { status: "hit", value: codec.decode(raw) as T };
+      return { status: "hit", value: decodeWith(codec, raw) as T };
     } catch {
       return { status: "miss" };
     }
@@ -186,11 +204,9 @@ function createRedisStore(options: CacheStoreOptions, redis: RedisClient): Cache
     if (keys.length === 0) return [];
     let results: CacheLookup<T>[];
     try {
-      const raws = await bounded("mget", () =>
-        mgetAcrossSlots(
-          redis,
-          keys.map((key) => namespace + key),
-        ),
+      const namespaced = keys.map((key) => namespace + key);
+      const raws = await bounded<Array<string | Buffer | null>>("mget", () =>
+        codec.bytes ? mgetBuffersAcrossSlots(redis, namespaced) : mgetAcrossSlots(redis, namespaced),
       );
       results = raws.map((raw) => decode<T>(raw));
     } catch (error) {
@@ -326,8 +342,9 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
   let purgedAt = 0;
-  // Values are kept as encoded text so that every reader gets its own copy, as it would from Redis.
-  const entries = new LRUCache<string, string>({
+  // Values are kept encoded so that every reader gets its own copy, as it would from Redis. A byte codec's readers
+  // may get views of the stored bytes: they write them out, and none writes into them.
+  const entries = new LRUCache<string, string | Buffer>({
     max: options.maxEntries,
     // Evicted, expired, deleted or replaced: the entry leaves the tag index with it.
     dispose: (_value, key) => unindex(key),
@@ -345,7 +362,7 @@ function createMemoryStore(options: CacheStoreOptions): CacheStore {
   function lookup<T>(keys: readonly string[]): CacheLookup<T>[] {
     const results = keys.map((key): CacheLookup<T> => {
       const raw = entries.get(key);
-      return raw === undefined ? { status: "miss" } : { status: "hit", value: codec.decode(raw) as T };
+      return raw === undefined ? { status: "miss" } : { status: "hit", value: decodeWith(codec, raw) as T };
     });
     countLookups(options, results);
     return results;

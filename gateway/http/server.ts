@@ -17,7 +17,7 @@ import { createRequestSummary, type RequestSummary } from "../observability/requ
 import type { GatewayTracing } from "../observability/tracing.ts";
 import type { OpsEndpoints } from "../ops/opsEndpoints.ts";
 import { STATUS_JSON_PATH, STATUS_PATH } from "../ops/statusPage.ts";
-import { cacheTagHeaders, servedCacheControl } from "../responseCache/cacheControlHeader.ts";
+import { cacheTagHeadersOf, servedCacheControl } from "../responseCache/cacheControlHeader.ts";
 import {
   CACHE_HEADER,
   type CachedHttpResponse,
@@ -211,7 +211,7 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       servedCacheControl(cached.scope, cached.maxAge, cached.staleWhileRevalidate),
     );
     response.setHeader("age", String(cached.ageSeconds));
-    for (const [name, value] of cacheTagHeaders(cached.tags)) response.setHeader(name, value);
+    for (const [name, value] of cacheTagHeadersOf(cached.cacheTag)) response.setHeader(name, value);
     endWithBytes(response, cached.body);
   }
 

@@ -7,11 +7,20 @@ import type { GatewayContext } from "../context.ts";
  * tags, so a CDN in front of the gateway can be purged by the same tags as the gateway; none when there are none.
  */
 export function cacheTagHeaders(tags: Iterable<string>): [string, string][] {
-  const bounded = boundedTags(tags);
-  if (bounded.length === 0) return [];
+  return cacheTagHeadersOf(cacheTagValue(tags));
+}
+
+/** The `Cache-Tag` value of `tags`, within the header's bound; "" when there are none. */
+export function cacheTagValue(tags: Iterable<string>): string {
+  return boundedTags(tags).join(",");
+}
+
+/** The two headers of a `Cache-Tag` value computed once (a stored answer keeps it, instead of its tags, for its hits). */
+export function cacheTagHeadersOf(value: string): [string, string][] {
+  if (value === "") return [];
   return [
-    [CACHE_TAG_HEADER, bounded.join(",")],
-    [SURROGATE_KEY_HEADER, bounded.join(" ")],
+    [CACHE_TAG_HEADER, value],
+    [SURROGATE_KEY_HEADER, value.replaceAll(",", " ")],
   ];
 }
 

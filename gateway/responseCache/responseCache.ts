@@ -10,7 +10,7 @@ import { type CacheEntry, type CacheStore, purgeClock } from "../cacheStore/stor
 import type { GatewayContext } from "../context.ts";
 import { plainQueryBody } from "../http/plainQueryBody.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
-import { servedCacheControl } from "./cacheControlHeader.ts";
+import { cacheTagValue, servedCacheControl } from "./cacheControlHeader.ts";
 import type { StaleRefresher } from "./staleRefresher.ts";
 
 export const CACHE_HEADER = "x-cache";
@@ -24,12 +24,20 @@ type Outcome = "HIT" | "MISS" | "BYPASS";
 type StoredResponse =
   | {
       kind: "response";
-      /** The HTTP body exactly as sent (`{"data":…}`), so a hit at the HTTP edge is written out without re-encoding. */
-      body: string;
+      /**
+       * The HTTP body exactly as sent (`{"data":…}`): text when produced, its UTF-8 bytes when read back
+       * (storedResponseCodec.ts), so a hit at the HTTP edge is written out without re-encoding.
+       */
+      body: string | Buffer;
       operationName: string | null;
       expiresAt: number;
       scope: "PUBLIC" | "PRIVATE";
-      /** The union of the cache tags of every fetch of the execution that produced it (absent in old entries). */
+      /**
+       * The `Cache-Tag` value of the union of the cache tags of every fetch of the execution that produced it, bounded
+       * and joined once when stored rather than on every hit ("" or absent: none).
+       */
+      cacheTag?: string;
+      /** What entries stored before `cacheTag` hold instead: the tags themselves. */
       tags?: readonly string[];
       /** When it was produced, for `Age`, and the generation its one refresh is locked by. */
       storedAt?: number;
@@ -40,13 +48,13 @@ type StoredResponse =
 
 /** A response the HTTP edge can write as it is. */
 export interface CachedHttpResponse {
-  body: string;
+  body: string | Buffer;
   operationName: string | null;
   /** Seconds of freshness left. */
   maxAge: number;
   scope: "PUBLIC" | "PRIVATE";
-  /** For the answer's Cache-Tag and Surrogate-Key. */
-  tags: readonly string[];
+  /** The answer's Cache-Tag value, from which Surrogate-Key is made too ("" when it has no tags). */
+  cacheTag: string;
   /** Seconds since it was produced (`Age`). */
   ageSeconds: number;
   /** Seconds it may still be served stale while refreshed (`stale-while-revalidate`). */
@@ -124,15 +132,16 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
             });
           }
           outcome = "HIT";
-          const { body, scope, tags = [] } = lookup.value;
+          const { body, scope } = lookup.value;
           const served = servedFreshness(lookup.value);
           // The same Cache-Control and Age as the HTTP edge writes for this entry; the header plugin keeps them (a
           // stale answer has no freshness left, which the policy alone would turn into no-store).
           const headers = requestContext.response.http.headers;
           headers.set("cache-control", servedCacheControl(scope, served.maxAge, served.staleWhileRevalidate));
           headers.set("age", String(served.ageSeconds));
-          for (const tag of tags) requestContext.contextValue.cacheTags.add(tag);
-          const { data } = JSON.parse(body) as { data: Record<string, unknown> };
+          for (const tag of storedTags(lookup.value)) requestContext.contextValue.cacheTags.add(tag);
+          const text = typeof body === "string" ? body : body.toString("utf8");
+          const { data } = JSON.parse(text) as { data: Record<string, unknown> };
           // The served copy carries its remaining lifetime, so the dedup plugin shares it for no longer.
           requestContext.overallCachePolicy.restrict({ maxAge: served.maxAge, scope });
           return {
@@ -201,12 +210,28 @@ export function createCachedResponseReader(options: {
     const lock = await wonRefreshLock(store, key, lookup.value, metrics);
     if (lock !== null)
       refresher({ request: plain, caller: context.caller, lock, requestId: context.requestId });
-    const { body: text, operationName: name, scope, tags = [] } = lookup.value;
-    return { body: text, operationName: name, scope, tags, ...servedFreshness(lookup.value) };
+    const { body: bytes, operationName: name, scope } = lookup.value;
+    return {
+      body: bytes,
+      operationName: name,
+      scope,
+      cacheTag: storedCacheTag(lookup.value),
+      ...servedFreshness(lookup.value),
+    };
   };
 }
 
 type StoredAnswer = Extract<StoredResponse, { kind: "response" }>;
+
+function storedCacheTag(stored: StoredAnswer): string {
+  return stored.cacheTag ?? cacheTagValue(stored.tags ?? []);
+}
+
+/** The tags a hit adds to its request's, for the headers and for what dedup followers share. */
+function storedTags(stored: StoredAnswer): string[] {
+  const value = storedCacheTag(stored);
+  return value === "" ? [] : value.split(",");
+}
 
 /**
  * Whatever this returns, the stored answer is served. Past freshness (a PUBLIC answer within its window, the only kind
@@ -276,14 +301,16 @@ function entriesToStore(
   const stored: StoredAnswer = {
     kind: "response",
     // Serialised when the store encodes the entry, which it does once the answer is written (cacheStore/writeBehind.ts):
-    // the client does not wait for its answer to be serialised a second time.
+    // the client does not wait for its answer to be serialised a second time, nor for its tags to be bounded.
     get body() {
       return JSON.stringify({ data });
     },
     operationName: requestContext.operationName ?? null,
     expiresAt: now + policy.maxAge * 1000,
     scope: policy.scope,
-    tags,
+    get cacheTag() {
+      return cacheTagValue(tags);
+    },
     storedAt: now,
   };
   if (policy.scope === "PUBLIC") {

@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCacheStore, purgeClock } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { storedResponseCodec } from "../../../gateway/responseCache/storedResponseCodec.ts";
 import { freePort, redisUrl, uniqueRedisPrefix } from "../../support/index.ts";
 
 const logger = pino({ level: "silent" });
@@ -124,6 +125,44 @@ describe("cache store on Redis", () => {
     expect(await redis.ttl("lienthong:entity:Commune:a:x")).toBeGreaterThan(25);
     expect(await lookupCount(metrics, "entity", "hit")).toBe(1);
     expect(await lookupCount(metrics, "entity", "miss")).toBe(1);
+  });
+
+  it("reads a byte layer's values as the bytes it stored, on Redis as in memory", async () => {
+    // The response layer's codec: a hit's body must reach the socket as the UTF-8 it was stored as, never as a string.
+    const codec = storedResponseCodec;
+    const body = '{"data":{"province":{"name":"Nghệ An","communes":[{"name":"Phường Vinh Phú"}]}}}';
+    const entry = { kind: "response", body, operationName: "ProvinceDashboard", cacheTag: "province:40" };
+    const stores = [
+      createCacheStore({
+        redis,
+        layer: "response",
+        maxEntries: 10,
+        codec,
+        metrics: createGatewayMetrics(),
+        logger,
+      }),
+      createCacheStore({
+        redis: null,
+        layer: "response",
+        maxEntries: 10,
+        codec,
+        metrics: createGatewayMetrics(),
+        logger,
+      }),
+    ];
+    for (const store of stores) {
+      expect(await store.set("q:1", entry, 30)).toBe(true);
+      const [hit, miss] = await store.mget<typeof entry>(["q:1", "q:2"]);
+      expect(miss).toEqual({ status: "miss" });
+      if (hit?.status !== "hit") throw new Error(`expected a hit, got ${hit?.status}`);
+      const { body: bytes, ...meta } = hit.value as unknown as { body: Buffer };
+      expect(Buffer.isBuffer(bytes)).toBe(true);
+      expect(bytes.equals(Buffer.from(body, "utf8"))).toBe(true);
+      expect(meta).toEqual({ kind: "response", operationName: "ProvinceDashboard", cacheTag: "province:40" });
+    }
+    // In Redis the body follows the entry's other fields verbatim, as UTF-8.
+    const stored = await redis.getBuffer("lienthong:response:q:1");
+    expect(stored?.toString("utf8").endsWith(`\n${body}`)).toBe(true);
   });
 
   it("purges by prefix, only within its own layer", async () => {

@@ -8,26 +8,32 @@ const answer = {
   operationName: "ProvinceDashboard",
   expiresAt: 1_700_000_005_000,
   scope: "PUBLIC",
-  tags: ["province:40", "line\nbreak"],
+  cacheTag: "commune:16681,province:40",
   storedAt: 1_700_000_000_000,
   staleUntil: 1_700_000_035_000,
 };
 
+function decoded(bytes: Buffer): Record<string, unknown> {
+  return storedResponseCodec.decode(bytes) as Record<string, unknown>;
+}
+
 describe("stored response codec", () => {
-  it("gives back exactly the entry it stored, with the body kept verbatim rather than escaped", () => {
-    const text = storedResponseCodec.encode(answer);
-    expect(text.endsWith(`\n${answer.body}`)).toBe(true);
-    expect(storedResponseCodec.decode(text)).toEqual(answer);
+  it("gives back the entry it stored, with the body as the UTF-8 bytes to send, kept verbatim rather than escaped", () => {
+    const bytes = storedResponseCodec.encode(answer);
+    expect(bytes.toString("utf8").endsWith(`\n${answer.body}`)).toBe(true);
+    const { body, ...rest } = decoded(bytes);
+    const { body: _, ...expected } = answer;
+    expect(rest).toEqual(expected);
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect(body).toEqual(Buffer.from(answer.body, "utf8"));
   });
 
   it("keeps the PRIVATE marker, and reads entries stored as plain JSON before it existed", () => {
-    expect(storedResponseCodec.decode(storedResponseCodec.encode({ kind: "private" }))).toEqual({
-      kind: "private",
-    });
-    expect(storedResponseCodec.decode(JSON.stringify(answer))).toEqual(answer);
+    expect(decoded(storedResponseCodec.encode({ kind: "private" }))).toEqual({ kind: "private" });
+    expect(decoded(Buffer.from(JSON.stringify(answer)))).toEqual(answer);
   });
 
-  it("refuses text that is not an entry, which the store answers as a miss", () => {
-    expect(() => storedResponseCodec.decode("not json\n{}")).toThrow(SyntaxError);
+  it("refuses bytes that are not an entry, which the store answers as a miss", () => {
+    expect(() => decoded(Buffer.from("not json\n{}"))).toThrow(SyntaxError);
   });
 });

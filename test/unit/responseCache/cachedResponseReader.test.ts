@@ -1,0 +1,69 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
+import { operationKey } from "../../../gateway/cacheStore/keys.ts";
+import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
+import { createGatewayContext } from "../../../gateway/context.ts";
+import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
+import { createCachedResponseReader } from "../../../gateway/responseCache/responseCache.ts";
+import { storedResponseCodec } from "../../../gateway/responseCache/storedResponseCodec.ts";
+
+const query = 'query ProvinceDashboard { province(code: "40") { name } }';
+const body = '{"data":{"province":{"name":"Nghệ An"}}}';
+
+/** The HTTP edge's reader over an in-memory response layer holding `entry` under the key of `query`. */
+async function readerHolding(entry: Record<string, unknown>) {
+  const metrics = createGatewayMetrics();
+  const logger = pino({ level: "silent" });
+  const store = createCacheStore({
+    redis: null,
+    layer: "response",
+    maxEntries: 10,
+    codec: storedResponseCodec,
+    metrics,
+    logger,
+  });
+  const version = createCacheVersion({});
+  const caller = { sub: null, scopes: [], province: null, commune: null };
+  const context = createGatewayContext({ requestId: "r1", caller, logger });
+  const key = operationKey({
+    version: version.current(),
+    document: query,
+    operationName: "ProvinceDashboard",
+    variables: {},
+    visibilityClass: context.visibilityClass,
+  });
+  await store.set(key, entry, 60);
+  const read = createCachedResponseReader({ enabled: true, store, version, metrics, refresher: () => {} });
+  return () => read({ query, operationName: "ProvinceDashboard" }, context);
+}
+
+const fresh = { kind: "response", operationName: "ProvinceDashboard", scope: "PUBLIC", storedAt: Date.now() };
+
+describe("the HTTP edge's response cache reader", () => {
+  it("hands the edge the stored UTF-8 bytes and the Cache-Tag value computed when the answer was stored", async () => {
+    const read = await readerHolding({
+      ...fresh,
+      expiresAt: Date.now() + 60_000,
+      body,
+      cacheTag: "province:40",
+    });
+    const hit = await read();
+    expect(hit).toMatchObject({
+      scope: "PUBLIC",
+      cacheTag: "province:40",
+      operationName: "ProvinceDashboard",
+    });
+    expect(Buffer.isBuffer(hit?.body)).toBe(true);
+    expect((hit?.body as Buffer).equals(Buffer.from(body, "utf8"))).toBe(true);
+  });
+
+  it("still tags answers stored by a gateway of the previous version, which kept the tags themselves", async () => {
+    // A rolling upgrade shares Redis between both versions until the old entries expire.
+    const tags = ["province:40", "commune:16681", "province:40"];
+    const read = await readerHolding({ ...fresh, expiresAt: Date.now() + 60_000, body, tags });
+    expect((await read())?.cacheTag).toBe("commune:16681,province:40");
+    const untagged = await readerHolding({ ...fresh, expiresAt: Date.now() + 60_000, body });
+    expect((await untagged())?.cacheTag).toBe("");
+  });
+});
