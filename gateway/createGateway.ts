@@ -8,7 +8,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { createHttpServer } from "../common/http/listen.ts";
 import type { RedisClient } from "../common/redis.ts";
-import { createApqCache } from "./apq/apqCache.ts";
+import { createApqCache, persistedQueryText } from "./apq/apqCache.ts";
 import { type CallerResolver, createAuthCallerResolver } from "./authentication/callerResolver.ts";
 import { createTokenVerifier } from "./authentication/jwt.ts";
 import { createFieldAuthorizationPlugin } from "./authorization/authorizationPlugin.ts";
@@ -302,6 +302,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
         })
       : apolloGateway;
 
+  const apqCache = config.apq.enabled ? createApqCache(stores.apq, APQ_TTL_SECONDS) : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway: tracing ? tracing.traceExecution(gateway) : gateway,
     logger: logger.child({ component: "apollo-server" }),
@@ -310,7 +311,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: true,
     parseOptions: limits.parseOptions,
-    persistedQueries: config.apq.enabled ? { cache: createApqCache(stores.apq, APQ_TTL_SECONDS) } : false,
+    persistedQueries: apqCache ? { cache: apqCache } : false,
     formatError: createErrorFormatter({ logger, rewrites: [limits.rewriteTokenLimitError] }),
     stopOnTerminationSignals: false,
     plugins: [
@@ -373,6 +374,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
       version: cacheVersion,
       metrics,
       refresher,
+      persistedQueryText: apqCache ? persistedQueryText(apqCache) : null,
     }),
     edgeDedup,
     writeWindow,

@@ -21,3 +21,17 @@ export function createApqCache(store: CacheStore, defaultTtlSeconds: number): Ke
     delete: (key) => store.del(key),
   };
 }
+
+/** The prefix Apollo Server puts before each hash in the cache it is given (its `APQ_CACHE_PREFIX`, not exported). */
+const APOLLO_APQ_PREFIX = "apq:";
+
+/**
+ * The text registered for an APQ hash, read where Apollo Server reads it, for the HTTP edge to answer a persisted
+ * query from the response cache without Apollo Server. Null when unknown: Apollo Server then answers
+ * PERSISTED_QUERY_NOT_FOUND and the client registers the text.
+ */
+export function persistedQueryText(
+  cache: KeyValueCache<string>,
+): (sha256Hash: string) => Promise<string | null> {
+  return async (sha256Hash) => (await cache.get(APOLLO_APQ_PREFIX + sha256Hash)) ?? null;
+}

@@ -23,6 +23,7 @@ import {
   type CachedHttpResponse,
   type CachedResponseReader,
 } from "../responseCache/responseCache.ts";
+import { getRequestBody, hasPreflightHeader } from "./getRequestBody.ts";
 import { legacyStatus } from "./legacyStatus.ts";
 import { REQUEST_ID_HEADER, requestIdOf } from "./requestId.ts";
 import { type HttpRoute, sendRouteResult } from "./routes.ts";
@@ -148,11 +149,19 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       );
       return contextPromise;
     };
+    // A GET is looked up too (the IOC dashboard's persisted query is one), when it passes Apollo Server's CSRF check.
+    const cacheable =
+      posted?.value ??
+      (method === "GET" && deps.cachedResponses && hasPreflightHeader(request.headers)
+        ? getRequestBody(new URLSearchParams(search))
+        : null);
     // Both need the caller first: a refused caller is answered by Apollo Server, never from someone else's answer.
     const context =
-      posted && (deps.cachedResponses || deps.edgeDedup) ? await contextOf().catch(() => null) : null;
-    if (context && deps.cachedResponses) {
-      const cached = await deps.cachedResponses(body, context);
+      (cacheable && deps.cachedResponses) || (posted && deps.edgeDedup)
+        ? await contextOf().catch(() => null)
+        : null;
+    if (context && cacheable && deps.cachedResponses) {
+      const cached = await deps.cachedResponses(cacheable, context);
       if (cached) return writeCachedResponse(request, response, context, cached);
     }
     const turn =

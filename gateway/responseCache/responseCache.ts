@@ -8,7 +8,7 @@ import { operationKey, privateKey } from "../cacheStore/keys.ts";
 import { requestOperationKey } from "../cacheStore/requestKey.ts";
 import { type CacheEntry, type CacheStore, purgeClock } from "../cacheStore/store.ts";
 import type { GatewayContext } from "../context.ts";
-import { plainQueryBody } from "../http/plainQueryBody.ts";
+import { type PlainQueryBody, persistedQueryRef, plainQueryBody } from "../http/plainQueryBody.ts";
 import type { GatewayMetrics } from "../observability/metrics.ts";
 import { cacheTagValue, servedCacheControl } from "./cacheControlHeader.ts";
 import type { StaleRefresher } from "./staleRefresher.ts";
@@ -182,8 +182,10 @@ export function createResponseCachePlugin(options: ResponseCacheOptions): Apollo
 /**
  * The response cache read at the HTTP edge, before Apollo Server: a hit costs one lookup and one socket write instead
  * of parsing the stored response into objects and serialising them straight back (more than half of the CPU of a
- * warm IOC dashboard). Only plain `{"query": …}` POST bodies qualify; everything else (APQ, batches, GET) goes through
- * Apollo Server and the plugin above, which stores what both read. The key is the same one the plugin stores under.
+ * warm IOC dashboard). Plain `{"query": …}` bodies qualify, and with `persistedQueryText` APQ lookups by hash too (what
+ * a registered Apollo client sends, the IOC dashboard's persisted GET among them), once the hash's text is found;
+ * everything else (registrations, batches, unknown hashes) goes through Apollo Server and the plugin above, which
+ * stores what both read. The key is the same one the plugin stores under.
  */
 export function createCachedResponseReader(options: {
   enabled: boolean;
@@ -191,10 +193,23 @@ export function createCachedResponseReader(options: {
   version: CacheVersion;
   metrics: RevalidationMetrics;
   refresher: StaleRefresher;
+  /** The text of a registered APQ hash, as Apollo Server would find it; null when APQ is off. */
+  persistedQueryText?: ((sha256Hash: string) => Promise<string | null>) | null;
 }): CachedResponseReader {
-  const { enabled, store, version, metrics, refresher } = options;
+  const { enabled, store, version, metrics, refresher, persistedQueryText = null } = options;
+
+  async function queryOf(body: unknown): Promise<PlainQueryBody | null> {
+    const plain = plainQueryBody(body);
+    if (plain || !persistedQueryText) return plain;
+    const persisted = persistedQueryRef(body);
+    if (!persisted) return null;
+    const query = await persistedQueryText(persisted.sha256Hash);
+    if (query === null) return null;
+    return { query, operationName: persisted.operationName, variables: persisted.variables };
+  }
+
   return async (body, context) => {
-    const plain = enabled ? plainQueryBody(body) : null;
+    const plain = enabled ? await queryOf(body) : null;
     if (plain === null) return null;
     // Stored bytes skip validation, authorization and the safelist: only an entry of the current version may be
     // written out, i.e. one computed under the supergraph and policy that would have produced it now.

@@ -44,6 +44,27 @@ describe("automatic persisted queries in Redis", () => {
     });
   });
 
+  it("answers a registered hash's persisted GET from the response cache, and still refuses a GET without a preflight header", async () => {
+    // The IOC dashboard's refresh (examples/ioc-dashboard/persistedQuery.js): the hash in the URL, no query text.
+    const gateway = await startCacheGateway(subgraphs, {
+      redisKeyPrefix: uniqueRedisPrefix("gateway-apq-get"),
+    });
+    replicas.push(gateway);
+    const registered = await gateway.post({ query: QUERY, ...persisted });
+    expect(registered.xCache).toBe("MISS");
+    const params = { extensions: JSON.stringify(persisted.extensions) };
+    const refresh = await gateway.get(params, { "apollo-require-preflight": "true" });
+    expect(refresh).toMatchObject({ status: 200, xCache: "HIT", body: registered.body });
+    expect(refresh.headers.get("cache-control")).toMatch(
+      /^max-age=\d+, (stale-while-revalidate=\d+, )?public$/,
+    );
+    // Served from cache or not, a GET a plain <img> could have sent is Apollo Server's CSRF refusal.
+    const forged = await gateway.get(params);
+    expect(forged.status).toBe(400);
+    expect(forged.xCache).not.toBe("HIT");
+    expect(JSON.stringify(forged.body)).toContain("Cross-Site Request Forgery");
+  });
+
   it("refuses persisted queries altogether with APQ_CACHE=off", async () => {
     const off = await startCacheGateway(subgraphs, { env: { APQ_CACHE: "off" } });
     replicas.push(off);

@@ -129,6 +129,11 @@ export interface CacheGateway {
   ): Promise<GatewayAnswer>;
   /** POST /graphql with any body (extensions, APQ hashes…). */
   post(body: unknown, caller?: Caller): Promise<GatewayAnswer>;
+  /** GET /graphql with these parameters and headers; the answer's headers too. */
+  get(
+    params: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<GatewayAnswer & { headers: Headers }>;
   purge(body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
@@ -178,6 +183,17 @@ export async function startCacheGateway(
     metrics: started.metrics,
     query: (query, { caller, variables } = {}) => post({ query, variables }, caller),
     post,
+    async get(params, headers = {}) {
+      const response = await fetch(`${started.origin}/graphql?${new URLSearchParams(params)}`, { headers });
+      const text = await response.text();
+      return {
+        status: response.status,
+        xCache: response.headers.get("x-cache"),
+        headers: response.headers,
+        // Apollo Server's refusals before GraphQL (CSRF) are plain text.
+        body: text.startsWith("{") ? JSON.parse(text) : text,
+      };
+    },
     async purge(body, token = OPS_TOKEN) {
       const response = await fetch(`${started.origin}/ops/purge`, {
         method: "POST",
