@@ -2,26 +2,19 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, HeaderMap } from "@apollo/server";
-import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Caller, visibilityClass } from "../../../common/caller.ts";
-import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
-import { operationKey } from "../../../gateway/cacheStore/keys.ts";
-import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import type { GatewayContext } from "../../../gateway/context.ts";
 import type { GatewayLimits } from "../../../gateway/demandControl/limits.ts";
 import { createHttpHandler } from "../../../gateway/http/server.ts";
-import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import type { OpsEndpoints } from "../../../gateway/ops/opsEndpoints.ts";
 import { createCachedResponseReader } from "../../../gateway/responseCache/responseCache.ts";
-import { storedResponseCodec } from "../../../gateway/responseCache/storedResponseCodec.ts";
+import { ANONYMOUS, responseLayerHolding } from "../../support/storedAnswer.ts";
 
 const QUERY = 'query ProvinceDashboard { province(code: "40") { name } }';
 const HASH = createHash("sha256").update(QUERY).digest("hex");
 const ANSWER = '{"data":{"province":{"name":"Nghệ An"}}}';
 const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: HASH } });
 const PREFLIGHT = { "apollo-require-preflight": "true" };
-const ANONYMOUS: Caller = { sub: null, scopes: [], province: null, commune: null };
 
 /**
  * The HTTP edge with a response cache holding the answer to QUERY, APQ knowing QUERY by its hash, and an Apollo Server
@@ -33,27 +26,14 @@ describe("the HTTP edge's response cache, for persisted queries and GETs", () =>
   const reachedApollo = vi.fn();
 
   beforeAll(async () => {
-    const logger = pino({ level: "silent" });
-    const metrics = createGatewayMetrics();
-    const store = createCacheStore({
-      redis: null,
-      layer: "response",
-      maxEntries: 10,
-      codec: storedResponseCodec,
-      metrics,
-      logger,
-    });
-    const version = createCacheVersion({});
-    const key = operationKey({
-      version: version.current(),
-      document: QUERY,
-      operationName: null,
-      variables: undefined,
-      visibilityClass: visibilityClass(ANONYMOUS),
-    });
     const now = Date.now();
     const entry = { kind: "response", body: ANSWER, operationName: "ProvinceDashboard", scope: "PUBLIC" };
-    await store.set(key, { ...entry, expiresAt: now + 60_000, storedAt: now, cacheTag: "province:40" }, 60);
+    const { store, version, metrics, logger } = await responseLayerHolding(QUERY, null, {
+      ...entry,
+      expiresAt: now + 60_000,
+      storedAt: now,
+      cacheTag: "province:40",
+    });
     const apollo = {
       async executeHTTPGraphQLRequest() {
         reachedApollo();

@@ -1,39 +1,15 @@
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createCacheVersion } from "../../../gateway/cacheStore/cacheVersion.ts";
-import { operationKey } from "../../../gateway/cacheStore/keys.ts";
-import { createCacheStore } from "../../../gateway/cacheStore/store.ts";
 import { createGatewayContext } from "../../../gateway/context.ts";
-import { createGatewayMetrics } from "../../../gateway/observability/metrics.ts";
 import { createCachedResponseReader } from "../../../gateway/responseCache/responseCache.ts";
-import { storedResponseCodec } from "../../../gateway/responseCache/storedResponseCodec.ts";
+import { ANONYMOUS, responseLayerHolding } from "../../support/storedAnswer.ts";
 
 const query = 'query ProvinceDashboard { province(code: "40") { name } }';
 const body = '{"data":{"province":{"name":"Nghệ An"}}}';
 
 /** The HTTP edge's reader over an in-memory response layer holding `entry` under the key of `query`. */
 async function readerHolding(entry: Record<string, unknown>) {
-  const metrics = createGatewayMetrics();
-  const logger = pino({ level: "silent" });
-  const store = createCacheStore({
-    redis: null,
-    layer: "response",
-    maxEntries: 10,
-    codec: storedResponseCodec,
-    metrics,
-    logger,
-  });
-  const version = createCacheVersion({});
-  const caller = { sub: null, scopes: [], province: null, commune: null };
-  const context = createGatewayContext({ requestId: "r1", caller, logger });
-  const key = operationKey({
-    version: version.current(),
-    document: query,
-    operationName: "ProvinceDashboard",
-    variables: {},
-    visibilityClass: context.visibilityClass,
-  });
-  await store.set(key, entry, 60);
+  const { store, version, metrics, logger } = await responseLayerHolding(query, "ProvinceDashboard", entry);
+  const context = createGatewayContext({ requestId: "r1", caller: ANONYMOUS, logger });
   const read = createCachedResponseReader({ enabled: true, store, version, metrics, refresher: () => {} });
   return () => read({ query, operationName: "ProvinceDashboard" }, context);
 }
