@@ -204,7 +204,7 @@ export async function pipelinedByMaster<T>(
  * spreads over the masters instead of failing with CROSSSLOT. Rejects when any part fails (callers fail open).
  */
 export function mgetAcrossSlots(client: RedisClient, keys: readonly string[]): Promise<Array<string | null>> {
-  return mgetEach(client, keys, "mget");
+  return mgetEach<string>(client, keys, "mget");
 }
 
 /** `mgetAcrossSlots` whose values stay bytes: a value written out as it is never becomes a JS string. */
@@ -212,17 +212,16 @@ export function mgetBuffersAcrossSlots(
   client: RedisClient,
   keys: readonly string[],
 ): Promise<Array<Buffer | null>> {
-  return mgetEach(client, keys, "mgetBuffer");
+  return mgetEach<Buffer>(client, keys, "mgetBuffer");
 }
 
-async function mgetEach<Command extends "mget" | "mgetBuffer">(
+async function mgetEach<Value extends string | Buffer>(
   client: RedisClient,
   keys: readonly string[],
-  command: Command,
-): Promise<Array<(Command extends "mget" ? string : Buffer) | null>> {
-  type Value = (Command extends "mget" ? string : Buffer) | null;
+  command: "mget" | "mgetBuffer",
+): Promise<Array<Value | null>> {
   if (keys.length === 0) return [];
-  if (!(client instanceof Cluster)) return (await client[command](...keys)) as Value[];
+  if (!(client instanceof Cluster)) return (await client[command](...keys)) as Array<Value | null>;
   const groups = bySlot(clientKeyPrefix(client), keys);
   const found = await pipelinedByMaster(
     client,
@@ -230,9 +229,9 @@ async function mgetEach<Command extends "mget" | "mgetBuffer">(
     (positions) => keys[positions[0]!]!,
     (pipeline, positions) => pipeline[command](...positions.map((position) => keys[position]!)),
   );
-  const values: Value[] = new Array(keys.length).fill(null);
+  const values: Array<Value | null> = new Array(keys.length).fill(null);
   groups.forEach((positions, i) => {
-    const slotValues = found[i] as Value[];
+    const slotValues = found[i] as Array<Value | null>;
     positions.forEach((position, j) => {
       values[position] = slotValues[j] ?? null;
     });

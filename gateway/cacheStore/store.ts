@@ -78,9 +78,9 @@ export interface ByteCodec {
   decode(bytes: Buffer): unknown;
 }
 
+/** A store holds and reads what its codec writes: text for a text codec, bytes for a byte codec. */
 function decodeWith(codec: ValueCodec, raw: string | Buffer): unknown {
-  if (codec.bytes) return codec.decode(typeof raw === "string" ? Buffer.from(raw) : raw);
-  return codec.decode(typeof raw === "string" ? raw : raw.toString("utf8"));
+  return codec.bytes ? codec.decode(raw as Buffer) : codec.decode(raw as string);
 }
 
 export const JSON_CODEC: ValueCodec = { encode: JSON.stringify, decode: JSON.parse };

@@ -52,17 +52,18 @@ export function startSelectedLoads(
   loads: Record<string, FieldLoad>,
 ): boolean {
   const definitions = type.getFields();
-  const fields = [...selected.values()]
-    .map(([node]) => ({ node: node!, definition: definitions[node!.name.value] }))
-    .filter(({ node, definition }) => definition && loads[node.name.value] !== undefined);
+  const fields = [...selected.values()].flatMap(([node]) => {
+    const definition = definitions[node!.name.value];
+    return definition && loads[node!.name.value] ? [{ node: node!, definition }] : [];
+  });
   // Lists of entities first: their answers are the longest to transfer and parse (a province's 130 communes against
   // one record), and their keys are what a federated plan's next fetches wait for. Calls go out as their loads start.
-  fields.sort((a, b) => Number(listsEntities(b.definition!)) - Number(listsEntities(a.definition!)));
+  fields.sort((a, b) => Number(listsEntities(b.definition)) - Number(listsEntities(a.definition)));
   let started = false;
   for (const { node, definition } of fields) {
     let args: never;
     try {
-      args = getArgumentValues(definition!, node, variables) as never;
+      args = getArgumentValues(definition, node, variables) as never;
     } catch {
       continue;
     }
