@@ -1,4 +1,3 @@
-import { canonicalJson } from "../cacheStore/keys.ts";
 import { purgeClock } from "../cacheStore/store.ts";
 import type { FetchHandler, SubgraphResult } from "../fetch/pipeline.ts";
 import { createSingleFlight } from "./singleFlight.ts";
@@ -13,8 +12,10 @@ export function createSharedFetch(next: FetchHandler): FetchHandler {
     const { subgraph, request, context } = missFetch;
     const sub = context.caller.sub;
     // The text itself, not a digest of it: the key only lives while the call is in flight, and hashing a fetch of a
-    // hundred representations costs more than keeping its text.
-    const flightKey = canonicalJson([subgraph, request.query, request.variables, context.visibilityClass]);
+    // hundred representations costs more than keeping its text. Not canonical either: the executor writes a plan's
+    // fetches with their keys in one order, so sorting 131 representations' keys (three times per cold dashboard, before
+    // each call goes out) would only let a fetch join one that differs from it in key order, which none does.
+    const flightKey = JSON.stringify([subgraph, request.query, request.variables, context.visibilityClass]);
     const { value, joined } = await flights.run(flightKey, async () => {
       // Taken by the call everyone shares: a caller joining it later still holds data read from this moment.
       const readSince = purgeClock();
