@@ -65,7 +65,15 @@ function worktreeOf(rev: string): { dir: string; remove(): void } {
   git(["worktree", "add", "--detach", "--force", dir, rev]);
   if (!existsSync(join(dir, "node_modules")))
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  return { dir, remove: () => git(["worktree", "remove", "--force", dir]) };
+  let removed = false;
+  return {
+    dir,
+    remove: () => {
+      if (removed) return;
+      removed = true;
+      git(["worktree", "remove", "--force", dir]);
+    },
+  };
 }
 
 async function startStack(name: string, dir: string, extraEnv: Record<string, string>, latencyMs: number) {
@@ -245,6 +253,14 @@ async function main() {
     throw new Error("--runs must be > 0, --warm and --latency ≥ 0");
   const worktree = values.against ? worktreeOf(values.against) : null;
   const stacks: Stack[] = [];
+  const cleanUp = async () => {
+    await Promise.all(stacks.map(stopStack));
+    worktree?.remove();
+  };
+  // Interrupted, it still stops both stacks and drops the worktree rather than leaving them to the next run.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
   try {
     console.log(
       `A: this tree ${JSON.stringify(parseEnvPairs(values.a))}; B: ${values.against ?? "this tree"} ${JSON.stringify(parseEnvPairs(values.b))}`,
@@ -267,8 +283,7 @@ async function main() {
     console.log(`${runs} cold dashboards each after ${warm} unmeasured rounds, sandbox at ${latency} ms`);
     for (const [i, side] of sides.entries()) console.log(report(side, before[i]!, after[i]!));
   } finally {
-    await Promise.all(stacks.map(stopStack));
-    worktree?.remove();
+    await cleanUp();
   }
 }
 
