@@ -21,9 +21,11 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { postGraphQL } from "../bench/harness/graphqlClient.ts";
+import { purgeAll } from "../bench/harness/opsPurge.ts";
 import { freePort } from "../bench/harness/ports.ts";
+import { createSandboxClient, type SandboxClient } from "../bench/harness/sandboxClient.ts";
 import { type ColdPhases, coldPhases, medianPhases } from "./coldPhases.ts";
-import type { PlatformCall } from "./platformChain.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SUBGRAPHS = ["population", "business", "procedures", "reporting"] as const;
@@ -33,7 +35,7 @@ interface Stack {
   name: string;
   gateway: string;
   ops: string;
-  sandbox: string;
+  sandboxClient: SandboxClient;
   subgraphs: Record<(typeof SUBGRAPHS)[number], string>;
   opsToken: string;
   child: ChildProcess;
@@ -113,7 +115,7 @@ async function startStack(name: string, dir: string, extraEnv: Record<string, st
     name,
     gateway: `${url(gateway)}/graphql`,
     ops: url(ops),
-    sandbox: url(sandbox),
+    sandboxClient: createSandboxClient(url(sandbox)),
     subgraphs: Object.fromEntries(
       SUBGRAPHS.map((subgraph, i) => [subgraph, url(subgraphPorts[i])]),
     ) as Stack["subgraphs"],
@@ -124,7 +126,7 @@ async function startStack(name: string, dir: string, extraEnv: Record<string, st
   for (;;) {
     if (child.exitCode !== null) throw new Error(`stack ${name} exited:\n${errors}`);
     try {
-      const reply = await postDashboard(stack, "40");
+      const reply = await postDashboard(stack, dashboardBody("40"));
       if (reply.ok) return stack;
     } catch {
       // not listening yet
@@ -145,46 +147,31 @@ function stopStack(stack: Stack): Promise<void> {
 
 const DASHBOARD = readFileSync(join(ROOT, "schema/operations/ProvinceDashboard.graphql"), "utf8");
 
-async function postDashboard(stack: Stack, province: string): Promise<{ ok: boolean; text: string }> {
-  const response = await fetch(stack.gateway, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      query: DASHBOARD,
-      operationName: "ProvinceDashboard",
-      variables: { code: province },
-    }),
-    signal: AbortSignal.timeout(30_000),
+function dashboardBody(province: string): string {
+  return JSON.stringify({
+    query: DASHBOARD,
+    operationName: "ProvinceDashboard",
+    variables: { code: province },
   });
-  const text = await response.text();
-  return { ok: response.ok && !text.includes('"errors"'), text };
 }
 
-async function purge(stack: Stack): Promise<void> {
-  const response = await fetch(`${stack.ops}/ops/purge`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.opsToken}`, "content-type": "application/json" },
-    body: '{"scope":"all"}',
-  });
-  if (!response.ok) throw new Error(`purge on stack ${stack.name}: HTTP ${response.status}`);
-  await response.arrayBuffer();
+/** The dashboard as the bench's cold cell sends it (same client, same body). */
+async function postDashboard(stack: Stack, body: string): Promise<{ ok: boolean; problem: string }> {
+  const reply = await postGraphQL(stack.gateway, body);
+  const ok = reply.status >= 200 && reply.status <= 299 && reply.errors.length === 0;
+  return { ok, problem: `HTTP ${reply.status} ${reply.errors.slice(0, 3).join("; ")}` };
 }
 
-/** One cold dashboard; its phases, or null when it failed. */
-async function coldRequest(
-  stack: Stack,
-  province: string,
-): Promise<{ ms: number; phases: ColdPhases | null }> {
-  await purge(stack);
+/** One cold dashboard: how long it took, and its phases (null when the sandbox log lacks them). */
+async function coldRequest(stack: Stack, body: string): Promise<{ ms: number; phases: ColdPhases | null }> {
+  await purgeAll(stack.ops, stack.opsToken);
   const resetSent = performance.now();
-  await (await fetch(`${stack.sandbox}/_sandbox/stats/reset`, { method: "POST" })).arrayBuffer();
+  await stack.sandboxClient.resetStats();
   const sent = performance.now();
-  const reply = await postDashboard(stack, province);
+  const reply = await postDashboard(stack, body);
   const answered = performance.now();
-  if (!reply.ok) throw new Error(`stack ${stack.name}: ${reply.text.slice(0, 300)}`);
-  const stats = (await (await fetch(`${stack.sandbox}/_sandbox/stats`)).json()) as {
-    requests: PlatformCall[];
-  };
+  if (!reply.ok) throw new Error(`stack ${stack.name}: ${reply.problem}`);
+  const stats = await stack.sandboxClient.stats();
   // The log's clock starts when the sandbox handled the reset, somewhere within its round trip: take the middle.
   const sentOnLogClock = (sent - resetSent) / 2;
   return {
@@ -247,7 +234,7 @@ async function main() {
   });
   const runs = Number(values.runs);
   const warm = Number(values.warm);
-  const province = values.province;
+  const body = dashboardBody(values.province);
   const latency = Number(values.latency);
   if (!(runs > 0 && warm >= 0 && latency >= 0))
     throw new Error("--runs must be > 0, --warm and --latency ≥ 0");
@@ -269,12 +256,12 @@ async function main() {
     stacks.push(await startStack("B", worktree?.dir ?? ROOT, parseEnvPairs(values.b), latency));
     const sides: Side[] = stacks.map((stack) => ({ stack, latencies: [], phases: [] }));
     for (let round = 0; round < warm; round++) {
-      for (const side of sides) await coldRequest(side.stack, province);
+      for (const side of sides) await coldRequest(side.stack, body);
     }
     const before = await Promise.all(stacks.map(cpuSeconds));
     for (let round = 0; round < runs; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-        const { ms, phases } = await coldRequest(side.stack, province);
+        const { ms, phases } = await coldRequest(side.stack, body);
         side.latencies.push(ms);
         if (phases) side.phases.push(phases);
       }

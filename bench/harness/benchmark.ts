@@ -8,6 +8,7 @@ import { readSubgraphFetches } from "./gatewayMetrics.ts";
 import type { GatewayId } from "./gateways.ts";
 import { GATEWAYS, gatewayUrl } from "./gateways.ts";
 import { createLoadClient } from "./loadClient.ts";
+import { purgeAll } from "./opsPurge.ts";
 import type { GatewayProcessPlan, PhasePlan, StackKind } from "./plan.ts";
 import { freePort } from "./ports.ts";
 import type { ProcessGroup, RunningProcess } from "./processes.ts";
@@ -201,16 +202,6 @@ async function runGateway(
     await process.stop();
   }
   return results;
-}
-
-async function purgeAll(origin: string, opsToken: string): Promise<void> {
-  const response = await fetch(`${origin}/ops/purge`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${opsToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ scope: "all" }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`purge failed: ${response.status} ${text}`);
 }
 
 function firstLines(message: string): string {
