@@ -15,6 +15,8 @@ export interface ColdPhases {
   /** The slowest chain of platform calls (scripts/platformChain.ts): the wait no work of ours can remove. */
   floor: number;
   platformCalls: number;
+  /** Each statistics platform's call (`GET /population/v1/stats`, …): when it started and when it was answered. */
+  statisticsCalls: Record<string, { start: number; end: number }>;
 }
 
 const PHASE_NAMES = [
@@ -52,15 +54,24 @@ export function coldPhases(
     answered: after(answeredAtMs),
     floor: slowestChain(calls).waitMs,
     platformCalls: calls.length,
+    statisticsCalls: Object.fromEntries(
+      statistics.map((call) => [call.endpoint, { start: after(call.startMs), end: after(call.endMs) }]),
+    ),
   };
 }
 
 /** Each phase's median over the runs (the upper one of an even count). */
 export function medianPhases(runs: readonly ColdPhases[]): ColdPhases {
   if (runs.length === 0) throw new Error("no runs to summarise");
-  const median = (name: keyof ColdPhases) => {
-    const sorted = runs.map((run) => run[name]).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)]!;
-  };
-  return Object.fromEntries(PHASE_NAMES.map((name) => [name, median(name)])) as unknown as ColdPhases;
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const phases = Object.fromEntries(PHASE_NAMES.map((name) => [name, median(runs.map((run) => run[name]))]));
+  // An endpoint's median over the runs that called it: a run whose call was answered from a cache has none.
+  const endpoints = new Set(runs.flatMap((run) => Object.keys(run.statisticsCalls)));
+  const statisticsCalls = Object.fromEntries(
+    [...endpoints].map((endpoint) => {
+      const timed = runs.flatMap((run) => run.statisticsCalls[endpoint] ?? []);
+      return [endpoint, { start: median(timed.map((t) => t.start)), end: median(timed.map((t) => t.end)) }];
+    }),
+  );
+  return { ...phases, statisticsCalls } as ColdPhases;
 }

@@ -26,6 +26,11 @@ describe("coldPhases", () => {
       // communes (5.7 ms), then the population call that started after it (6.1 ms)
       floor: expect.closeTo(11.8, 6),
       platformCalls: 7,
+      statisticsCalls: {
+        "GET /procedures/v1/stats": { start: 18.4, end: 24.5 },
+        "GET /business/v1/stats": { start: 19.1, end: 25 },
+        "GET /population/v1/stats": { start: 20.5, end: 26.6 },
+      },
     });
   });
 
@@ -45,6 +50,21 @@ describe("medianPhases", () => {
     const median = medianPhases(runs);
     expect(median.answered).toBe(35);
     expect(median.floor).toBeCloseTo(11.8, 6);
+  });
+
+  it("times each statistics platform over the runs that called it", () => {
+    const late = dashboard.map((c) =>
+      c.endpoint.includes("/population/") ? { ...c, startMs: 30, endMs: 36 } : c,
+    );
+    const cached = dashboard.filter((c) => !c.endpoint.includes("/population/"));
+    const median = medianPhases([
+      coldPhases(dashboard, 0, 40)!,
+      coldPhases(late, 0, 40)!,
+      coldPhases(cached, 0, 40)!,
+    ]);
+    // two runs called population: the upper of their two values
+    expect(median.statisticsCalls["GET /population/v1/stats"]).toEqual({ start: 30, end: 36 });
+    expect(median.statisticsCalls["GET /business/v1/stats"]).toEqual({ start: 20.1, end: 26 });
   });
 
   it("refuses to summarise nothing", () => {
