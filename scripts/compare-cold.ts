@@ -2,7 +2,7 @@
 // to tell a change of a few milliseconds from a machine's drift, which separate bench cells a minute apart cannot.
 //
 //   npx tsx scripts/compare-cold.ts [--against <git rev>] [--a KEY=VALUE]… [--b KEY=VALUE]…
-//                                   [--runs 150] [--warm 200] [--province 40] [--latency 5]
+//                                   [--runs 150] [--warm 1000] [--province 40] [--latency 5]
 //
 // Stack A runs this working tree; stack B runs `--against` (checked out in a temporary git worktree that shares this
 // tree's node_modules) or, without it, this tree too. `--a`/`--b` add environment variables to one side, so the same
@@ -216,6 +216,9 @@ function report(side: Side, before: Record<string, number>, after: Record<string
       `${median.lastReportingCallEnd.toFixed(1)}, statistics calls start ${median.firstStatisticsCallStart.toFixed(1)}–` +
       `${median.lastStatisticsCallStart.toFixed(1)}, answered by ${median.lastStatisticsCallEnd.toFixed(1)}, ` +
       `client has it at ${median.answered.toFixed(1)}`,
+    `  statistics calls (start–answered): ${Object.entries(median.statisticsCalls)
+      .map(([endpoint, { start, end }]) => `${endpoint.split("/")[1]} ${start.toFixed(1)}–${end.toFixed(1)}`)
+      .join(", ")}`,
     `  CPU-ms per dashboard: ${cpu}`,
   ].join("\n");
 }
@@ -227,7 +230,7 @@ async function main() {
       a: { type: "string", multiple: true },
       b: { type: "string", multiple: true },
       runs: { type: "string", default: "150" },
-      warm: { type: "string", default: "200" },
+      warm: { type: "string", default: "1000" },
       province: { type: "string", default: "40" },
       latency: { type: "string", default: "5" },
     },

@@ -12,6 +12,12 @@ import type { WorkloadDefinition, WorkloadId } from "./workloads.ts";
 export interface CellSettings {
   connections: number;
   warmupSeconds: number;
+  /**
+   * Unmeasured cold requests before a cold cell's runs. Longer than `warmupSeconds`: V8 optimises a function after
+   * enough calls, and a cold cell sends about 40 requests a second, one at a time, where a load cell sends thousands;
+   * after 5 s every gateway and subgraph was still compiling (bench/PROFILES.md, "JIT warm-up of the cold cells").
+   */
+  coldWarmupSeconds: number;
   durationSeconds: number;
   /** Sequential requests of each run of a cold cell. */
   coldRequests: number;
@@ -105,8 +111,8 @@ export async function runCell(
   // Every cell opens its window on processes past JIT warm-up rather than on their first seconds of this work: cold
   // cells warm up with cold requests (a first answer from purged caches, not from a fresh process), the polling cell
   // paced, as each is measured.
-  if (workload.mode === "cold" && settings.warmupSeconds > 0) {
-    await warmUpCold(bodies, target, settings.warmupSeconds);
+  if (workload.mode === "cold") {
+    if (settings.coldWarmupSeconds > 0) await warmUpCold(bodies, target, settings.coldWarmupSeconds);
   } else if (settings.warmupSeconds > 0) {
     await deps.load.run({
       url: target.url,

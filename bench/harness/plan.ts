@@ -125,7 +125,8 @@ export function estimateSeconds(plan: readonly PhasePlan[], settings: CellSettin
         if (mode === "load")
           total += settings.warmupSeconds + settings.runs * (settings.durationSeconds + SECONDS.perLoadRun);
         if (mode === "cold")
-          total += settings.warmupSeconds + settings.runs * settings.coldRequests * SECONDS.perColdRequest;
+          total +=
+            settings.coldWarmupSeconds + settings.runs * settings.coldRequests * SECONDS.perColdRequest;
         if (mode === "poll") total += settings.warmupSeconds + settings.pollSeconds + SECONDS.perLoadRun;
       }
     }

@@ -96,7 +96,7 @@ function workloadHeading(workload: WorkloadId, record: RunRecord): string {
   const { settings } = record;
   const runs = settings.runs === 1 ? "1 run" : `median of ${settings.runs} runs`;
   const method = {
-    cold: `${runs} of ${settings.coldRequests} sequential requests, every cache purged before each`,
+    cold: `${settings.coldWarmupSeconds} s warm-up, ${runs} of ${settings.coldRequests} sequential requests, every cache purged before each`,
     load: `${settings.connections} connections, ${settings.warmupSeconds} s warm-up, ${runs} of ${settings.durationSeconds} s measured`,
     poll: `${settings.connections} connections polling at ${settings.pollRequestsPerSecond} req/s in all for ${settings.pollSeconds} s, cache lifetime capped at ${settings.pollTtlSeconds} s, one run`,
   }[definition.mode];
@@ -175,7 +175,7 @@ export function renderResultsMarkdown(record: RunRecord, notes: string[], jsonFi
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, Node ${machine.node}`,
     `- Machine speed: a reference workload (40 JSON round trips of a 200 KB document, \`bench/harness/machine.ts\`) took ${machine.referenceWorkloadMs} ms at start (median of 3); compare runs of different machines by it before comparing their figures`,
     `- Load average (1/5/15 min): ${machine.loadAverageAtStart.join(" / ")} at start, ${record.loadAverageAtEnd.join(" / ")} at end; each cell's \`load 1m\` is the median of the 1-minute load average at the end of its runs, and \`steal %\` the median over its runs of the CPU time the hypervisor gave to other guests (\`/proc/stat\`), which the load average does not show`,
-    `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.warmupSeconds} s warm-up then ${settings.pollSeconds} s once, paced at ${settings.pollRequestsPerSecond} req/s`,
+    `- Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.runs} × ${settings.durationSeconds} s measured; cold cells ${settings.coldWarmupSeconds} s warm-up then ${settings.runs} × ${settings.coldRequests} sequential requests; polling cell ${settings.warmupSeconds} s warm-up then ${settings.pollSeconds} s once, paced at ${settings.pollRequestsPerSecond} req/s`,
     `- Sandbox latency ${record.sandboxLatencyMs} ms per platform request; our gateway's caches ${record.redisUrl ? "in Redis" : "in memory (no REDIS_URL)"}`,
     "",
     failed.length === 0

@@ -15,6 +15,15 @@ describe("bench arguments", () => {
     expect(parseBenchArgs(["--smoke"], {}).writeResultsMarkdown).toBe(false);
   });
 
+  it("warms cold cells up longer than load cells, and publishes no run warmed up for less", () => {
+    expect(parseBenchArgs([], {}).settings).toMatchObject({ warmupSeconds: 5, coldWarmupSeconds: 30 });
+    expect(parseBenchArgs(["--cold-warmup", "0"], {}).settings.coldWarmupSeconds).toBe(0);
+    expect(parseBenchArgs(["--cold-warmup", "5"], {}).writeResultsMarkdown).toBe(false);
+    expect(parseBenchArgs(["--warmup", "1"], {}).writeResultsMarkdown).toBe(false);
+    expect(parseBenchArgs(["--cold-warmup", "90"], {}).writeResultsMarkdown).toBe(true);
+    expect(() => parseBenchArgs(["--cold-warmup", "1.5"], {})).toThrow(/whole number of seconds/);
+  });
+
   it("keeps our caches-off gateway first, whatever order gateways are named in", () => {
     expect(parseBenchArgs(["--gateways", "hive,apollo,ours-off"], {}).gateways).toEqual([
       "ours-off",

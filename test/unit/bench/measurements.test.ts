@@ -12,6 +12,7 @@ import { WORKLOAD_IDS } from "../../../bench/harness/workloads.ts";
 const settings = {
   connections: 50,
   warmupSeconds: 5,
+  coldWarmupSeconds: 30,
   durationSeconds: 10,
   coldRequests: 30,
   runs: 3,

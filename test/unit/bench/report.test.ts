@@ -59,6 +59,7 @@ function record(results: CellResult[]): RunRecord {
     settings: {
       connections: 50,
       warmupSeconds: 5,
+      coldWarmupSeconds: 30,
       durationSeconds: 10,
       coldRequests: 30,
       runs: 3,
