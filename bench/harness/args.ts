@@ -125,19 +125,16 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
   };
 }
 
-function nonNegative(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${flag} must be a whole number of seconds, got '${raw}'`);
-  return value;
+function integerAtLeast(minimum: number, what: string): (flag: string, raw: string) => number {
+  return (flag, raw) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < minimum) throw new Error(`${flag} must be ${what}, got '${raw}'`);
+    return value;
+  };
 }
 
-function positive(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${flag} must be a positive integer, got '${raw}'`);
-  return value;
-}
+const positive = integerAtLeast(1, "a positive integer");
+const nonNegative = integerAtLeast(0, "a whole number of seconds");
 
 /** A comma list restricted to known names, kept in the canonical order (ours first: it is the reference). */
 function list<T extends string>(flag: string, raw: string | undefined, known: readonly T[]): T[] {
