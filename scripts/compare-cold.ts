@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { postGraphQL } from "../bench/harness/graphqlClient.ts";
+import { nearestRank } from "../bench/harness/latency.ts";
 import { purgeAll } from "../bench/harness/opsPurge.ts";
 import { freePort } from "../bench/harness/ports.ts";
 import { createSandboxClient, type SandboxClient } from "../bench/harness/sandboxClient.ts";
@@ -197,8 +198,7 @@ async function cpuSeconds(stack: Stack): Promise<Record<string, number>> {
 }
 
 function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return nearestRank(Float64Array.from(values).sort(), p / 100);
 }
 
 function report(side: Side, before: Record<string, number>, after: Record<string, number>): string {
